@@ -1,0 +1,40 @@
+// The CloudEvent envelope as it travels on the bus (JSON structured mode), Argo-style attributes.
+import { randomUUID } from "node:crypto";
+
+export interface ImpulseEvent<D = unknown> {
+  specversion: "1.0";
+  /** 32 lowercase hex characters for generated ids; an ingested CloudEvent keeps its own. */
+  id: string;
+  /** The EventSource name. */
+  source: string;
+  /** The source type: webhook, kafka, resource, ... */
+  type: string;
+  /** The event name (the key under spec.<type>). */
+  subject: string;
+  /** RFC 3339 time the event was created. */
+  time: string;
+  datacontenttype: string;
+  data: D;
+  /** CloudEvent extension attributes (e.g. traceparent, from an ingested CloudEvent). */
+  [extension: string]: unknown;
+}
+
+/** A random UUID without dashes, as Argo Events generates. */
+export function newEventId(): string {
+  return randomUUID().replaceAll("-", "");
+}
+
+export const CONTEXT_ATTRIBUTES = ["id", "source", "specversion", "type", "datacontenttype", "subject", "time"] as const;
+
+/** The event context as sensors see it (for contextKey and context filters). */
+export function eventContext(e: ImpulseEvent): Record<(typeof CONTEXT_ATTRIBUTES)[number], string> {
+  return {
+    id: e.id,
+    source: e.source,
+    specversion: e.specversion,
+    type: e.type,
+    datacontenttype: e.datacontenttype,
+    subject: e.subject,
+    time: e.time,
+  };
+}

@@ -1,0 +1,48 @@
+// Shared spec types used by several resources: secret references, backoff, metadata, pod template.
+import { z } from "zod";
+import { durationToMs } from "./duration.js";
+
+export const SecretKeySelector = z
+  .strictObject({
+    name: z.string().min(1).describe("Name of the Secret."),
+    key: z.string().min(1).describe("Key inside the Secret."),
+    optional: z.boolean().optional(),
+  })
+  .describe("A key of a Kubernetes Secret. Locally resolved from the secrets directory or IMPULSE_SECRET_<NAME>_<KEY>.");
+export type SecretKeySelector = z.infer<typeof SecretKeySelector>;
+
+/** Int64OrString: an integer is nanoseconds, a string is a Go duration. */
+export const Duration = z
+  .union([z.number().int(), z.string()])
+  .refine((v) => durationToMs(v) !== undefined, { message: "must be a Go duration like \"2s\" or an integer number of nanoseconds" })
+  .describe("Duration: a Go duration string (\"10s\", \"1m30s\") or an integer number of nanoseconds.");
+
+/** Argo's Amount: a number, sometimes written as a string in YAML. */
+export const Amount = z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/, "must be a number")]).transform(Number);
+
+export const Backoff = z
+  .strictObject({
+    duration: Duration.optional().describe("First delay (default 1s)."),
+    factor: Amount.optional().describe("Multiplier applied to the delay after each attempt (default 1)."),
+    jitter: Amount.optional().describe("Random extra fraction of the delay, 0..1 (default 1 in Argo; Impulse uses 0.1 when unset)."),
+    steps: z.number().int().min(0).optional().describe("Total number of attempts (0 means 5)."),
+  })
+  .describe("Retry backoff.");
+export type Backoff = z.infer<typeof Backoff>;
+
+export const ObjectMetadata = z.looseObject({
+  name: z.string().min(1).regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "must be a lowercase RFC 1123 name").describe("Resource name."),
+  namespace: z.string().optional(),
+  labels: z.record(z.string(), z.string()).optional(),
+  annotations: z.record(z.string(), z.string()).optional(),
+});
+
+/** Pod template overrides are passed through to the controller; validated there, not here. */
+export const PodTemplate = z.record(z.string(), z.unknown()).describe("Pod template overrides (service account, resources, env, ...).");
+
+export const LabelsAndAnnotations = z.strictObject({
+  labels: z.record(z.string(), z.string()).optional(),
+  annotations: z.record(z.string(), z.string()).optional(),
+});
+
+export const API_VERSIONS = ["impulse.dev/v1alpha1", "argoproj.io/v1alpha1"] as const;

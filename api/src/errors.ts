@@ -1,0 +1,47 @@
+// The error catalogue: every error Impulse raises carries a stable code; tests assert codes, not messages.
+
+export const ErrorCodes = {
+  InvalidSpec: "INVALID_SPEC",
+  UnsupportedFeature: "UNSUPPORTED_FEATURE",
+  BusUnavailable: "BUS_UNAVAILABLE",
+  BusPublishFailed: "BUS_PUBLISH_FAILED",
+  PathNotFound: "PATH_NOT_FOUND",
+  FilterFailed: "FILTER_FAILED",
+  ParameterFailed: "PARAMETER_FAILED",
+  TriggerFailed: "TRIGGER_FAILED",
+  TriggerPolicyViolated: "TRIGGER_POLICY_VIOLATED",
+  TriggerTimeout: "TRIGGER_TIMEOUT",
+  SecretNotFound: "SECRET_NOT_FOUND",
+  InvalidEvent: "INVALID_EVENT",
+} as const;
+
+export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
+
+export class ImpulseError extends Error {
+  readonly code: ErrorCode;
+  /** Whether trying the same operation again may succeed (network, 5xx, bus down). */
+  readonly retryable: boolean;
+
+  constructor(code: ErrorCode, message: string, opts: { retryable?: boolean; cause?: unknown } = {}) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = "ImpulseError";
+    this.code = code;
+    this.retryable = opts.retryable ?? false;
+  }
+}
+
+/** A trigger's result was outside what its policy allows (e.g. an HTTP status not in policy.status.allow). */
+export class PolicyError extends ImpulseError {
+  constructor(message: string) {
+    super(ErrorCodes.TriggerPolicyViolated, message, { retryable: true });
+    this.name = "PolicyError";
+  }
+}
+
+export function isImpulseError(e: unknown): e is ImpulseError {
+  return e instanceof ImpulseError;
+}
+
+export function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

@@ -1,0 +1,110 @@
+// The Sensor resource: dependencies with filters, and triggers with parameters and delivery policies.
+import { z } from "zod";
+import { Backoff, ObjectMetadata, PodTemplate } from "../common/types.js";
+import { EventDependencyFilter, LogicalOperator } from "./filters.js";
+import { TriggerParameter } from "./parameters.js";
+import { TRIGGER_KINDS, triggerTemplateSchemas, type TriggerKind } from "./triggers/index.js";
+
+export const EventDependency = z
+  .strictObject({
+    name: z.string().min(1).describe("Name used in conditions and parameters."),
+    eventSourceName: z.string().min(1).describe("Name of the EventSource (the event's source)."),
+    eventName: z.string().min(1).describe("Name of the event inside the EventSource (the event's subject)."),
+    filters: EventDependencyFilter.optional(),
+    filtersLogicalOperator: LogicalOperator.optional(),
+    transform: z.strictObject({ jq: z.string().optional(), script: z.string().optional() }).optional(),
+  })
+  .describe("An event the sensor waits for.");
+export type EventDependency = z.output<typeof EventDependency>;
+
+const kindFields = Object.fromEntries(TRIGGER_KINDS.map((k) => [k, triggerTemplateSchemas[k].optional()])) as {
+  [K in TriggerKind]: z.ZodOptional<(typeof triggerTemplateSchemas)[K]>;
+};
+
+export const TriggerTemplate = z
+  .strictObject({
+    name: z.string().min(1).describe("Unique name of the trigger."),
+    conditions: z.string().optional().describe("Boolean expression over dependency names (default: all of them)."),
+    conditionsReset: z
+      .array(z.strictObject({ byTime: z.strictObject({ cron: z.string(), timezone: z.string().optional() }).optional() }))
+      .optional(),
+    ...kindFields,
+  })
+  .superRefine((t, ctx) => {
+    const set = TRIGGER_KINDS.filter((k) => t[k] !== undefined);
+    if (set.length === 0) ctx.addIssue({ code: "custom", message: `needs one trigger kind: ${TRIGGER_KINDS.join(", ")}` });
+    if (set.length > 1) ctx.addIssue({ code: "custom", message: `sets ${set.join(" and ")}; a template has exactly one trigger kind` });
+  });
+export type TriggerTemplate = z.output<typeof TriggerTemplate>;
+
+export const StatusPolicy = z.strictObject({ allow: z.array(z.number().int().min(100).max(599)).min(1) });
+
+export const TriggerPolicy = z.strictObject({
+  status: StatusPolicy.optional().describe("Response statuses that count as success."),
+  k8s: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const RateLimit = z.strictObject({
+  unit: z.enum(["Second", "Minute", "Hour"]).optional(),
+  requestsPerUnit: z.number().int().min(0).optional(),
+});
+
+export interface Trigger {
+  template: TriggerTemplate;
+  parameters?: TriggerParameter[] | undefined;
+  policy?: z.output<typeof TriggerPolicy> | undefined;
+  retryStrategy?: Backoff | undefined;
+  rateLimit?: z.output<typeof RateLimit> | undefined;
+  atLeastOnce?: boolean | undefined;
+  dlqTrigger?: Trigger | undefined;
+}
+
+export const Trigger: z.ZodType<Trigger, unknown> = z
+  .strictObject({
+    template: TriggerTemplate,
+    parameters: z.array(TriggerParameter).optional().describe("Parameters applied to the whole template."),
+    policy: TriggerPolicy.optional(),
+    retryStrategy: Backoff.optional().describe("Retries of a failed firing; applies whether or not atLeastOnce is set."),
+    rateLimit: RateLimit.optional(),
+    atLeastOnce: z.boolean().optional().describe("Ack only after success (Impulse default: true)."),
+    get dlqTrigger() {
+      return Trigger.optional();
+    },
+  })
+  .describe("What to do when the dependencies are satisfied.");
+
+export const SensorSpec = z
+  .strictObject({
+    eventBusName: z.string().default("default"),
+    replicas: z.number().int().min(0).optional(),
+    revisionHistoryLimit: z.number().int().optional(),
+    loggingFields: z.record(z.string(), z.string()).optional(),
+    errorOnFailedRound: z.boolean().optional(),
+    template: PodTemplate.optional(),
+    dependencies: z.array(EventDependency).min(1, "needs at least one dependency"),
+    triggers: z.array(Trigger).min(1, "needs at least one trigger"),
+  })
+  .superRefine((spec, ctx) => {
+    const deps = new Set<string>();
+    spec.dependencies.forEach((d, i) => {
+      if (deps.has(d.name)) ctx.addIssue({ code: "custom", path: ["dependencies", i, "name"], message: `duplicate dependency name "${d.name}"` });
+      deps.add(d.name);
+    });
+    const names = new Set<string>();
+    spec.triggers.forEach((t, i) => {
+      if (names.has(t.template.name))
+        ctx.addIssue({ code: "custom", path: ["triggers", i, "template", "name"], message: `duplicate trigger name "${t.template.name}"` });
+      names.add(t.template.name);
+    });
+  });
+
+export const Sensor = z.strictObject({
+  apiVersion: z.string(),
+  kind: z.literal("Sensor"),
+  metadata: ObjectMetadata,
+  spec: SensorSpec,
+  status: z.unknown().optional(),
+});
+
+export type Sensor = z.output<typeof Sensor>;
+export type SensorSpec = z.output<typeof SensorSpec>;

@@ -1,0 +1,17 @@
+// The list of trigger kinds Impulse supports; the trigger template schema is derived from it.
+import { HttpTriggerTemplate } from "./http.js";
+import { LogTriggerTemplate } from "./log.js";
+
+export const triggerTemplateSchemas = {
+  http: HttpTriggerTemplate,
+  log: LogTriggerTemplate,
+} as const;
+
+export type TriggerKind = keyof typeof triggerTemplateSchemas;
+export const TRIGGER_KINDS = Object.keys(triggerTemplateSchemas) as TriggerKind[];
+
+/** Kinds Argo Events has that Impulse does not run yet: named in errors instead of "unknown field". */
+export const ARGO_TRIGGER_KINDS = [
+  "k8s", "argoWorkflow", "awsLambda", "azureEventHubs", "azureServiceBus", "kafka", "pulsar", "nats", "slack",
+  "openWhisk", "custom", "email",
+] as const;

@@ -1,0 +1,95 @@
+// Turns a parsed YAML document into a typed resource, with errors and unknown-field warnings that name their path.
+import type { z } from "zod";
+import { API_VERSIONS } from "./common/types.js";
+import { EventBus } from "./eventbus.js";
+import { EventSource } from "./eventsource/schema.js";
+import { ARGO_SOURCE_TYPES } from "./eventsource/sources/index.js";
+import { Sensor } from "./sensor/schema.js";
+import { ARGO_TRIGGER_KINDS } from "./sensor/triggers/index.js";
+
+export interface Finding {
+  /** Dotted path into the document, e.g. spec.triggers[0].template.http.url */
+  path: string;
+  message: string;
+}
+
+export type Resource = EventSource | Sensor | EventBus;
+export const RESOURCE_KINDS = ["EventSource", "Sensor", "EventBus"] as const;
+export type ResourceKind = (typeof RESOURCE_KINDS)[number];
+
+export type ParseResult =
+  | { ok: true; resource: Resource; warnings: Finding[] }
+  | { ok: false; kind?: string; name?: string; errors: Finding[]; warnings: Finding[] };
+
+const schemas: Record<ResourceKind, z.ZodType> = { EventSource, Sensor, EventBus };
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const seg of path) {
+    if (typeof seg === "number") out += `[${seg}]`;
+    else if (/^[A-Za-z_$][\w$-]*$/.test(String(seg))) out += out ? `.${String(seg)}` : String(seg);
+    else out += `[${JSON.stringify(String(seg))}]`;
+  }
+  return out || "(root)";
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function deleteAt(root: unknown, path: readonly PropertyKey[], key: string): void {
+  let node: unknown = root;
+  for (const seg of path) node = (node as Record<PropertyKey, unknown>)?.[seg as string];
+  if (isObject(node)) delete node[key];
+}
+
+/** An unknown key that is an Argo feature Impulse lacks is an error (it would silently do nothing), not a warning. */
+function unsupportedArgoFeature(kind: string, path: readonly PropertyKey[], key: string): string | undefined {
+  const p = formatPath(path);
+  if (kind === "EventSource" && p === "spec" && (ARGO_SOURCE_TYPES as readonly string[]).includes(key))
+    return `EventSource type "${key}" is not supported yet`;
+  if (kind === "Sensor" && /^spec\.triggers\[\d+\](\.dlqTrigger)*\.template$/.test(p) && (ARGO_TRIGGER_KINDS as readonly string[]).includes(key))
+    return `trigger kind "${key}" is not supported yet`;
+  return undefined;
+}
+
+/** Validates one document. Unknown fields are removed and reported as warnings, never silently dropped. */
+export function parseResource(doc: unknown): ParseResult {
+  const warnings: Finding[] = [];
+  if (!isObject(doc)) return { ok: false, errors: [{ path: "(root)", message: "expected a YAML mapping with apiVersion, kind, metadata, spec" }], warnings };
+  const kind = doc["kind"];
+  const name = isObject(doc["metadata"]) && typeof doc["metadata"]["name"] === "string" ? doc["metadata"]["name"] : undefined;
+  const base = { kind: typeof kind === "string" ? kind : undefined, name } as { kind?: string; name?: string };
+  if (typeof kind !== "string" || !(RESOURCE_KINDS as readonly string[]).includes(kind))
+    return { ok: false, ...base, errors: [{ path: "kind", message: `must be one of ${RESOURCE_KINDS.join(", ")}` }], warnings };
+  if (!(API_VERSIONS as readonly unknown[]).includes(doc["apiVersion"]))
+    return { ok: false, ...base, errors: [{ path: "apiVersion", message: `must be ${API_VERSIONS.join(" or ")}` }], warnings };
+
+  const errors: Finding[] = [];
+  const input = structuredClone(doc);
+  const schema = schemas[kind as ResourceKind];
+  for (;;) {
+    const result = schema.safeParse(input);
+    if (result.success) {
+      if (errors.length) return { ok: false, ...base, errors, warnings };
+      return { ok: true, resource: result.data as Resource, warnings };
+    }
+    let removed = 0;
+    const issueErrors: Finding[] = [];
+    for (const issue of result.error.issues) {
+      if (issue.code === "unrecognized_keys") {
+        for (const key of issue.keys) {
+          const unsupported = unsupportedArgoFeature(kind, issue.path, key);
+          const path = formatPath([...issue.path, key]);
+          if (unsupported) errors.push({ path, message: unsupported });
+          else warnings.push({ path, message: "unknown field, ignored" });
+          deleteAt(input, issue.path, key);
+          removed++;
+        }
+      } else {
+        issueErrors.push({ path: formatPath(issue.path), message: issue.message });
+      }
+    }
+    if (removed === 0) return { ok: false, ...base, errors: [...errors, ...issueErrors], warnings };
+  }
+}

@@ -1,0 +1,106 @@
+// Runs a local nats-server with JetStream as a child process, for `impulse dev`, `npm start` and the test kit.
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
+import { delimiter, join } from "node:path";
+import { freePort } from "./free-port.js";
+
+export const NATS_SERVER_VERSION = "2.15.1";
+
+/** Where tools/nats/install.sh puts the binary; outside the repo so clones share it. */
+export function natsCacheBinary(): string {
+  return join(homedir(), ".cache", "impulse-infra", `nats-server-${NATS_SERVER_VERSION}`, "bin", "nats-server");
+}
+
+/** Finds a nats-server binary: an explicit path, the project cache, then PATH. */
+export function findNatsServer(explicit?: string, pathEnv = ""): string | undefined {
+  if (explicit) return existsSync(explicit) ? explicit : undefined;
+  const cached = natsCacheBinary();
+  if (existsSync(cached)) return cached;
+  for (const dir of pathEnv.split(delimiter)) {
+    const candidate = join(dir, "nats-server");
+    if (dir && existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+export interface NatsServerOptions {
+  binary: string;
+  /** JetStream store directory; a temp dir when omitted. Reuse it across restarts to keep the stream. */
+  storeDir?: string;
+  /** Client port; a free port when omitted. */
+  port?: number;
+  /** Print the server's own log lines (off by default). */
+  onLog?: (line: string) => void;
+}
+
+export interface NatsServer {
+  url: string;
+  port: number;
+  storeDir: string;
+  pid: number | undefined;
+  /** Stops the process (SIGTERM, then SIGKILL after 10 s). */
+  stop(): Promise<void>;
+  /** Starts it again on the same port and store (for outage tests). */
+  restart(): Promise<void>;
+}
+
+async function waitReady(monitorPort: number, proc: ChildProcess, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (proc.exitCode !== null) throw new Error(`nats-server exited with code ${proc.exitCode}`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${monitorPort}/healthz?js-enabled-only=true`);
+      if (res.ok) return;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error("nats-server did not become ready in time");
+}
+
+function stopProcess(proc: ChildProcess): Promise<void> {
+  if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const kill = setTimeout(() => proc.kill("SIGKILL"), 10_000);
+    proc.once("exit", () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    proc.kill("SIGTERM");
+  });
+}
+
+export async function startNatsServer(opts: NatsServerOptions): Promise<NatsServer> {
+  const port = opts.port ?? (await freePort());
+  const storeDir = opts.storeDir ?? mkdtempSync(join(tmpdir(), "impulse-nats-"));
+  mkdirSync(storeDir, { recursive: true });
+  let proc: ChildProcess;
+
+  const launch = async () => {
+    const monitorPort = await freePort();
+    proc = spawn(opts.binary, ["-a", "127.0.0.1", "-p", String(port), "-m", String(monitorPort), "-js", "-sd", storeDir], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const forward = (chunk: Buffer) => chunk.toString().split("\n").filter(Boolean).forEach((l) => opts.onLog?.(l));
+    proc.stdout?.on("data", forward);
+    proc.stderr?.on("data", forward);
+    await waitReady(monitorPort, proc);
+  };
+  await launch();
+
+  return {
+    url: `nats://127.0.0.1:${port}`,
+    port,
+    storeDir,
+    get pid() {
+      return proc.pid;
+    },
+    stop: () => stopProcess(proc),
+    restart: async () => {
+      await stopProcess(proc);
+      await launch();
+    },
+  };
+}

@@ -1,0 +1,7 @@
+// @impulse/bus: the EventBus seam and its JetStream driver.
+export * from "./types.js";
+export * from "./names.js";
+export { JetStreamBus, type JetStreamBusOptions } from "./jetstream/bus.js";
+export { DEFAULT_STREAM } from "./jetstream/stream.js";
+export { freePort } from "./dev/free-port.js";
+export { startNatsServer, findNatsServer, natsCacheBinary, NATS_SERVER_VERSION, type NatsServer } from "./dev/nats-server.js";

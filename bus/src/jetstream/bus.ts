@@ -1,0 +1,136 @@
+// The JetStream driver of the EventBus seam.
+import { ErrorCodes, ImpulseError, errorMessage, type StreamConfig as StreamSpec } from "@impulse/api";
+import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
+import { Kvm } from "@nats-io/kv";
+import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { bucketName, consumerName, eventSubject, streamName, subjectPrefix, type BusScope } from "../names.js";
+import type { BusEvent, BusLogger, Delivery, EventBus, KvStore, Subscription, SubscriptionSpec } from "../types.js";
+import { JetStreamKv } from "./kv.js";
+import { ensureStream, streamConfig } from "./stream.js";
+import { ensureConsumer, JetStreamSubscription } from "./subscription.js";
+
+export interface JetStreamBusOptions extends BusScope {
+  /** nats://host:port, comma-separated for several servers. */
+  url: string;
+  /** Client name shown by the server (e.g. "eventsource/webhook"). */
+  clientName?: string;
+  user?: string;
+  password?: string;
+  token?: string;
+  stream?: StreamSpec;
+  /** How long a publish waits for the PubAck (default 5 s). */
+  publishTimeoutMs?: number;
+  logger: BusLogger;
+  signal?: AbortSignal;
+}
+
+const silent: BusLogger = { info() {}, warn() {}, error() {} };
+const encoder = new TextEncoder();
+
+export class JetStreamBus implements EventBus {
+  private isConnected = true;
+  private readonly subscriptions = new Set<Subscription>();
+
+  private constructor(
+    private readonly nc: NatsConnection,
+    private readonly js: JetStreamClient,
+    private readonly jsm: JetStreamManager,
+    private readonly opts: JetStreamBusOptions,
+    private readonly stream: string,
+  ) {
+    void this.watchStatus();
+  }
+
+  /** Connects (retrying until the server answers or the signal aborts) and creates or updates the stream. */
+  static async connect(opts: JetStreamBusOptions): Promise<JetStreamBus> {
+    const log = opts.logger ?? silent;
+    let attempt = 0;
+    for (;;) {
+      try {
+        const nc = await connect({
+          servers: opts.url.split(",").map((s) => s.trim()),
+          name: opts.clientName ?? "impulse",
+          maxReconnectAttempts: -1,
+          reconnectTimeWait: 500,
+          reconnectJitter: 250,
+          ...(opts.user ? { user: opts.user, pass: opts.password ?? "" } : {}),
+          ...(opts.token ? { token: opts.token } : {}),
+        });
+        const jsm = await jetstreamManager(nc);
+        const js = jetstream(nc, { timeout: opts.publishTimeoutMs ?? 5000 });
+        const name = streamName(opts);
+        await ensureStream(jsm, streamConfig(name, [`${subjectPrefix(opts)}.>`], opts.stream));
+        log.info({ url: opts.url, stream: name }, "connected to event bus");
+        return new JetStreamBus(nc, js, jsm, opts, name);
+      } catch (e) {
+        if (opts.signal?.aborted) throw e;
+        if (e instanceof ImpulseError) throw e;
+        attempt++;
+        const delay = Math.min(5000, 200 * 2 ** Math.min(attempt, 5));
+        log.warn({ url: opts.url, err: errorMessage(e), retryInMs: delay }, "event bus not reachable; retrying");
+        await new Promise((r) => setTimeout(r, delay));
+        if (opts.signal?.aborted) throw new ImpulseError(ErrorCodes.BusUnavailable, "aborted while connecting to the event bus");
+      }
+    }
+  }
+
+  private async watchStatus(): Promise<void> {
+    for await (const s of this.nc.status()) {
+      if (s.type === "disconnect") {
+        this.isConnected = false;
+        this.opts.logger.warn({ url: this.opts.url }, "event bus disconnected; reconnecting");
+      } else if (s.type === "reconnect") {
+        this.isConnected = true;
+        this.opts.logger.info({ url: this.opts.url }, "event bus reconnected");
+      }
+    }
+  }
+
+  connected(): boolean {
+    return this.isConnected && !this.nc.isClosed();
+  }
+
+  async publish(event: BusEvent, opts: { signal?: AbortSignal } = {}): Promise<void> {
+    // Fail fast while disconnected: a buffered publish could be stored after we already told the caller it failed.
+    if (!this.connected()) throw new ImpulseError(ErrorCodes.BusUnavailable, "event bus is not connected", { retryable: true });
+    if (opts.signal?.aborted) throw new ImpulseError(ErrorCodes.BusPublishFailed, "publish aborted");
+    const subject = eventSubject(this.opts, event.source, event.subject);
+    try {
+      await this.js.publish(subject, encoder.encode(JSON.stringify(event)), { msgID: event.id });
+    } catch (e) {
+      throw new ImpulseError(ErrorCodes.BusUnavailable, `event bus did not store the event: ${errorMessage(e)}`, { retryable: true, cause: e });
+    }
+  }
+
+  async subscribe(spec: SubscriptionSpec, handler: (d: Delivery) => Promise<void>): Promise<Subscription> {
+    const target = {
+      stream: this.stream,
+      durable: consumerName(this.opts, spec.durable),
+      subjects: [...new Set(spec.events.map((e) => eventSubject(this.opts, e.eventSourceName, e.eventName)))],
+      maxInFlight: spec.maxInFlight ?? 64,
+      ackWaitMs: spec.ackWaitMs ?? 30_000,
+      startAt: spec.startAt ?? "new",
+    };
+    // The durable exists before subscribe resolves, so an event published right after is never missed.
+    await ensureConsumer(this.jsm, target);
+    const sub = new JetStreamSubscription(this.js, this.jsm, target, handler, this.opts.logger);
+    this.subscriptions.add(sub);
+    return {
+      status: () => sub.status(),
+      stop: async () => {
+        this.subscriptions.delete(sub);
+        await sub.stop();
+      },
+    };
+  }
+
+  async kv(bucket: string): Promise<KvStore> {
+    const kvm = new Kvm(this.nc);
+    return new JetStreamKv(await kvm.create(bucketName(this.opts, bucket), { history: 1 }));
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.subscriptions].map((s) => s.stop()));
+    if (!this.nc.isClosed()) await this.nc.drain().catch(() => this.nc.close());
+  }
+}

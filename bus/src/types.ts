@@ -1,0 +1,84 @@
+// The EventBus seam: what sources and sensors need from a bus, nothing more.
+import type { ImpulseEvent } from "@impulse/api";
+
+export type BusEvent = ImpulseEvent;
+
+export interface EventSelector {
+  eventSourceName: string;
+  eventName: string;
+}
+
+export interface SubscriptionSpec {
+  /** Durable name, unique per consumer (e.g. sensor + trigger). Survives restarts. */
+  durable: string;
+  /** Events this subscription receives. */
+  events: EventSelector[];
+  /** Deliveries processed at once (default 64). */
+  maxInFlight?: number;
+  /** Time a delivery may stay unacknowledged before the bus redelivers it (default 30 s; extended while the handler runs). */
+  ackWaitMs?: number;
+  /** Where a newly created durable starts: "new" events only (default) or "all" stored events. */
+  startAt?: "new" | "all";
+}
+
+export interface Delivery {
+  event: BusEvent;
+  /** 1 on first delivery, higher on redelivery. */
+  deliveryCount: number;
+  /** Position in the stream; stable across redeliveries. */
+  sequence: number;
+}
+
+/** Thrown by a handler to ask for redelivery after a delay instead of the default. */
+export class RedeliverLater extends Error {
+  constructor(readonly delayMs: number, message = "redeliver later") {
+    super(message);
+  }
+}
+
+export interface SubscriptionStatus {
+  /** True while the consumer is attached and pulling. */
+  active: boolean;
+  /** Last time the bus answered this consumer (message or heartbeat), ms since epoch. */
+  lastContactMs: number;
+  lastError?: string;
+}
+
+export interface Subscription {
+  status(): SubscriptionStatus;
+  /** Stops pulling, waits for in-flight handlers, leaves the durable in place. */
+  stop(): Promise<void>;
+}
+
+export interface KvEntry {
+  value: Uint8Array;
+  revision: number;
+}
+
+export interface KvStore {
+  get(key: string): Promise<KvEntry | undefined>;
+  put(key: string, value: Uint8Array): Promise<number>;
+  /** Writes only if the key's revision is still `revision` (0 = must not exist); false on conflict. */
+  update(key: string, value: Uint8Array, revision: number): Promise<boolean>;
+  delete(key: string): Promise<void>;
+  keys(): Promise<string[]>;
+}
+
+export interface EventBus {
+  /** Resolves only after the bus stored the event. Idempotent on event.id within the dedup window. */
+  publish(event: BusEvent, opts?: { signal?: AbortSignal }): Promise<void>;
+  /** Durable, at-least-once delivery; handler resolves → ack, throws → redelivered later. */
+  subscribe(spec: SubscriptionSpec, handler: (d: Delivery) => Promise<void>): Promise<Subscription>;
+  /** Small key-value store for sensor state. */
+  kv(bucket: string): Promise<KvStore>;
+  /** True while the bus is reachable. */
+  connected(): boolean;
+  close(): Promise<void>;
+}
+
+/** Minimal logger interface so the bus does not depend on a logging library. */
+export interface BusLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
