@@ -86,6 +86,11 @@ export async function startNatsServer(opts: NatsServerOptions): Promise<NatsServ
     const forward = (chunk: Buffer) => chunk.toString().split("\n").filter(Boolean).forEach((l) => opts.onLog?.(l));
     proc.stdout?.on("data", forward);
     proc.stderr?.on("data", forward);
+    // If our process exits without stopping the server (an error path), do not leave it running.
+    const child = proc;
+    const killOnExit = () => child.kill("SIGKILL");
+    process.once("exit", killOnExit);
+    child.once("exit", () => process.removeListener("exit", killOnExit));
     await waitReady(monitorPort, proc);
   };
   await launch();

@@ -28,7 +28,11 @@ export const WebhookConfig = z
     authSecret: SecretKeySelector.optional().describe("Bearer token required in the Authorization header."),
     maxPayloadSize: z.number().int().positive().optional().describe("Largest accepted body in bytes (default 1 MiB); larger gets 413."),
     metadata: z.record(z.string(), z.string()).optional().describe("Copied into the event's data.metadata."),
-    filter: z.strictObject({ expression: z.string() }).optional().describe("Event filter expression (not yet supported)."),
+    filter: z
+      .strictObject({ expression: z.string() })
+      .refine(() => false, "filter.expression is not supported yet; filter in the Sensor instead")
+      .optional()
+      .describe("Event filter expression (not yet supported)."),
   })
   .describe("An HTTP endpoint that turns each request into an event.");
 

@@ -1,0 +1,34 @@
+// Runtime configuration, read once from flags and environment and validated with zod.
+import { z } from "zod";
+
+export const RuntimeConfig = z.object({
+  natsUrl: z.string().optional(),
+  namespace: z.string().min(1).default("local"),
+  metricsPort: z.coerce.number().int().min(0).max(65535),
+  secretsDir: z.string().default("/impulse/secrets"),
+  logLevel: z.enum(["trace", "debug", "info", "warn", "error", "silent"]).default("info"),
+  concurrency: z.coerce.number().int().positive().default(32),
+});
+export type RuntimeConfig = z.output<typeof RuntimeConfig>;
+
+export interface CommonFlags {
+  natsUrl?: string;
+  namespace?: string;
+  metricsPort?: string;
+  secretsDir?: string;
+  logLevel?: string;
+  concurrency?: string;
+}
+
+export function readConfig(flags: CommonFlags, env: NodeJS.ProcessEnv, defaults: { metricsPort: number }): RuntimeConfig {
+  const parsed = RuntimeConfig.safeParse({
+    natsUrl: flags.natsUrl ?? env["IMPULSE_BUS_URL"],
+    namespace: flags.namespace ?? env["IMPULSE_NAMESPACE"],
+    metricsPort: flags.metricsPort ?? env["IMPULSE_METRICS_PORT"] ?? defaults.metricsPort,
+    secretsDir: flags.secretsDir ?? env["IMPULSE_SECRETS_DIR"],
+    logLevel: flags.logLevel ?? env["IMPULSE_LOG_LEVEL"],
+    concurrency: flags.concurrency ?? env["IMPULSE_CONCURRENCY"],
+  });
+  if (!parsed.success) throw new Error("invalid configuration: " + parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
+  return parsed.data;
+}

@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+// The impulse command line.
+import { Command } from "commander";
+import { dev } from "./commands/dev.js";
+import { lint } from "./commands/lint.js";
+import { runSingle } from "./commands/single.js";
+
+const program = new Command("impulse").description("Impulse: Argo Events-compatible event platform on NATS JetStream").showHelpAfterError();
+
+const common = (c: Command) =>
+  c
+    .option("--nats-url <url>", "NATS server URL (env IMPULSE_BUS_URL)")
+    .option("--namespace <ns>", "namespace that scopes stream and consumer names (env IMPULSE_NAMESPACE, default local)")
+    .option("--metrics-port <port>", "port of /metrics and /health (env IMPULSE_METRICS_PORT)")
+    .option("--secrets-dir <dir>", "directory of mounted secrets <name>/<key> (env IMPULSE_SECRETS_DIR)")
+    .option("--log-level <level>", "trace|debug|info|warn|error (env IMPULSE_LOG_LEVEL)")
+    .option("--concurrency <n>", "firings in progress at once per trigger (env IMPULSE_CONCURRENCY, default 32)");
+
+const exit = (p: Promise<number> | number) =>
+  Promise.resolve(p).then(
+    (code) => process.exit(code),
+    (e: Error) => {
+      console.error(`impulse: ${e.message}`);
+      process.exit(1);
+    },
+  );
+
+common(
+  program
+    .command("dev")
+    .description("run every EventSource and Sensor in the files against a local nats-server")
+    .requiredOption("-f, --file <path...>", "YAML files or directories")
+    .option("--data-dir <dir>", "JetStream store of the local nats-server (default .impulse/nats)")
+    .option("--nats-bin <path>", "nats-server binary (env NATS_SERVER_BIN)"),
+).action((opts) => exit(dev(opts.file, opts)));
+
+common(program.command("eventsource").description("run one EventSource, as its pod does").option("-f, --file <path>", "spec file (or env IMPULSE_SPEC)")).action(
+  (opts) => exit(runSingle("EventSource", opts)),
+);
+
+common(program.command("sensor").description("run one Sensor, as its pod does").option("-f, --file <path>", "spec file (or env IMPULSE_SPEC)")).action((opts) =>
+  exit(runSingle("Sensor", opts)),
+);
+
+program
+  .command("lint")
+  .description("validate EventSource, Sensor and EventBus files; exit 1 on errors")
+  .argument("<paths...>", "YAML files or directories")
+  .action((paths: string[]) => exit(lint(paths)));
+
+await program.parseAsync();

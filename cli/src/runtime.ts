@@ -1,0 +1,81 @@
+// Starts EventSources and Sensors against one bus, with a management server; shared by dev, eventsource and sensor.
+import type { EventBus as EventBusResource, Resource } from "@impulse/api";
+import { JetStreamBus, type EventBus } from "@impulse/bus";
+import { createEventSourceMetrics, runEventSource } from "@impulse/eventsource";
+import { createSensorMetrics, runSensor, type RunningSensor } from "@impulse/sensor";
+import type { AddressInfo } from "node:net";
+import type { Logger } from "pino";
+import { collectDefaultMetrics, Registry } from "prom-client";
+import type { RuntimeConfig } from "./config.js";
+import { startManagementServer } from "./management.js";
+import { createSecretResolver } from "./secrets.js";
+
+export interface Runtime {
+  metricsPort: number;
+  /** Resolves when everything stopped after the signal. */
+  done: Promise<void>;
+}
+
+function busFor(resources: Resource[], name: string): EventBusResource | undefined {
+  return resources.find((r): r is EventBusResource => r.kind === "EventBus" && r.metadata.name === name);
+}
+
+export async function startRuntime(resources: Resource[], cfg: RuntimeConfig, natsUrl: string, log: Logger, signal: AbortSignal): Promise<Runtime> {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const esMetrics = createEventSourceMetrics(registry);
+  const sensorMetrics = createSensorMetrics(registry);
+  const secrets = createSecretResolver(cfg.secretsDir, process.env);
+
+  // One connection per EventBus name used by the resources.
+  const buses = new Map<string, EventBus>();
+  const bus = async (name: string) => {
+    let b = buses.get(name);
+    if (!b) {
+      const spec = busFor(resources, name)?.spec;
+      const stream = spec?.jetstreamExotic?.streamConfig ?? spec?.jetstream?.streamConfig;
+      b = await JetStreamBus.connect({ url: natsUrl, namespace: cfg.namespace, busName: name, logger: log.child({ eventBusName: name }), signal, ...(stream ? { stream } : {}) });
+      buses.set(name, b);
+    }
+    return b;
+  };
+
+  const waits: Promise<void>[] = [];
+  const sensors: RunningSensor[] = [];
+  for (const r of resources) {
+    if (r.kind === "EventSource") {
+      const es = runEventSource({ resource: r, bus: await bus(r.spec.eventBusName), logger: log, metrics: esMetrics, secrets, signal });
+      await es.ready;
+      waits.push(es.done);
+    } else if (r.kind === "Sensor") {
+      const s = await runSensor({ resource: r, bus: await bus(r.spec.eventBusName), logger: log, metrics: sensorMetrics, secrets, signal, concurrency: cfg.concurrency });
+      sensors.push(s);
+      waits.push(s.done);
+    }
+  }
+
+  const server = await startManagementServer(cfg.metricsPort, registry, () => {
+    const busOk = [...buses.values()].every((b) => b.connected());
+    const triggers = sensors.map((s) => s.health());
+    return { healthy: busOk && triggers.every((t) => t.healthy), bus: busOk ? "connected" : "disconnected", sensors: triggers };
+  });
+  const done = (async () => {
+    await Promise.allSettled(waits);
+    await Promise.allSettled([...buses.values()].map((b) => b.close()));
+    await new Promise((r) => server.close(r));
+  })();
+  return { metricsPort: (server.address() as AddressInfo).port, done };
+}
+
+/** Aborts on SIGINT/SIGTERM; a second signal exits at once. */
+export function shutdownSignal(log: Logger): AbortSignal {
+  const ac = new AbortController();
+  const onSignal = (sig: string) => {
+    if (ac.signal.aborted) process.exit(130);
+    log.info({ signal: sig }, "shutting down");
+    ac.abort(new Error(`received ${sig}`));
+  };
+  process.on("SIGINT", () => onSignal("SIGINT"));
+  process.on("SIGTERM", () => onSignal("SIGTERM"));
+  return ac.signal;
+}

@@ -1,0 +1,53 @@
+// The EventSource definition contract: one object per source type, looked up in a registry.
+import type { SecretKeySelector } from "@impulse/api";
+import type { Logger } from "pino";
+import type { z } from "zod";
+import type { EventSourceMetrics } from "./metrics.js";
+
+/** Resolves a Secret reference to its value (mounted file in a pod, env or a directory locally). */
+export type SecretResolver = (ref: SecretKeySelector) => Promise<string>;
+
+/** What a source hands to emit: the event's data and, for ingested CloudEvents, the attributes to keep. */
+export interface Emission {
+  eventName: string;
+  data: unknown;
+  /** Keep this id (an ingested CloudEvent's); otherwise a new one is generated. */
+  id?: string;
+  time?: string;
+  /** CloudEvent extension attributes to carry on the envelope. */
+  extensions?: Record<string, unknown>;
+}
+
+/** Publishes one event; resolves only after the bus stored it, with the id it was stored under. */
+export type Emit = (e: Emission) => Promise<string>;
+
+export interface SourceContext<C> {
+  eventSourceName: string;
+  /** Every event of this type in the EventSource, by event name. */
+  events: ReadonlyMap<string, C>;
+  logger: Logger;
+  secrets: SecretResolver;
+  metrics: EventSourceMetrics;
+  /** Tells whether the bus is reachable (for health endpoints). */
+  busConnected: () => boolean;
+}
+
+export interface RunningSource {
+  /** Resolves once the source is accepting input (e.g. its ports listen). */
+  ready: Promise<void>;
+  /** Resolves when the source has fully stopped after the signal aborted. */
+  done: Promise<void>;
+}
+
+export interface EventSourceDefinition<S extends z.ZodType = z.ZodType> {
+  /** The key under spec: in the YAML, and the CloudEvent type. */
+  type: string;
+  configSchema: S;
+  /** active-active: every replica serves (webhooks); leader: one replica at a time (queue consumers). */
+  strategy: "active-active" | "leader";
+  start(ctx: SourceContext<z.output<S>>, emit: Emit, signal: AbortSignal): RunningSource;
+}
+
+export function defineEventSource<S extends z.ZodType>(def: EventSourceDefinition<S>): EventSourceDefinition<S> {
+  return def;
+}

@@ -1,0 +1,30 @@
+// Prometheus metrics of an EventSource runtime (base units: seconds).
+import { Counter, Histogram, type Registry } from "prom-client";
+
+export interface EventSourceMetrics {
+  received: Counter<"eventsource" | "event">;
+  published: Counter<"eventsource" | "event">;
+  failed: Counter<"eventsource" | "event" | "reason">;
+  publishDuration: Histogram<"eventsource" | "event">;
+}
+
+export function createEventSourceMetrics(registry: Registry): EventSourceMetrics {
+  const labelNames = ["eventsource", "event"] as const;
+  return {
+    received: new Counter({ name: "impulse_eventsource_events_received_total", help: "Requests or messages received by the source.", labelNames, registers: [registry] }),
+    published: new Counter({ name: "impulse_eventsource_events_published_total", help: "Events stored on the bus.", labelNames, registers: [registry] }),
+    failed: new Counter({
+      name: "impulse_eventsource_events_failed_total",
+      help: "Inputs rejected or not stored, by reason (invalid, unauthorized, too_large, bus_unavailable, ...).",
+      labelNames: [...labelNames, "reason"],
+      registers: [registry],
+    }),
+    publishDuration: new Histogram({
+      name: "impulse_eventsource_publish_duration_seconds",
+      help: "Time from receiving an input to the bus acknowledging the event.",
+      labelNames,
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+  };
+}

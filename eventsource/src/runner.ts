@@ -1,0 +1,57 @@
+// Runs every source of one EventSource resource against a bus until the signal aborts.
+import type { EventSource } from "@impulse/api";
+import type { EventBus } from "@impulse/bus";
+import type { Logger } from "pino";
+import type { Emit, SecretResolver } from "./define.js";
+import { buildEnvelope } from "./envelope.js";
+import type { EventSourceMetrics } from "./metrics.js";
+import { sourceDefinitions } from "./sources/index.js";
+
+export interface EventSourceRunOptions {
+  resource: EventSource;
+  bus: EventBus;
+  logger: Logger;
+  metrics: EventSourceMetrics;
+  secrets: SecretResolver;
+  signal: AbortSignal;
+}
+
+export interface RunningEventSource {
+  ready: Promise<void>;
+  done: Promise<void>;
+}
+
+export function runEventSource(o: EventSourceRunOptions): RunningEventSource {
+  const name = o.resource.metadata.name;
+  const log = o.logger.child({ eventSourceName: name });
+  const running = [];
+  for (const [type, def] of sourceDefinitions) {
+    const entries = (o.resource.spec as unknown as Record<string, Record<string, unknown> | undefined>)[type];
+    if (!entries || Object.keys(entries).length === 0) continue;
+    const emit: Emit = async (e) => {
+      const event = buildEnvelope(name, type, e);
+      await o.bus.publish(event);
+      o.metrics.published.inc({ eventsource: name, event: e.eventName });
+      log.debug({ eventName: e.eventName, eventId: event.id }, "event published");
+      return event.id;
+    };
+    running.push(
+      def.start(
+        {
+          eventSourceName: name,
+          events: new Map(Object.entries(entries)),
+          logger: log.child({ sourceType: type }),
+          secrets: o.secrets,
+          metrics: o.metrics,
+          busConnected: () => o.bus.connected(),
+        },
+        emit,
+        o.signal,
+      ),
+    );
+  }
+  return {
+    ready: Promise.all(running.map((r) => r.ready)).then(() => log.info({ sources: running.length }, "eventsource ready")),
+    done: Promise.all(running.map((r) => r.done)).then(() => undefined),
+  };
+}

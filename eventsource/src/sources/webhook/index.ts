@@ -1,0 +1,38 @@
+// The webhook EventSource: HTTP requests become events; 200 only after the bus stored the event.
+import { WebhookConfig } from "@impulse/api";
+import { defineEventSource } from "../../define.js";
+import { makeRoute, type Route } from "./route.js";
+import { startPortServer } from "./server.js";
+
+export const webhook = defineEventSource({
+  type: "webhook",
+  configSchema: WebhookConfig,
+  strategy: "active-active",
+  start(ctx, emit, signal) {
+    const byPort = new Map<string, [string, WebhookConfig][]>();
+    for (const [name, cfg] of ctx.events) {
+      const list = byPort.get(cfg.port) ?? [];
+      list.push([name, cfg]);
+      byPort.set(cfg.port, list);
+    }
+    const servers = [...byPort].map(async ([port, entries]) => {
+      const routes = new Map<string, Route>();
+      let tls: { cert: string; key: string } | undefined;
+      for (const [name, cfg] of entries) {
+        if (routes.has(cfg.endpoint)) throw new Error(`webhook events "${routes.get(cfg.endpoint)!.eventName}" and "${name}" both use port ${port} endpoint ${cfg.endpoint}`);
+        const token = cfg.authSecret ? (await ctx.secrets(cfg.authSecret)).trim() : undefined;
+        routes.set(cfg.endpoint, makeRoute(ctx.eventSourceName, name, cfg, token));
+        if (cfg.serverCertSecret && cfg.serverKeySecret) tls = { cert: await ctx.secrets(cfg.serverCertSecret), key: await ctx.secrets(cfg.serverKeySecret) };
+      }
+      return startPortServer(
+        { port: Number(port), host: "0.0.0.0", routes, ...(tls ? { tls } : {}), emit, metrics: ctx.metrics, logger: ctx.logger, busConnected: ctx.busConnected },
+        signal,
+      );
+    });
+    const started = Promise.all(servers);
+    return {
+      ready: started.then((s) => Promise.all(s.map((x) => x.ready))).then(() => undefined),
+      done: started.then((s) => Promise.all(s.map((x) => x.done))).then(() => undefined, () => undefined),
+    };
+  },
+});

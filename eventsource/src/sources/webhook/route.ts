@@ -1,0 +1,94 @@
+// Handles one request for one configured endpoint: method, auth, body, envelope data, publish, answer.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { ErrorCodes, isImpulseError, DEFAULT_MAX_PAYLOAD_SIZE, type WebhookConfig } from "@impulse/api";
+import type { Logger } from "pino";
+import type { Emit } from "../../define.js";
+import type { EventSourceMetrics } from "../../metrics.js";
+import { checkBearer, MASKED_AUTH } from "./auth.js";
+import { canonicalHeader, parseJsonBody, readBody, valuesMap } from "./body.js";
+import { isCloudEventRequest, parseCloudEvent } from "./cloudevent.js";
+import { HttpError, sendJson } from "./http-error.js";
+
+export interface Route {
+  eventName: string;
+  config: WebhookConfig;
+  method: string;
+  token: string | undefined;
+  maxPayloadSize: number;
+  labels: { eventsource: string; event: string };
+}
+
+export function makeRoute(eventSourceName: string, eventName: string, config: WebhookConfig, token: string | undefined): Route {
+  return {
+    eventName,
+    config,
+    method: config.method ?? "POST",
+    token,
+    maxPayloadSize: config.maxPayloadSize ?? DEFAULT_MAX_PAYLOAD_SIZE,
+    labels: { eventsource: eventSourceName, event: eventName },
+  };
+}
+
+function headerMap(req: IncomingMessage): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [name, values] of Object.entries(req.headersDistinct)) {
+    if (!values) continue;
+    out[canonicalHeader(name)] = name === "authorization" ? [MASKED_AUTH] : values;
+  }
+  return out;
+}
+
+function isForm(req: IncomingMessage): boolean {
+  return (req.headers["content-type"] ?? "").startsWith("application/x-www-form-urlencoded");
+}
+
+export async function handleRoute(
+  route: Route,
+  req: IncomingMessage,
+  res: ServerResponse,
+  query: string,
+  emit: Emit,
+  metrics: EventSourceMetrics,
+  log: Logger,
+): Promise<void> {
+  const started = process.hrtime.bigint();
+  metrics.received.inc(route.labels);
+  try {
+    if (req.method !== route.method)
+      throw new HttpError(405, "method_not_allowed", `method ${req.method} not allowed on ${route.config.endpoint}; use ${route.method}`, { Allow: route.method });
+    if (route.token !== undefined) checkBearer(req, route.token);
+
+    const raw = await readBody(req, route.maxPayloadSize);
+    const header = headerMap(req);
+    const metadata = route.config.metadata;
+    let id: string;
+    if (isCloudEventRequest(req.headers)) {
+      const ce = parseCloudEvent(req.headers, raw);
+      const data = metadata ? { header, body: ce.data, metadata } : { header, body: ce.data };
+      id = await emit({ eventName: route.eventName, data, id: ce.id, ...(ce.time ? { time: ce.time } : {}), extensions: ce.extensions });
+    } else {
+      let body: unknown;
+      if (req.method === "GET" || req.method === "HEAD" || req.method === "DELETE") body = raw.length ? parseJsonBody(raw) : valuesMap(new URLSearchParams(query));
+      else if (isForm(req)) body = valuesMap(new URLSearchParams(raw.toString("utf8")));
+      else body = parseJsonBody(raw);
+      id = await emit({ eventName: route.eventName, data: metadata ? { header, body, metadata } : { header, body } });
+    }
+    metrics.publishDuration.observe(route.labels, Number(process.hrtime.bigint() - started) / 1e9);
+    sendJson(res, 200, { status: "success", eventId: id });
+  } catch (e) {
+    if (e instanceof HttpError) {
+      metrics.failed.inc({ ...route.labels, reason: e.reason });
+      log.debug({ status: e.status, err: e.message }, "webhook request rejected");
+      if (!req.complete) res.setHeader("Connection", "close");
+      sendJson(res, e.status, { error: e.message }, e.headers);
+    } else if (isImpulseError(e) && e.code === ErrorCodes.BusUnavailable) {
+      metrics.failed.inc({ ...route.labels, reason: "bus_unavailable" });
+      log.warn({ err: e.message }, "event not stored: bus unavailable");
+      sendJson(res, 503, { error: "event bus unavailable: the event was not stored, retry later" }, { "Retry-After": "1" });
+    } else {
+      metrics.failed.inc({ ...route.labels, reason: "internal" });
+      log.error({ err: (e as Error).message }, "webhook request failed");
+      sendJson(res, 500, { error: "internal error: the event was not stored" });
+    }
+  }
+}

@@ -1,0 +1,95 @@
+// Compiles a Sensor spec once at start: filters, dependencies per trigger, retry plans; errors name their path.
+import { ErrorCodes, ImpulseError, type Finding, type Sensor, type Trigger, type TriggerParameter } from "@impulse/api";
+import { triggerDependencies } from "./conditions.js";
+import { retryPlan, type RetryPlan } from "./delivery/retry.js";
+import { compileDependencyFilter, type CompiledFilter } from "./filters/index.js";
+import type { TriggerDefinition } from "./triggers/define.js";
+import { triggerDefinitions } from "./triggers/index.js";
+
+export interface CompiledDependency {
+  name: string;
+  eventSourceName: string;
+  eventName: string;
+  filter: CompiledFilter;
+}
+
+export interface CompiledTrigger {
+  name: string;
+  kind: string;
+  definition: TriggerDefinition;
+  spec: Trigger;
+  dependencies: CompiledDependency[];
+  retry: RetryPlan;
+  /** false only when the user explicitly asked for fire-and-forget. */
+  atLeastOnce: boolean;
+}
+
+export interface CompiledSensor {
+  name: string;
+  triggers: CompiledTrigger[];
+}
+
+function unsupported(at: string, what: string): never {
+  throw new ImpulseError(ErrorCodes.UnsupportedFeature, `${at}: ${what} is not supported yet`);
+}
+
+function checkParams(params: TriggerParameter[] | undefined, at: string, deps: Set<string>): void {
+  params?.forEach((p, i) => {
+    if (p.src.dataTemplate !== undefined) unsupported(`${at}[${i}].src.dataTemplate`, "dataTemplate");
+    if (p.src.contextTemplate !== undefined) unsupported(`${at}[${i}].src.contextTemplate`, "contextTemplate");
+    if (!deps.has(p.src.dependencyName)) throw new ImpulseError(ErrorCodes.InvalidSpec, `${at}[${i}].src.dependencyName: unknown dependency "${p.src.dependencyName}"`);
+  });
+}
+
+function compileTrigger(t: Trigger, at: string, deps: Map<string, CompiledDependency>): CompiledTrigger {
+  const kind = [...triggerDefinitions.keys()].find((k) => (t.template as Record<string, unknown>)[k] !== undefined);
+  if (!kind) throw new ImpulseError(ErrorCodes.InvalidSpec, `${at}.template: no trigger kind`);
+  const definition = triggerDefinitions.get(kind)!;
+  if (t.rateLimit) unsupported(`${at}.rateLimit`, "rateLimit");
+  if (t.dlqTrigger) unsupported(`${at}.dlqTrigger`, "dlqTrigger");
+  if (t.template.conditionsReset) unsupported(`${at}.template.conditionsReset`, "conditionsReset");
+  const kindTemplate = (t.template as unknown as Record<string, Record<string, unknown>>)[kind]!;
+  if (kindTemplate["tls"]) unsupported(`${at}.template.${kind}.tls`, "trigger TLS settings");
+  const depNames = new Set(deps.keys());
+  checkParams(t.parameters, `${at}.parameters`, depNames);
+  checkParams(kindTemplate["parameters"] as TriggerParameter[] | undefined, `${at}.template.${kind}.parameters`, depNames);
+  checkParams(kindTemplate["payload"] as TriggerParameter[] | undefined, `${at}.template.${kind}.payload`, depNames);
+  checkParams(kindTemplate["dynamicHeaders"] as TriggerParameter[] | undefined, `${at}.template.${kind}.dynamicHeaders`, depNames);
+  const names = triggerDependencies(t.template.conditions, [...deps.keys()], `${at}.template`);
+  return {
+    name: t.template.name,
+    kind,
+    definition,
+    spec: t,
+    dependencies: names.map((n) => deps.get(n)!),
+    retry: retryPlan(t.retryStrategy),
+    atLeastOnce: t.atLeastOnce !== false,
+  };
+}
+
+/** Compiles what can be compiled and reports every problem, so lint shows them all at once. */
+export function compileSensor(sensor: Sensor): { sensor?: CompiledSensor; errors: Finding[] } {
+  const errors: Finding[] = [];
+  const record = (e: unknown) => {
+    const msg = (e as Error).message;
+    const i = msg.indexOf(": ");
+    errors.push(i > 0 && msg.startsWith("spec.") ? { path: msg.slice(0, i), message: msg.slice(i + 2) } : { path: "spec", message: msg });
+  };
+  const deps = new Map<string, CompiledDependency>();
+  sensor.spec.dependencies.forEach((d, i) => {
+    try {
+      deps.set(d.name, { name: d.name, eventSourceName: d.eventSourceName, eventName: d.eventName, filter: compileDependencyFilter(d, `spec.dependencies[${i}]`) });
+    } catch (e) {
+      record(e);
+    }
+  });
+  const triggers: CompiledTrigger[] = [];
+  sensor.spec.triggers.forEach((t, i) => {
+    try {
+      triggers.push(compileTrigger(t, `spec.triggers[${i}]`, deps));
+    } catch (e) {
+      record(e);
+    }
+  });
+  return errors.length ? { errors } : { sensor: { name: sensor.metadata.name, triggers }, errors };
+}

@@ -1,0 +1,75 @@
+// Data filters: compare one path of the event data with a list of values (OR inside a filter), combined and/or.
+import { ErrorCodes, ImpulseError, type DataFilter } from "@impulse/api";
+import { getPath, resultString } from "../paths/gjson.js";
+import { gjsonBool, gjsonFloat, parseGoBool, parseGoFloat } from "./go-values.js";
+import { PASS, type CompiledFilter, type FilterResult } from "./types.js";
+
+type ValueTest = (v: unknown) => boolean;
+
+function compileOne(f: DataFilter, at: string): ValueTest {
+  const cmp = f.comparator || "=";
+  switch (f.type) {
+    case "string": {
+      if (cmp !== "=" && cmp !== "!=") throw new ImpulseError(ErrorCodes.InvalidSpec, `${at}.comparator: string filters support only = and !=`);
+      const res = f.value.map((v, i) => {
+        try {
+          return new RegExp(v, "u");
+        } catch (e) {
+          throw new ImpulseError(ErrorCodes.InvalidSpec, `${at}.value[${i}]: invalid regular expression: ${(e as Error).message}`);
+        }
+      });
+      // Unanchored match, as Go's regexp.Match; with != a value passes when it does not match.
+      return cmp === "=" ? (v) => res.some((r) => r.test(resultString(v))) : (v) => res.some((r) => !r.test(resultString(v)));
+    }
+    case "number": {
+      const nums = f.value.map((v, i) => {
+        const n = parseGoFloat(v);
+        if (n === undefined) throw new ImpulseError(ErrorCodes.InvalidSpec, `${at}.value[${i}]: "${v}" is not a number`);
+        return n;
+      });
+      const ops: Record<string, (a: number, b: number) => boolean> = {
+        "=": (a, b) => a === b,
+        "!=": (a, b) => a !== b,
+        ">": (a, b) => a > b,
+        ">=": (a, b) => a >= b,
+        "<": (a, b) => a < b,
+        "<=": (a, b) => a <= b,
+      };
+      const op = ops[cmp]!;
+      return (v) => nums.some((n) => op(gjsonFloat(v), n));
+    }
+    case "bool": {
+      const bools = f.value.map((v, i) => {
+        const b = parseGoBool(v);
+        if (b === undefined) throw new ImpulseError(ErrorCodes.InvalidSpec, `${at}.value[${i}]: "${v}" is not a boolean`);
+        return b;
+      });
+      if (cmp !== "=" && cmp !== "!=") throw new ImpulseError(ErrorCodes.InvalidSpec, `${at}.comparator: bool filters support only = and !=`);
+      return cmp === "=" ? (v) => bools.includes(gjsonBool(v)) : (v) => bools.some((b) => b !== gjsonBool(v));
+    }
+  }
+}
+
+export function compileDataFilters(filters: DataFilter[], operator: string | undefined, at: string): CompiledFilter {
+  const compiled = filters.map((f, i) => {
+    if (f.template) throw new ImpulseError(ErrorCodes.UnsupportedFeature, `${at}.data[${i}].template: data filter templates are not supported yet`);
+    return { path: f.path, test: compileOne(f, `${at}.data[${i}]`), describe: `${f.path} ${f.comparator || "="} ${JSON.stringify(f.value)}` };
+  });
+  const any = operator === "or";
+  return (event) => {
+    // Argo passes events without data: there is nothing to compare.
+    if (event.data === null || event.data === undefined) return PASS;
+    const failures: string[] = [];
+    for (const f of compiled) {
+      const r = getPath(event.data, f.path);
+      const ok = r.exists && f.test(r.value);
+      if (ok && any) return PASS;
+      if (!ok) {
+        const why: FilterResult["reason"] = r.exists ? `data ${f.describe} did not match (got ${JSON.stringify(r.value)})` : `data path ${f.path} not found`;
+        if (!any) return { pass: false, reason: why };
+        failures.push(why!);
+      }
+    }
+    return any && compiled.length > 0 ? { pass: false, reason: failures.join("; ") } : PASS;
+  };
+}

@@ -1,0 +1,33 @@
+// Compiles a dependency's filters into one function, combined by filtersLogicalOperator.
+import { ErrorCodes, ImpulseError, type EventDependency } from "@impulse/api";
+import { compileContextFilter } from "./context.js";
+import { compileDataFilters } from "./data.js";
+import { PASS, type CompiledFilter } from "./types.js";
+
+export type { CompiledFilter, FilterResult } from "./types.js";
+
+export function compileDependencyFilter(dep: EventDependency, at: string): CompiledFilter {
+  const f = dep.filters;
+  if (dep.transform) throw new ImpulseError(ErrorCodes.UnsupportedFeature, `${at}.transform: transforms are not supported yet`);
+  if (!f) return () => PASS;
+  for (const kind of ["exprs", "time", "script"] as const)
+    if (f[kind] !== undefined) throw new ImpulseError(ErrorCodes.UnsupportedFeature, `${at}.filters.${kind}: ${kind} filters are not supported yet`);
+  // Argo's order: exprs, data, context, time, script. Only specified filters take part.
+  const parts: CompiledFilter[] = [];
+  if (f.data?.length) parts.push(compileDataFilters(f.data, f.dataLogicalOperator, `${at}.filters`));
+  if (f.context) parts.push(compileContextFilter(f.context));
+  if (parts.length === 0) return () => PASS;
+  const any = dep.filtersLogicalOperator === "or";
+  return (event) => {
+    const reasons: string[] = [];
+    for (const p of parts) {
+      const r = p(event);
+      if (r.pass && any) return PASS;
+      if (!r.pass) {
+        if (!any) return r;
+        reasons.push(r.reason ?? "rejected");
+      }
+    }
+    return any ? { pass: false, reason: reasons.join("; ") } : PASS;
+  };
+}

@@ -1,0 +1,87 @@
+// One firing of a trigger: parameters → typed template → payload → execute with retries → policy.
+import { createHash } from "node:crypto";
+import { ErrorCodes, errorMessage, ImpulseError, type TriggerParameter } from "@impulse/api";
+import type { Logger } from "pino";
+import type { CompiledTrigger } from "./compile.js";
+import { withRetry } from "./delivery/retry.js";
+import type { SensorMetrics } from "./metrics.js";
+import { applyParameters, buildPayload } from "./params/apply.js";
+import type { FiredEvents } from "./params/resolve.js";
+import type { TriggerExecutor } from "./triggers/define.js";
+
+export function idempotencyKey(sensor: string, trigger: string, events: FiredEvents): string {
+  const ids = Object.entries(events)
+    .map(([dep, e]) => `${dep}=${e.id}`)
+    .sort();
+  return createHash("sha256").update([sensor, trigger, ...ids].join("\n")).digest("hex").slice(0, 32);
+}
+
+/** Resolves the kind's template for these events; a parameter problem is not retryable. */
+function prepare(t: CompiledTrigger, events: FiredEvents): { template: unknown; payload: unknown } {
+  try {
+    const whole = applyParameters(t.spec.template, t.spec.parameters, events) as unknown as Record<string, Record<string, unknown>>;
+    const { parameters, payload, dynamicHeaders, ...rest } = whole[t.kind] ?? {};
+    const withParams = applyParameters(rest, parameters as TriggerParameter[] | undefined, events) as Record<string, unknown>;
+    if (dynamicHeaders) {
+      const dyn = applyParameters({}, dynamicHeaders as TriggerParameter[], events) as Record<string, unknown>;
+      withParams["headers"] = { ...(withParams["headers"] as object), ...Object.fromEntries(Object.entries(dyn).map(([k, v]) => [k, String(v)])) };
+    }
+    const parsed = t.definition.templateSchema.safeParse(withParams);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new ImpulseError(ErrorCodes.ParameterFailed, `template.${t.kind}.${issue.path.join(".")} after parameters: ${issue.message}`);
+    }
+    return { template: parsed.data, payload: t.definition.hasPayload ? buildPayload(payload as TriggerParameter[] | undefined, events) : undefined };
+  } catch (e) {
+    if (e instanceof ImpulseError) throw e;
+    throw new ImpulseError(ErrorCodes.ParameterFailed, errorMessage(e));
+  }
+}
+
+export interface FireOptions {
+  sensorName: string;
+  trigger: CompiledTrigger;
+  executor: TriggerExecutor<unknown, unknown>;
+  events: FiredEvents;
+  metrics: SensorMetrics;
+  logger: Logger;
+  signal: AbortSignal;
+}
+
+/** Resolves true when the trigger succeeded, false when it failed for good (logged and counted); throws only on shutdown. */
+export async function fire(o: FireOptions): Promise<boolean> {
+  const labels = { sensor: o.sensorName, trigger: o.trigger.name };
+  const key = idempotencyKey(o.sensorName, o.trigger.name, o.events);
+  const log = o.logger.child({ eventIds: Object.values(o.events).map((e) => e.id), idempotencyKey: key });
+  try {
+    const { template, payload } = prepare(o.trigger, o.events);
+    const result = await withRetry(
+      o.trigger.retry,
+      o.signal,
+      async () => {
+        const end = o.metrics.duration.startTimer(labels);
+        try {
+          const r = await o.executor.execute({ template, payload, events: o.events, idempotencyKey: key, logger: log }, o.signal);
+          o.trigger.definition.applyPolicy(r, o.trigger.spec.policy);
+          return r;
+        } finally {
+          end();
+        }
+      },
+      ({ attempt, error, nextDelayMs }) => {
+        o.metrics.retries.inc(labels);
+        log.warn({ attempt, err: errorMessage(error), retryInMs: Math.round(nextDelayMs) }, "trigger attempt failed; retrying");
+      },
+    );
+    o.metrics.fired.inc(labels);
+    log.debug({ result: o.trigger.definition.describe(result) }, "trigger succeeded");
+    return true;
+  } catch (e) {
+    if (o.signal.aborted) throw e; // shutting down: leave the event unacknowledged so it is redelivered
+    o.metrics.failed.inc(labels);
+    const code = e instanceof ImpulseError ? e.code : ErrorCodes.TriggerFailed;
+    log.error({ code, err: errorMessage(e), attempts: o.trigger.retry.steps }, "trigger failed; event given up after the last attempt");
+    return false;
+  }
+}
+

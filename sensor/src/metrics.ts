@@ -1,0 +1,30 @@
+// Prometheus metrics of a Sensor runtime (base units: seconds).
+import { Counter, Histogram, type Registry } from "prom-client";
+
+export interface SensorMetrics {
+  received: Counter<"sensor" | "trigger">;
+  filtered: Counter<"sensor" | "trigger">;
+  fired: Counter<"sensor" | "trigger">;
+  failed: Counter<"sensor" | "trigger">;
+  retries: Counter<"sensor" | "trigger">;
+  duration: Histogram<"sensor" | "trigger">;
+}
+
+export function createSensorMetrics(registry: Registry): SensorMetrics {
+  const labelNames = ["sensor", "trigger"] as const;
+  const counter = (name: string, help: string) => new Counter({ name, help, labelNames, registers: [registry] });
+  return {
+    received: counter("impulse_sensor_events_received_total", "Events delivered to a trigger's subscription."),
+    filtered: counter("impulse_sensor_events_filtered_total", "Events rejected by every matching dependency's filters."),
+    fired: counter("impulse_sensor_triggers_fired_total", "Trigger executions that succeeded."),
+    failed: counter("impulse_sensor_triggers_failed_total", "Firings that failed after the last retry."),
+    retries: counter("impulse_sensor_trigger_retries_total", "Failed attempts that were retried."),
+    duration: new Histogram({
+      name: "impulse_sensor_trigger_duration_seconds",
+      help: "Time of one trigger attempt.",
+      labelNames,
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+  };
+}

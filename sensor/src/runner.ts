@@ -1,0 +1,99 @@
+// Runs a Sensor: one durable subscription per trigger; an event is acknowledged only after its firing finished.
+import type { Sensor } from "@impulse/api";
+import type { EventBus, Subscription, SubscriptionStatus } from "@impulse/bus";
+import type { Logger } from "pino";
+import { compileSensor, type CompiledTrigger } from "./compile.js";
+import { fire } from "./fire.js";
+import type { SensorMetrics } from "./metrics.js";
+import type { FiredEvents } from "./params/resolve.js";
+import type { SecretResolver } from "./triggers/define.js";
+
+export interface SensorRunOptions {
+  resource: Sensor;
+  bus: EventBus;
+  logger: Logger;
+  metrics: SensorMetrics;
+  secrets: SecretResolver;
+  signal: AbortSignal;
+  /** Firings in progress at once per trigger (default 32). */
+  concurrency?: number;
+}
+
+export interface RunningSensor {
+  /** Per trigger: is its subscription attached to the bus? */
+  health(): { healthy: boolean; triggers: Record<string, SubscriptionStatus> };
+  /** Resolves after the signal aborted and in-flight firings finished. */
+  done: Promise<void>;
+}
+
+function matchDependencies(t: CompiledTrigger, event: FiredEvents[string], log: Logger): { events: FiredEvents; reasons: string[] } {
+  const events: Record<string, FiredEvents[string]> = {};
+  const reasons: string[] = [];
+  for (const dep of t.dependencies) {
+    if (dep.eventSourceName !== event.source || dep.eventName !== event.subject) continue;
+    const r = dep.filter(event);
+    if (r.pass) events[dep.name] = event;
+    else reasons.push(`${dep.name}: ${r.reason ?? "rejected"}`);
+  }
+  if (reasons.length) log.debug({ reasons }, "filters rejected the event");
+  return { events, reasons };
+}
+
+/** Compiles the sensor (throwing on an invalid spec) and subscribes every trigger. */
+export async function runSensor(o: SensorRunOptions): Promise<RunningSensor> {
+  const { sensor, errors } = compileSensor(o.resource);
+  if (!sensor) throw new Error(`sensor ${o.resource.metadata.name} is invalid:\n` + errors.map((e) => `  ${e.path}: ${e.message}`).join("\n"));
+  const log = o.logger.child({ sensorName: sensor.name });
+  const subs = new Map<string, Subscription>();
+  const background = new Set<Promise<unknown>>();
+
+  for (const t of sensor.triggers) {
+    const tlog = log.child({ triggerName: t.name });
+    const labels = { sensor: sensor.name, trigger: t.name };
+    const executor = t.definition.create({ sensorName: sensor.name, triggerName: t.name, logger: tlog, secrets: o.secrets });
+    const sub = await o.bus.subscribe(
+      {
+        durable: `sensor.${sensor.name}.${t.name}`,
+        events: t.dependencies.map((d) => ({ eventSourceName: d.eventSourceName, eventName: d.eventName })),
+        maxInFlight: o.concurrency ?? 32,
+      },
+      async ({ event, deliveryCount }) => {
+        o.metrics.received.inc(labels);
+        const elog = tlog.child({ eventId: event.id, deliveryCount });
+        const { events } = matchDependencies(t, event, elog);
+        if (Object.keys(events).length === 0) {
+          o.metrics.filtered.inc(labels);
+          return;
+        }
+        const firing = fire({ sensorName: sensor.name, trigger: t, executor, events, metrics: o.metrics, logger: elog, signal: o.signal });
+        if (t.atLeastOnce) {
+          await firing;
+        } else {
+          // Explicit atLeastOnce: false: fire-and-forget, acknowledged at once (Argo's default).
+          const p = firing.catch(() => undefined).finally(() => background.delete(p));
+          background.add(p);
+        }
+      },
+    );
+    subs.set(t.name, sub);
+  }
+  log.info({ triggers: sensor.triggers.map((t) => t.name) }, "sensor ready");
+
+  const done = new Promise<void>((resolve) => {
+    const stop = async () => {
+      await Promise.allSettled([...subs.values()].map((s) => s.stop()));
+      await Promise.allSettled([...background]);
+      resolve();
+    };
+    if (o.signal.aborted) void stop();
+    else o.signal.addEventListener("abort", () => void stop(), { once: true });
+  });
+
+  return {
+    health() {
+      const triggers = Object.fromEntries([...subs].map(([n, s]) => [n, s.status()]));
+      return { healthy: Object.values(triggers).every((s) => s.active), triggers };
+    },
+    done,
+  };
+}

@@ -1,0 +1,46 @@
+// The trigger definition contract: typed template in, typed result out, policy on the result.
+import type { Trigger } from "@impulse/api";
+import type { Logger } from "pino";
+import type { z } from "zod";
+import type { FiredEvents } from "../params/resolve.js";
+
+export type SecretResolver = (ref: { name: string; key: string }) => Promise<string>;
+
+export interface TriggerContext {
+  sensorName: string;
+  triggerName: string;
+  logger: Logger;
+  secrets: SecretResolver;
+}
+
+export interface Firing<T> {
+  /** The kind's template after parameters were applied. */
+  template: T;
+  /** Body built from the template's payload parameters (undefined when the kind has none). */
+  payload: unknown;
+  events: FiredEvents;
+  /** Stable for the same sensor, trigger and event ids: lets receivers drop duplicates. */
+  idempotencyKey: string;
+  logger: Logger;
+}
+
+export interface TriggerExecutor<T, R> {
+  execute(firing: Firing<T>, signal: AbortSignal): Promise<R>;
+}
+
+export interface TriggerDefinition<S extends z.ZodType = z.ZodType, R = unknown> {
+  /** The key under template: in the YAML. */
+  type: string;
+  templateSchema: S;
+  /** Whether the template has a `payload` parameter list the runner builds. */
+  hasPayload: boolean;
+  create(ctx: TriggerContext): TriggerExecutor<z.output<S>, R>;
+  /** Throws a PolicyError when the result is not a success under the trigger's policy. */
+  applyPolicy(result: R, policy: Trigger["policy"]): void;
+  /** Short text for logs and the firing record (e.g. "HTTP 200"). */
+  describe(result: R): string;
+}
+
+export function defineTrigger<S extends z.ZodType, R>(def: TriggerDefinition<S, R>): TriggerDefinition<S, R> {
+  return def;
+}
