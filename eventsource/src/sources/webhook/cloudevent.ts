@@ -15,11 +15,31 @@ export interface IngestedCloudEvent {
   extensions: Record<string, unknown>;
 }
 
+const REQUIRED = ["specversion", "id", "source", "type"] as const;
+
+/** The SDK fills in a missing id; an ingested event without its own id, source or type is invalid instead. */
+function requireAttributes(headers: IncomingHttpHeaders, raw: Buffer): void {
+  let present: (name: string) => boolean;
+  if (headers["ce-specversion"] !== undefined) present = (n) => typeof headers[`ce-${n}`] === "string" && headers[`ce-${n}`] !== "";
+  else {
+    let doc: Record<string, unknown>;
+    try {
+      doc = JSON.parse(raw.toString("utf8")) as Record<string, unknown>;
+    } catch (e) {
+      throw new HttpError(400, "invalid", `invalid CloudEvent: body is not valid JSON: ${(e as Error).message}`);
+    }
+    present = (n) => typeof doc?.[n] === "string" && doc[n] !== "";
+  }
+  const missing = REQUIRED.filter((n) => !present(n));
+  if (missing.length) throw new HttpError(400, "invalid", `invalid CloudEvent: missing required attribute(s) ${missing.join(", ")}`);
+}
+
 const CORE = new Set(["specversion", "id", "source", "type", "subject", "time", "datacontenttype", "dataschema", "data", "data_base64"]);
 
 export function parseCloudEvent(headers: IncomingHttpHeaders, raw: Buffer): IngestedCloudEvent {
   if ((headers["content-type"] ?? "").startsWith("application/cloudevents-batch"))
     throw new HttpError(415, "invalid", "CloudEvents batch mode is not supported; send one event per request");
+  requireAttributes(headers, raw);
   let ce: CloudEventV1<unknown>;
   try {
     const parsed = HTTP.toEvent({ headers: headers as Record<string, string>, body: raw.toString("utf8") });

@@ -1,0 +1,14 @@
+// npm start: prepare, then run the quickstart EventSource and Sensor with a local nats-server until Ctrl-C.
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { prepare, root } from "./prepare.mjs";
+
+prepare();
+const child = spawn(process.execPath, [join(root, "cli/dist/main.js"), "dev", "-f", join(root, "manifests/examples/quickstart"), ...process.argv.slice(2)], {
+  cwd: root,
+  stdio: "inherit",
+});
+// Ctrl-C reaches the whole process group; the child shuts down cleanly on its own, so only forward SIGTERM.
+process.on("SIGINT", () => {});
+process.on("SIGTERM", () => child.kill("SIGTERM"));
+child.on("exit", (code, signal) => process.exit(code ?? (signal ? 130 : 0)));

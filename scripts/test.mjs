@@ -1,0 +1,29 @@
+// npm test: prepare, then run every suite (unit tests beside the code, integration suites against real servers).
+import { spawnSync } from "node:child_process";
+import { readdirSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { prepare, root } from "./prepare.mjs";
+
+function find(dir, pattern, out = []) {
+  for (const name of readdirSync(dir)) {
+    if (name === "node_modules" || name === "dist" || name.startsWith(".")) continue;
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) find(p, pattern, out);
+    else if (pattern.test(name)) out.push(relative(root, p));
+  }
+  return out;
+}
+
+prepare();
+const workspaces = ["api", "bus", "eventsource", "sensor", "cli"];
+const unit = workspaces.flatMap((w) => find(join(root, w, "src"), /\.test\.ts$/));
+const integration = find(join(root, "test", "suites"), /\.test\.ts$/);
+const only = process.argv.slice(2);
+const files = only.length ? [...unit, ...integration].filter((f) => only.some((o) => f.includes(o))) : [...unit, ...integration];
+console.error(`[impulse] running ${files.length} test files`);
+const res = spawnSync(
+  process.execPath,
+  ["--conditions=source", "--import", "tsx", "--test", "--test-concurrency=2", "--test-timeout=180000", ...files],
+  { cwd: root, stdio: "inherit", env: { ...process.env, IMPULSE_REPO_ROOT: root } },
+);
+process.exit(res.status ?? 1);

@@ -1,0 +1,69 @@
+// Runs an EventSource or Sensor in the test process against a real bus, with its own metrics registry.
+import type { EventSource, Sensor } from "@impulse/api";
+import { JetStreamBus, type EventBus } from "@impulse/bus";
+import { createEventSourceMetrics, runEventSource } from "@impulse/eventsource";
+import { createSensorMetrics, runSensor, type RunningSensor } from "@impulse/sensor";
+import { Registry } from "prom-client";
+import { testLogger } from "./log.js";
+
+const noSecrets = async (ref: { name: string; key: string }) => {
+  throw new Error(`no secret ${ref.name}/${ref.key} in this test`);
+};
+
+export interface Started {
+  bus: EventBus;
+  registry: Registry;
+  stop(): Promise<void>;
+}
+
+export async function connectBus(url: string, namespace: string): Promise<EventBus> {
+  return JetStreamBus.connect({ url, namespace, busName: "default", logger: testLogger() });
+}
+
+export async function startEventSource(
+  url: string,
+  namespace: string,
+  resource: EventSource,
+  secrets: (ref: { name: string; key: string }) => Promise<string> = noSecrets,
+): Promise<Started> {
+  const bus = await connectBus(url, namespace);
+  const registry = new Registry();
+  const ac = new AbortController();
+  const es = runEventSource({ resource, bus, logger: testLogger(), metrics: createEventSourceMetrics(registry), secrets, signal: ac.signal });
+  await es.ready;
+  return {
+    bus,
+    registry,
+    stop: async () => {
+      ac.abort();
+      await es.done;
+      await bus.close();
+    },
+  };
+}
+
+export async function startSensor(url: string, namespace: string, resource: Sensor): Promise<Started & { running: RunningSensor }> {
+  const bus = await connectBus(url, namespace);
+  const registry = new Registry();
+  const ac = new AbortController();
+  const running = await runSensor({ resource, bus, logger: testLogger(), metrics: createSensorMetrics(registry), secrets: noSecrets, signal: ac.signal });
+  return {
+    bus,
+    registry,
+    running,
+    stop: async () => {
+      ac.abort();
+      await running.done;
+      await bus.close();
+    },
+  };
+}
+
+/** Reads one counter or gauge value from a registry. */
+export async function metricValue(registry: Registry, name: string, labels: Record<string, string> = {}): Promise<number> {
+  const m = await registry.getSingleMetric(name)?.get();
+  if (!m) return 0;
+  return m.values
+    .filter((v) => Object.entries(labels).every(([k, want]) => String(v.labels[k]) === want))
+    .reduce((sum, v) => sum + v.value, 0);
+}
