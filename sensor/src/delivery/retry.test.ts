@@ -1,0 +1,46 @@
+import assert from "node:assert/strict";
+import { it } from "node:test";
+import { ErrorCodes, ImpulseError } from "@impulse/api";
+import { DEFAULT_RETRY, delayAfter, retryPlan, withRetry } from "./retry.js";
+
+it("reads Argo's retryStrategy, with steps 0 meaning 5 and int durations in nanoseconds", () => {
+  assert.deepEqual(retryPlan({ steps: 0, duration: 2_000_000_000, factor: 2, jitter: 0 }), { steps: 5, durationMs: 2000, factor: 2, jitter: 0 });
+  assert.deepEqual(retryPlan(undefined), DEFAULT_RETRY);
+  assert.equal(retryPlan({ duration: "250ms" }).durationMs, 250);
+});
+
+it("grows delays by factor and adds at most jitter × delay", () => {
+  const plan = { steps: 4, durationMs: 100, factor: 2, jitter: 0.5 };
+  assert.equal(delayAfter(plan, 1, () => 0), 100);
+  assert.equal(delayAfter(plan, 3, () => 0), 400);
+  assert.equal(delayAfter(plan, 3, () => 1), 600);
+});
+
+it("retries up to steps, and stops at once on a non-retryable error", async () => {
+  const plan = { steps: 3, durationMs: 1, factor: 1, jitter: 0 };
+  let calls = 0;
+  await assert.rejects(
+    withRetry(plan, new AbortController().signal, async () => {
+      calls++;
+      throw new Error("boom");
+    }),
+    /boom/,
+  );
+  assert.equal(calls, 3);
+  calls = 0;
+  await assert.rejects(
+    withRetry(plan, new AbortController().signal, async () => {
+      calls++;
+      throw new ImpulseError(ErrorCodes.ParameterFailed, "bad parameter");
+    }),
+  );
+  assert.equal(calls, 1);
+  calls = 0;
+  const r = await withRetry(plan, new AbortController().signal, async (attempt) => {
+    calls++;
+    if (attempt < 2) throw new Error("once");
+    return "ok";
+  });
+  assert.equal(r, "ok");
+  assert.equal(calls, 2);
+});

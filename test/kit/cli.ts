@@ -1,0 +1,43 @@
+// Runs the built `impulse` CLI as a child process (as a pod or a user would), and stops it by PID.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+export const cliMain = join(repoRoot, "cli", "dist", "main.js");
+
+function requireBuilt(): void {
+  if (!existsSync(cliMain)) throw new Error(`${cliMain} is missing: run \`npm run build\` (npm test does)`);
+}
+
+export function runCli(args: string[], opts: { cwd?: string } = {}): { status: number; stdout: string; stderr: string } {
+  requireBuilt();
+  const r = spawnSync(process.execPath, [cliMain, ...args], { cwd: opts.cwd ?? repoRoot, encoding: "utf8", timeout: 60_000 });
+  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+export interface CliProcess {
+  proc: ChildProcess;
+  output: () => string;
+  /** Resolves with the exit code after a signal. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export function spawnCli(args: string[], env: Record<string, string> = {}): CliProcess {
+  requireBuilt();
+  const proc = spawn(process.execPath, [cliMain, ...args], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  proc.stdout!.on("data", (c: Buffer) => (out += c.toString()));
+  proc.stderr!.on("data", (c: Buffer) => (out += c.toString()));
+  return {
+    proc,
+    output: () => out,
+    stop: (signal = "SIGTERM") =>
+      new Promise((resolve) => {
+        if (proc.exitCode !== null || proc.signalCode !== null) return resolve(proc.exitCode);
+        proc.once("exit", (code) => resolve(code));
+        proc.kill(signal);
+      }),
+  };
+}
