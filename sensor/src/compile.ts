@@ -22,6 +22,8 @@ export interface CompiledTrigger {
   retry: RetryPlan;
   /** false only when the user explicitly asked for fire-and-forget. */
   atLeastOnce: boolean;
+  /** Set when no parameter can change the kind's template: it is resolved once, here. */
+  staticTemplate?: { template: unknown; payload: TriggerParameter[] | undefined };
 }
 
 export interface CompiledSensor {
@@ -56,7 +58,10 @@ function compileTrigger(t: Trigger, at: string, deps: Map<string, CompiledDepend
   checkParams(kindTemplate["payload"] as TriggerParameter[] | undefined, `${at}.template.${kind}.payload`, depNames);
   checkParams(kindTemplate["dynamicHeaders"] as TriggerParameter[] | undefined, `${at}.template.${kind}.dynamicHeaders`, depNames);
   const names = triggerDependencies(t.template.conditions, [...deps.keys()], `${at}.template`);
+  const { parameters, payload, dynamicHeaders, ...rest } = kindTemplate;
+  const isStatic = !t.parameters?.length && !(parameters as unknown[] | undefined)?.length && !(dynamicHeaders as unknown[] | undefined)?.length;
   return {
+    ...(isStatic ? { staticTemplate: { template: rest, payload: payload as TriggerParameter[] | undefined } } : {}),
     name: t.template.name,
     kind,
     definition,

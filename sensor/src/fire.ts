@@ -19,6 +19,11 @@ export function idempotencyKey(sensor: string, trigger: string, events: FiredEve
 /** Resolves the kind's template for these events; a parameter problem is not retryable. */
 function prepare(t: CompiledTrigger, events: FiredEvents): { template: unknown; payload: unknown } {
   try {
+    if (t.staticTemplate) {
+      // No parameter can change the template: skip the clone and re-validation (the common case).
+      const payload = t.definition.hasPayload ? buildPayload(t.staticTemplate.payload, events) : undefined;
+      return { template: t.staticTemplate.template, payload };
+    }
     const whole = applyParameters(t.spec.template, t.spec.parameters, events) as unknown as Record<string, Record<string, unknown>>;
     const { parameters, payload, dynamicHeaders, ...rest } = whole[t.kind] ?? {};
     const withParams = applyParameters(rest, parameters as TriggerParameter[] | undefined, events) as Record<string, unknown>;
@@ -43,6 +48,8 @@ export interface FireOptions {
   trigger: CompiledTrigger;
   executor: TriggerExecutor<unknown, unknown>;
   events: FiredEvents;
+  /** How often the bus has delivered this event (above 1 after a restart or a redelivery). */
+  deliveryCount: number;
   metrics: SensorMetrics;
   logger: Logger;
   signal: AbortSignal;
@@ -52,7 +59,11 @@ export interface FireOptions {
 export async function fire(o: FireOptions): Promise<boolean> {
   const labels = { sensor: o.sensorName, trigger: o.trigger.name };
   const key = idempotencyKey(o.sensorName, o.trigger.name, o.events);
-  const log = o.logger.child({ eventIds: Object.values(o.events).map((e) => e.id), idempotencyKey: key });
+  const ids = Object.values(o.events).map((e) => e.id);
+  // Bindings on every line about this firing; a child logger only when something actually logs (hot path).
+  const bind = { eventId: ids[0], eventIds: ids, deliveryCount: o.deliveryCount, idempotencyKey: key };
+  let child: Logger | undefined;
+  const log = { get logger() { return (child ??= o.logger.child(bind)); } };
   try {
     const { template, payload } = prepare(o.trigger, o.events);
     const result = await withRetry(
@@ -61,7 +72,10 @@ export async function fire(o: FireOptions): Promise<boolean> {
       async () => {
         const end = o.metrics.duration.startTimer(labels);
         try {
-          const r = await o.executor.execute({ template, payload, events: o.events, idempotencyKey: key, logger: log }, o.signal);
+          const r = await o.executor.execute(
+            { template, payload, events: o.events, idempotencyKey: key, get logger() { return log.logger; } },
+            o.signal,
+          );
           o.trigger.definition.applyPolicy(r, o.trigger.spec.policy);
           return r;
         } finally {
@@ -70,17 +84,17 @@ export async function fire(o: FireOptions): Promise<boolean> {
       },
       ({ attempt, error, nextDelayMs }) => {
         o.metrics.retries.inc(labels);
-        log.warn({ attempt, err: errorMessage(error), retryInMs: Math.round(nextDelayMs) }, "trigger attempt failed; retrying");
+        log.logger.warn({ attempt, err: errorMessage(error), retryInMs: Math.round(nextDelayMs) }, "trigger attempt failed; retrying");
       },
     );
     o.metrics.fired.inc(labels);
-    log.debug({ result: o.trigger.definition.describe(result) }, "trigger succeeded");
+    if (o.logger.isLevelEnabled("debug")) log.logger.debug({ result: o.trigger.definition.describe(result) }, "trigger succeeded");
     return true;
   } catch (e) {
     if (o.signal.aborted) throw e; // shutting down: leave the event unacknowledged so it is redelivered
     o.metrics.failed.inc(labels);
     const code = e instanceof ImpulseError ? e.code : ErrorCodes.TriggerFailed;
-    log.error({ code, err: errorMessage(e), attempts: o.trigger.retry.steps }, "trigger failed; event given up after the last attempt");
+    log.logger.error({ code, err: errorMessage(e), attempts: o.trigger.retry.steps }, "trigger failed; event given up after the last attempt");
     return false;
   }
 }

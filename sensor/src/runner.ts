@@ -35,7 +35,7 @@ function matchDependencies(t: CompiledTrigger, event: FiredEvents[string], log: 
     if (r.pass) events[dep.name] = event;
     else reasons.push(`${dep.name}: ${r.reason ?? "rejected"}`);
   }
-  if (reasons.length) log.debug({ reasons }, "filters rejected the event");
+  if (reasons.length && log.isLevelEnabled("debug")) log.debug({ eventId: event.id, reasons }, "filters rejected the event");
   return { events, reasons };
 }
 
@@ -59,13 +59,12 @@ export async function runSensor(o: SensorRunOptions): Promise<RunningSensor> {
       },
       async ({ event, deliveryCount }) => {
         o.metrics.received.inc(labels);
-        const elog = tlog.child({ eventId: event.id, deliveryCount });
-        const { events } = matchDependencies(t, event, elog);
+        const { events } = matchDependencies(t, event, tlog);
         if (Object.keys(events).length === 0) {
           o.metrics.filtered.inc(labels);
           return;
         }
-        const firing = fire({ sensorName: sensor.name, trigger: t, executor, events, metrics: o.metrics, logger: elog, signal: o.signal });
+        const firing = fire({ sensorName: sensor.name, trigger: t, executor, events, deliveryCount, metrics: o.metrics, logger: tlog, signal: o.signal });
         if (t.atLeastOnce) {
           await firing;
         } else {

