@@ -7,6 +7,8 @@ import { connect } from "@nats-io/transport-node";
 import { Pool } from "undici";
 
 const [natsUrl, portArg, sinkUrl] = process.argv.slice(2);
+process.on("SIGINT", () => process.exit(0));
+process.on("SIGTERM", () => process.exit(0));
 const nc = await connect({ servers: natsUrl! });
 const jsm = await jetstreamManager(nc);
 const js = jetstream(nc);

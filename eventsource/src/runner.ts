@@ -28,10 +28,13 @@ export function runEventSource(o: EventSourceRunOptions): RunningEventSource {
   for (const [type, def] of sourceDefinitions) {
     const entries = (o.resource.spec as unknown as Record<string, Record<string, unknown> | undefined>)[type];
     if (!entries || Object.keys(entries).length === 0) continue;
+    const published = new Map<string, { inc(): void }>();
     const emit: Emit = async (e) => {
       const event = buildEnvelope(name, type, e);
       await o.bus.publish(event);
-      o.metrics.published.inc({ eventsource: name, event: e.eventName });
+      let counter = published.get(e.eventName);
+      if (!counter) published.set(e.eventName, (counter = o.metrics.published.labels({ eventsource: name, event: e.eventName })));
+      counter.inc();
       log.debug({ eventName: e.eventName, eventId: event.id }, "event published");
       return event.id;
     };

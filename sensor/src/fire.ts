@@ -4,7 +4,7 @@ import { ErrorCodes, errorMessage, ImpulseError, type TriggerParameter } from "@
 import type { Logger } from "pino";
 import type { CompiledTrigger } from "./compile.js";
 import { withRetry } from "./delivery/retry.js";
-import type { SensorMetrics } from "./metrics.js";
+import type { TriggerMeters } from "./metrics.js";
 import { applyParameters, buildPayload } from "./params/apply.js";
 import type { FiredEvents } from "./params/resolve.js";
 import type { TriggerExecutor } from "./triggers/define.js";
@@ -50,14 +50,13 @@ export interface FireOptions {
   events: FiredEvents;
   /** How often the bus has delivered this event (above 1 after a restart or a redelivery). */
   deliveryCount: number;
-  metrics: SensorMetrics;
+  meters: TriggerMeters;
   logger: Logger;
   signal: AbortSignal;
 }
 
 /** Resolves true when the trigger succeeded, false when it failed for good (logged and counted); throws only on shutdown. */
 export async function fire(o: FireOptions): Promise<boolean> {
-  const labels = { sensor: o.sensorName, trigger: o.trigger.name };
   const key = idempotencyKey(o.sensorName, o.trigger.name, o.events);
   const ids = Object.values(o.events).map((e) => e.id);
   // Bindings on every line about this firing; a child logger only when something actually logs (hot path).
@@ -70,7 +69,7 @@ export async function fire(o: FireOptions): Promise<boolean> {
       o.trigger.retry,
       o.signal,
       async () => {
-        const end = o.metrics.duration.startTimer(labels);
+        const end = o.meters.duration.startTimer();
         try {
           const r = await o.executor.execute(
             { template, payload, events: o.events, idempotencyKey: key, get logger() { return log.logger; } },
@@ -83,16 +82,16 @@ export async function fire(o: FireOptions): Promise<boolean> {
         }
       },
       ({ attempt, error, nextDelayMs }) => {
-        o.metrics.retries.inc(labels);
+        o.meters.retries.inc();
         log.logger.warn({ attempt, err: errorMessage(error), retryInMs: Math.round(nextDelayMs) }, "trigger attempt failed; retrying");
       },
     );
-    o.metrics.fired.inc(labels);
+    o.meters.fired.inc();
     if (o.logger.isLevelEnabled("debug")) log.logger.debug({ result: o.trigger.definition.describe(result) }, "trigger succeeded");
     return true;
   } catch (e) {
     if (o.signal.aborted) throw e; // shutting down: leave the event unacknowledged so it is redelivered
-    o.metrics.failed.inc(labels);
+    o.meters.failed.inc();
     const code = e instanceof ImpulseError ? e.code : ErrorCodes.TriggerFailed;
     log.logger.error({ code, err: errorMessage(e), attempts: o.trigger.retry.steps }, "trigger failed; event given up after the last attempt");
     return false;

@@ -28,3 +28,25 @@ export function createSensorMetrics(registry: Registry): SensorMetrics {
     }),
   };
 }
+
+/** One trigger's instruments, bound to its labels once (label hashing per event cost measurable CPU). */
+export interface TriggerMeters {
+  received: { inc(): void };
+  filtered: { inc(): void };
+  fired: { inc(): void };
+  failed: { inc(): void };
+  retries: { inc(): void };
+  duration: { startTimer(): () => unknown };
+}
+
+export function bindTriggerMeters(m: SensorMetrics, sensor: string, trigger: string): TriggerMeters {
+  const labels = { sensor, trigger };
+  return {
+    received: m.received.labels(labels),
+    filtered: m.filtered.labels(labels),
+    fired: m.fired.labels(labels),
+    failed: m.failed.labels(labels),
+    retries: m.retries.labels(labels),
+    duration: m.duration.labels(labels),
+  };
+}

@@ -4,7 +4,7 @@ import type { EventBus, Subscription, SubscriptionStatus } from "@impulse/bus";
 import type { Logger } from "pino";
 import { compileSensor, type CompiledTrigger } from "./compile.js";
 import { fire } from "./fire.js";
-import type { SensorMetrics } from "./metrics.js";
+import { bindTriggerMeters, type SensorMetrics } from "./metrics.js";
 import type { FiredEvents } from "./params/resolve.js";
 import type { SecretResolver } from "./triggers/define.js";
 
@@ -49,7 +49,7 @@ export async function runSensor(o: SensorRunOptions): Promise<RunningSensor> {
 
   for (const t of sensor.triggers) {
     const tlog = log.child({ triggerName: t.name });
-    const labels = { sensor: sensor.name, trigger: t.name };
+    const meters = bindTriggerMeters(o.metrics, sensor.name, t.name);
     const executor = t.definition.create({ sensorName: sensor.name, triggerName: t.name, logger: tlog, secrets: o.secrets });
     const sub = await o.bus.subscribe(
       {
@@ -58,13 +58,13 @@ export async function runSensor(o: SensorRunOptions): Promise<RunningSensor> {
         maxInFlight: o.concurrency ?? 32,
       },
       async ({ event, deliveryCount }) => {
-        o.metrics.received.inc(labels);
+        meters.received.inc();
         const { events } = matchDependencies(t, event, tlog);
         if (Object.keys(events).length === 0) {
-          o.metrics.filtered.inc(labels);
+          meters.filtered.inc();
           return;
         }
-        const firing = fire({ sensorName: sensor.name, trigger: t, executor, events, deliveryCount, metrics: o.metrics, logger: tlog, signal: o.signal });
+        const firing = fire({ sensorName: sensor.name, trigger: t, executor, events, deliveryCount, meters, logger: tlog, signal: o.signal });
         if (t.atLeastOnce) {
           await firing;
         } else {

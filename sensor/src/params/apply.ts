@@ -7,7 +7,12 @@ import { asStringValue, resolveParamValue, type FiredEvents } from "./resolve.js
 /** Returns a new document; the input is not modified. */
 export function applyParameters<T>(doc: T, params: readonly TriggerParameter[] | undefined, events: FiredEvents): T {
   if (!params?.length) return doc;
-  let out: unknown = structuredClone(doc);
+  return applyInPlace(structuredClone(doc), params, events);
+}
+
+/** Applies parameters to a document the caller owns (mutated and returned). */
+function applyInPlace<T>(doc: T, params: readonly TriggerParameter[], events: FiredEvents): T {
+  let out: unknown = doc;
   for (const p of params) {
     const resolved = resolveParamValue(p.src, events);
     if (!resolved) continue;
@@ -28,5 +33,5 @@ export function applyParameters<T>(doc: T, params: readonly TriggerParameter[] |
 
 /** Builds a payload from nothing but parameters (an empty dest makes the value the whole body). */
 export function buildPayload(params: readonly TriggerParameter[] | undefined, events: FiredEvents): unknown {
-  return applyParameters<unknown>({}, params, events);
+  return params?.length ? applyInPlace<unknown>({}, params, events) : {};
 }

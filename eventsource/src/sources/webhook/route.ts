@@ -16,6 +16,9 @@ export interface Route {
   token: string | undefined;
   maxPayloadSize: number;
   labels: { eventsource: string; event: string };
+  /** Instruments bound to this route's labels once. */
+  meters: { received: { inc(): void }; publishDuration: { observe(v: number): void } } | undefined;
+  headerNames: Map<string, string>;
 }
 
 export function makeRoute(eventSourceName: string, eventName: string, config: WebhookConfig, token: string | undefined): Route {
@@ -26,14 +29,26 @@ export function makeRoute(eventSourceName: string, eventName: string, config: We
     token,
     maxPayloadSize: config.maxPayloadSize ?? DEFAULT_MAX_PAYLOAD_SIZE,
     labels: { eventsource: eventSourceName, event: eventName },
+    headerNames: new Map(),
+    meters: undefined,
   };
 }
 
-function headerMap(req: IncomingMessage): Record<string, string[]> {
+/** Canonical names of headers seen so far; bounded so hostile clients cannot grow it. */
+const CANONICAL_CACHE_LIMIT = 512;
+
+function headerMap(req: IncomingMessage, cache: Map<string, string>): Record<string, string[]> {
   const out: Record<string, string[]> = {};
-  for (const [name, values] of Object.entries(req.headersDistinct)) {
+  const distinct = req.headersDistinct;
+  for (const name in distinct) {
+    const values = distinct[name];
     if (!values) continue;
-    out[canonicalHeader(name)] = name === "authorization" ? [MASKED_AUTH] : values;
+    let canonical = cache.get(name);
+    if (canonical === undefined) {
+      canonical = canonicalHeader(name);
+      if (cache.size < CANONICAL_CACHE_LIMIT) cache.set(name, canonical);
+    }
+    out[canonical] = name === "authorization" ? [MASKED_AUTH] : values;
   }
   return out;
 }
@@ -51,15 +66,16 @@ export async function handleRoute(
   metrics: EventSourceMetrics,
   log: Logger,
 ): Promise<void> {
-  const started = process.hrtime.bigint();
-  metrics.received.inc(route.labels);
+  const started = performance.now();
+  const meters = (route.meters ??= { received: metrics.received.labels(route.labels), publishDuration: metrics.publishDuration.labels(route.labels) });
+  meters.received.inc();
   try {
     if (req.method !== route.method)
       throw new HttpError(405, "method_not_allowed", `method ${req.method} not allowed on ${route.config.endpoint}; use ${route.method}`, { Allow: route.method });
     if (route.token !== undefined) checkBearer(req, route.token);
 
     const raw = await readBody(req, route.maxPayloadSize);
-    const header = headerMap(req);
+    const header = headerMap(req, route.headerNames);
     const metadata = route.config.metadata;
     let id: string;
     if (isCloudEventRequest(req.headers)) {
@@ -73,7 +89,7 @@ export async function handleRoute(
       else body = parseJsonBody(raw);
       id = await emit({ eventName: route.eventName, data: metadata ? { header, body, metadata } : { header, body } });
     }
-    metrics.publishDuration.observe(route.labels, Number(process.hrtime.bigint() - started) / 1e9);
+    meters.publishDuration.observe((performance.now() - started) / 1000);
     sendJson(res, 200, { status: "success", eventId: id });
   } catch (e) {
     if (e instanceof HttpError) {
