@@ -32,6 +32,7 @@ createServer((req, res) => {
   });
 }).listen(Number(portArg), "127.0.0.1", () => console.log("ready"));
 
+if (process.env["FLOOR_NO_CONSUME"]) await new Promise(() => {});
 const consumer = await js.consumers.get("floor", "floor");
 const messages = await consumer.consume({ max_messages: 32 });
 const inFlight = new Set<Promise<void>>();

@@ -50,7 +50,7 @@ export async function runSensor(o: SensorRunOptions): Promise<RunningSensor> {
   for (const t of sensor.triggers) {
     const tlog = log.child({ triggerName: t.name });
     const meters = bindTriggerMeters(o.metrics, sensor.name, t.name);
-    const executor = t.definition.create({ sensorName: sensor.name, triggerName: t.name, logger: tlog, secrets: o.secrets });
+    const executor = t.definition.create({ sensorName: sensor.name, triggerName: t.name, logger: tlog, secrets: o.secrets, signal: o.signal });
     const sub = await o.bus.subscribe(
       {
         durable: `sensor.${sensor.name}.${t.name}`,

@@ -48,6 +48,7 @@ export async function ensureConsumer(jsm: JetStreamManager, t: ConsumerTarget): 
 export class JetStreamSubscription implements Subscription {
   private stopped = false;
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly slotWaiters: (() => void)[] = [];
   /** Messages being handled, with when they started: one timer keeps them all ours (a timer per message cost throughput). */
   private readonly working = new Map<JsMsg, number>();
   private heartbeat: NodeJS.Timeout | undefined;
@@ -93,13 +94,22 @@ export class JetStreamSubscription implements Subscription {
         const consumer = await this.js.consumers.get(this.target.stream, this.target.durable);
         const messages = await consumer.consume({ max_messages: this.target.maxInFlight });
         this.current = messages;
+        // stop() may have run while we were attaching: it could not stop an iterator it had not seen.
+        if (this.stopped) {
+          await messages.stop();
+          break;
+        }
         this.state = { ...this.state, active: true, lastContactMs: Date.now() };
         delete this.state.lastError;
         void this.watch(messages);
         for await (const m of messages) {
           this.state.lastContactMs = Date.now();
-          while (this.inFlight.size >= this.target.maxInFlight) await Promise.race(this.inFlight);
-          const p = this.process(m).finally(() => this.inFlight.delete(p));
+          // Back-pressure: wait for a free slot (a waiter list, not Promise.race over every in-flight promise).
+          while (this.inFlight.size >= this.target.maxInFlight) await new Promise<void>((r) => this.slotWaiters.push(r));
+          const p = this.process(m).finally(() => {
+            this.inFlight.delete(p);
+            this.slotWaiters.shift()?.();
+          });
           this.inFlight.add(p);
           if (this.stopped) break;
         }
@@ -137,7 +147,8 @@ export class JetStreamSubscription implements Subscription {
     // Keep the delivery ours while a slow handler runs, so the bus does not hand it to another worker.
     this.working.set(m, Date.now());
     try {
-      await this.handler({ event, deliveryCount: m.info.deliveryCount, sequence: m.info.streamSequence });
+      const info = m.info; // parsed from the reply subject on every access
+      await this.handler({ event, deliveryCount: info.deliveryCount, sequence: info.streamSequence });
       m.ack();
     } catch (e) {
       m.nak(e instanceof RedeliverLater ? e.delayMs : DEFAULT_NAK_DELAY_MS);

@@ -11,6 +11,8 @@ export interface TriggerContext {
   triggerName: string;
   logger: Logger;
   secrets: SecretResolver;
+  /** Aborts when the sensor shuts down: release connections, stop timers. */
+  signal: AbortSignal;
 }
 
 export interface Firing<T> {
