@@ -21,7 +21,8 @@ export function prepare({ quiet = false } = {}) {
   const log = (m) => quiet || console.error(`[impulse] ${m}`);
   if (depsStale()) {
     log("installing npm dependencies");
-    run("npm", existsSync(join(root, "node_modules")) ? ["install", "--no-audit", "--no-fund"] : ["ci", "--no-audit", "--no-fund"]);
+    // npm ci refuses lock files without every platform's optional binaries (turbo); install honours the lock otherwise.
+    run("npm", ["install", "--no-audit", "--no-fund"]);
   }
   log("checking nats-server");
   run("bash", [join(root, "tools/nats/install.sh")]);
