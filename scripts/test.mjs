@@ -15,6 +15,10 @@ function find(dir, pattern, out = []) {
 }
 
 prepare();
+// The build type-checks the sources; this checks the tests, kit and bench too (tsx only strips types).
+console.error("[impulse] type-checking tests");
+const tc = spawnSync(join(root, "node_modules/.bin/tsc"), ["-p", join(root, "tsconfig.tests.json")], { cwd: root, stdio: "inherit" });
+if (tc.status !== 0) process.exit(tc.status ?? 1);
 const workspaces = ["api", "bus", "eventsource", "sensor", "cli"];
 const unit = workspaces.flatMap((w) => find(join(root, w, "src"), /\.test\.ts$/));
 const integration = find(join(root, "test", "suites"), /\.test\.ts$/);

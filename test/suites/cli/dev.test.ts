@@ -20,6 +20,7 @@ it("runs the quickstart: the printed curl command's message shows up in the log 
   const p = spawnCli(["dev", "-f", dir, "--data-dir", join(dir, "nats"), "--metrics-port", "0"]);
   try {
     const curl = await waitFor("printed curl command", () => p.output().match(/curl -X POST -H 'Content-Type: application\/json' -d '(.*)' (http:\/\/localhost:\d+\/example)/), 30_000);
+    assert.ok(curl);
     assert.equal(curl[2], `http://localhost:${port}/example`);
     const res = await request(curl[2]!.replace("localhost", "127.0.0.1"), { method: "POST", headers: { "content-type": "application/json" }, body: '{"message":"hello from the test"}' });
     assert.equal(res.statusCode, 200);
