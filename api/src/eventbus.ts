@@ -1,6 +1,6 @@
 // The EventBus resource: a managed JetStream (controller-run) or an existing ("exotic") NATS.
 import { z } from "zod";
-import { Duration, ObjectMetadata, SecretKeySelector } from "./common/types.js";
+import { Duration, resourceSchema, SecretKeySelector } from "./common/types.js";
 
 export const StreamConfig = z
   .strictObject({
@@ -31,11 +31,5 @@ export const EventBusSpec = z
   })
   .refine((s) => (s.jetstream ? 1 : 0) + (s.jetstreamExotic ? 1 : 0) === 1, "set exactly one of jetstream or jetstreamExotic");
 
-export const EventBus = z.strictObject({
-  apiVersion: z.string(),
-  kind: z.literal("EventBus"),
-  metadata: ObjectMetadata,
-  spec: EventBusSpec,
-  status: z.unknown().optional(),
-});
+export const EventBus = resourceSchema("EventBus", EventBusSpec);
 export type EventBus = z.output<typeof EventBus>;

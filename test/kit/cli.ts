@@ -3,6 +3,8 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { request } from "undici";
+import { waitFor } from "./wait.js";
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const cliMain = join(repoRoot, "cli", "dist", "main.js");
@@ -40,4 +42,22 @@ export function spawnCli(args: string[], env: Record<string, string> = {}): CliP
         proc.kill(signal);
       }),
   };
+}
+
+/** Waits until a runtime started with --metrics-port answers 200 on /health; fails fast if it exited. */
+export async function waitHealthy(p: CliProcess, metricsPort: number): Promise<void> {
+  await waitFor(
+    "runtime health",
+    async () => {
+      if (p.proc.exitCode !== null) throw new Error("runtime exited:\n" + p.output());
+      try {
+        const r = await request(`http://127.0.0.1:${metricsPort}/health`);
+        await r.body.dump();
+        return r.statusCode === 200;
+      } catch {
+        return false;
+      }
+    },
+    30_000,
+  );
 }

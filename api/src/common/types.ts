@@ -46,3 +46,14 @@ export const LabelsAndAnnotations = z.strictObject({
 });
 
 export const API_VERSIONS = ["impulse.dev/v1alpha1", "argoproj.io/v1alpha1"] as const;
+
+/** The envelope every resource shares: apiVersion, kind, metadata, spec, and a status the controller owns. */
+export function resourceSchema<K extends string, S extends z.ZodType>(kind: K, spec: S) {
+  return z.strictObject({
+    apiVersion: z.string(),
+    kind: z.literal(kind),
+    metadata: ObjectMetadata,
+    spec,
+    status: z.unknown().optional(),
+  });
+}

@@ -1,6 +1,6 @@
 // The EventSource resource: metadata plus one map of named events per source type.
 import { z } from "zod";
-import { LabelsAndAnnotations, ObjectMetadata, PodTemplate } from "../common/types.js";
+import { LabelsAndAnnotations, PodTemplate, resourceSchema } from "../common/types.js";
 import { sourceConfigSchemas, type SourceType } from "./sources/index.js";
 
 const eventMaps = Object.fromEntries(
@@ -33,13 +33,7 @@ export const EventSourceSpec = z
     if (count === 0) ctx.addIssue({ code: "custom", message: `defines no events: add a source such as spec.webhook.<eventName>` });
   });
 
-export const EventSource = z.strictObject({
-  apiVersion: z.string(),
-  kind: z.literal("EventSource"),
-  metadata: ObjectMetadata,
-  spec: EventSourceSpec,
-  status: z.unknown().optional(),
-});
+export const EventSource = resourceSchema("EventSource", EventSourceSpec);
 
 export type EventSource = z.output<typeof EventSource>;
 export type EventSourceSpec = z.output<typeof EventSourceSpec>;

@@ -1,6 +1,6 @@
 // The Sensor resource: dependencies with filters, and triggers with parameters and delivery policies.
 import { z } from "zod";
-import { Backoff, ObjectMetadata, PodTemplate } from "../common/types.js";
+import { Backoff, PodTemplate, resourceSchema } from "../common/types.js";
 import { EventDependencyFilter, LogicalOperator } from "./filters.js";
 import { TriggerParameter } from "./parameters.js";
 import { TRIGGER_KINDS, triggerTemplateSchemas, type TriggerKind } from "./triggers/index.js";
@@ -98,13 +98,7 @@ export const SensorSpec = z
     });
   });
 
-export const Sensor = z.strictObject({
-  apiVersion: z.string(),
-  kind: z.literal("Sensor"),
-  metadata: ObjectMetadata,
-  spec: SensorSpec,
-  status: z.unknown().optional(),
-});
+export const Sensor = resourceSchema("Sensor", SensorSpec);
 
 export type Sensor = z.output<typeof Sensor>;
 export type SensorSpec = z.output<typeof SensorSpec>;

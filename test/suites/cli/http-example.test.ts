@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { after, before, it } from "node:test";
 import { freePort, type NatsServer } from "@impulse/bus";
 import { request } from "undici";
-import { repoRoot, spawnCli, type CliProcess } from "../../kit/cli.js";
+import { repoRoot, spawnCli, waitHealthy, type CliProcess } from "../../kit/cli.js";
 import { startNats } from "../../kit/nats.js";
 import { startSink, type Sink } from "../../kit/sink.js";
 import { waitFor } from "../../kit/wait.js";
@@ -25,23 +25,6 @@ after(async () => {
   await nats.stop();
 });
 
-async function healthy(p: CliProcess, port: number) {
-  await waitFor(
-    "runtime health",
-    async () => {
-      if (p.proc.exitCode !== null) throw new Error("exited:\n" + p.output());
-      try {
-        const r = await request(`http://127.0.0.1:${port}/health`);
-        await r.body.dump();
-        return r.statusCode === 200;
-      } catch {
-        return false;
-      }
-    },
-    30_000,
-  );
-}
-
 it("forwards orders of 100 or more to the billing service with the documented payload", async () => {
   const dir = mkdtempSync(join(tmpdir(), "impulse-http-example-"));
   const webhookPort = await freePort();
@@ -54,10 +37,10 @@ it("forwards orders of 100 or more to the billing service with the documented pa
   const snMetrics = await freePort();
   const sensor = spawnCli(["sensor", "-f", join(dir, "sensor.yaml"), "--metrics-port", String(snMetrics), ...common]);
   procs.push(sensor);
-  await healthy(sensor, snMetrics);
+  await waitHealthy(sensor, snMetrics);
   const es = spawnCli(["eventsource", "-f", join(dir, "eventsource.yaml"), "--metrics-port", String(esMetrics), ...common]);
   procs.push(es);
-  await healthy(es, esMetrics);
+  await waitHealthy(es, esMetrics);
 
   const post = async (body: unknown) => {
     const r = await request(`http://127.0.0.1:${webhookPort}/orders`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { after, before, it } from "node:test";
 import { freePort, type NatsServer } from "@impulse/bus";
 import { request } from "undici";
-import { spawnCli, type CliProcess } from "../../kit/cli.js";
+import { spawnCli, waitHealthy, type CliProcess } from "../../kit/cli.js";
 import { startNats } from "../../kit/nats.js";
 import { eventSource } from "../../kit/resources.js";
 import { startEventSource, type Started } from "../../kit/runtimes.js";
@@ -58,20 +58,7 @@ async function startSensorProcess(): Promise<CliProcess> {
   const metricsPort = await freePort();
   const p = spawnCli(["sensor", "-f", sensorFile, "--nats-url", nats.url, "--namespace", NS, "--metrics-port", String(metricsPort), "--log-level", "warn"]);
   procs.push(p);
-  await waitFor(
-    "sensor health",
-    async () => {
-      if (p.proc.exitCode !== null) throw new Error("sensor exited:\n" + p.output());
-      try {
-        const r = await request(`http://127.0.0.1:${metricsPort}/health`);
-        await r.body.dump();
-        return r.statusCode === 200;
-      } catch {
-        return false;
-      }
-    },
-    30_000,
-  );
+  await waitHealthy(p, metricsPort);
   return p;
 }
 
