@@ -1,6 +1,7 @@
 // Compiles a Sensor spec once at start: filters, dependencies per trigger, retry plans; errors name their path.
-import { ErrorCodes, ImpulseError, type Finding, type Sensor, type Trigger, type TriggerParameter } from "@impulse/api";
-import { triggerDependencies } from "./conditions.js";
+import { ErrorCodes, ImpulseError, type EventDependency, type Finding, type Sensor, type Trigger, type TriggerParameter } from "@impulse/api";
+import { allOf, dependencyNames, needsState, parseConditions, type Condition } from "./conditions/parse.js";
+import { conditionSpecHash } from "./conditions/state.js";
 import { retryPlan, type RetryPlan } from "./delivery/retry.js";
 import { compileDependencyFilter, type CompiledFilter } from "./filters/index.js";
 import type { TriggerDefinition } from "./triggers/define.js";
@@ -8,6 +9,8 @@ import { triggerDefinitions } from "./triggers/index.js";
 
 export interface CompiledDependency {
   name: string;
+  /** The dependency as written, for the condition-state hash. */
+  spec: EventDependency;
   eventSourceName: string;
   eventName: string;
   filter: CompiledFilter;
@@ -19,6 +22,11 @@ export interface CompiledTrigger {
   definition: TriggerDefinition;
   spec: Trigger;
   dependencies: CompiledDependency[];
+  condition: Condition;
+  /** The condition needs several events at once: partial state is kept in the bus KV. */
+  stateful: boolean;
+  /** Identifies condition + dependencies; saved state from another spec is purged. */
+  specHash: string;
   retry: RetryPlan;
   /** false only when the user explicitly asked for fire-and-forget. */
   atLeastOnce: boolean;
@@ -57,7 +65,8 @@ function compileTrigger(t: Trigger, at: string, deps: Map<string, CompiledDepend
   checkParams(kindTemplate["parameters"] as TriggerParameter[] | undefined, `${at}.template.${kind}.parameters`, depNames);
   checkParams(kindTemplate["payload"] as TriggerParameter[] | undefined, `${at}.template.${kind}.payload`, depNames);
   checkParams(kindTemplate["dynamicHeaders"] as TriggerParameter[] | undefined, `${at}.template.${kind}.dynamicHeaders`, depNames);
-  const names = triggerDependencies(t.template.conditions, [...deps.keys()], `${at}.template`);
+  const condition = t.template.conditions?.trim() ? parseConditions(t.template.conditions, [...deps.keys()], `${at}.template`) : allOf([...deps.keys()]);
+  const names = dependencyNames(condition);
   const { parameters, payload, dynamicHeaders, ...rest } = kindTemplate;
   const isStatic = !t.parameters?.length && !(parameters as unknown[] | undefined)?.length && !(dynamicHeaders as unknown[] | undefined)?.length;
   return {
@@ -67,6 +76,9 @@ function compileTrigger(t: Trigger, at: string, deps: Map<string, CompiledDepend
     definition,
     spec: t,
     dependencies: names.map((n) => deps.get(n)!),
+    condition,
+    stateful: needsState(condition),
+    specHash: conditionSpecHash(t.template.conditions?.trim() ?? "", names.map((n) => deps.get(n)!.spec)),
     retry: retryPlan(t.retryStrategy),
     atLeastOnce: t.atLeastOnce !== false,
   };
@@ -83,7 +95,7 @@ export function compileSensor(sensor: Sensor): { sensor?: CompiledSensor; errors
   const deps = new Map<string, CompiledDependency>();
   sensor.spec.dependencies.forEach((d, i) => {
     try {
-      deps.set(d.name, { name: d.name, eventSourceName: d.eventSourceName, eventName: d.eventName, filter: compileDependencyFilter(d, `spec.dependencies[${i}]`) });
+      deps.set(d.name, { name: d.name, spec: d, eventSourceName: d.eventSourceName, eventName: d.eventName, filter: compileDependencyFilter(d, `spec.dependencies[${i}]`) });
     } catch (e) {
       record(e);
     }

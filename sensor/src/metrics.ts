@@ -4,6 +4,7 @@ import { Counter, Histogram, type Registry } from "prom-client";
 export interface SensorMetrics {
   received: Counter<"sensor" | "trigger">;
   filtered: Counter<"sensor" | "trigger">;
+  waiting: Counter<"sensor" | "trigger">;
   fired: Counter<"sensor" | "trigger">;
   failed: Counter<"sensor" | "trigger">;
   retries: Counter<"sensor" | "trigger">;
@@ -16,6 +17,7 @@ export function createSensorMetrics(registry: Registry): SensorMetrics {
   return {
     received: counter("impulse_sensor_events_received_total", "Events delivered to a trigger's subscription."),
     filtered: counter("impulse_sensor_events_filtered_total", "Events rejected by every matching dependency's filters."),
+    waiting: counter("impulse_sensor_events_waiting_total", "Events saved as part of a condition that is not satisfied yet."),
     fired: counter("impulse_sensor_triggers_fired_total", "Trigger executions that succeeded."),
     failed: counter("impulse_sensor_triggers_failed_total", "Firings that failed after the last retry."),
     retries: counter("impulse_sensor_trigger_retries_total", "Failed attempts that were retried."),
@@ -33,6 +35,7 @@ export function createSensorMetrics(registry: Registry): SensorMetrics {
 export interface TriggerMeters {
   received: { inc(): void };
   filtered: { inc(): void };
+  waiting: { inc(): void };
   fired: { inc(): void };
   failed: { inc(): void };
   retries: { inc(): void };
@@ -44,6 +47,7 @@ export function bindTriggerMeters(m: SensorMetrics, sensor: string, trigger: str
   return {
     received: m.received.labels(labels),
     filtered: m.filtered.labels(labels),
+    waiting: m.waiting.labels(labels),
     fired: m.fired.labels(labels),
     failed: m.failed.labels(labels),
     retries: m.retries.labels(labels),

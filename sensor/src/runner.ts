@@ -1,8 +1,11 @@
 // Runs a Sensor: one durable subscription per trigger; an event is acknowledged only after its firing finished.
 import type { Sensor } from "@impulse/api";
-import type { EventBus, Subscription, SubscriptionStatus } from "@impulse/bus";
+import type { Delivery, EventBus, Subscription, SubscriptionStatus } from "@impulse/bus";
 import type { Logger } from "pino";
 import { compileSensor, type CompiledTrigger } from "./compile.js";
+import { evaluate } from "./conditions/parse.js";
+import { TriggerConditionState } from "./conditions/state.js";
+import { Mutex } from "./delivery/mutex.js";
 import { fire } from "./fire.js";
 import { bindTriggerMeters, type SensorMetrics } from "./metrics.js";
 import type { FiredEvents } from "./params/resolve.js";
@@ -47,24 +50,38 @@ export async function runSensor(o: SensorRunOptions): Promise<RunningSensor> {
   const subs = new Map<string, Subscription>();
   const background = new Set<Promise<unknown>>();
 
+  // Partial conditions live in one KV bucket per sensor, opened only when some trigger needs it.
+  const kv = sensor.triggers.some((t) => t.stateful) ? await o.bus.kv(`sensor-${sensor.name}`) : undefined;
+
   for (const t of sensor.triggers) {
     const tlog = log.child({ triggerName: t.name });
     const meters = bindTriggerMeters(o.metrics, sensor.name, t.name);
     const executor = t.definition.create({ sensorName: sensor.name, triggerName: t.name, logger: tlog, secrets: o.secrets, signal: o.signal });
-    const sub = await o.bus.subscribe(
-      {
-        durable: `sensor.${sensor.name}.${t.name}`,
-        events: t.dependencies.map((d) => ({ eventSourceName: d.eventSourceName, eventName: d.eventName })),
-        maxInFlight: o.concurrency ?? 32,
-      },
-      async ({ event, deliveryCount }) => {
-        meters.received.inc();
-        const { events } = matchDependencies(t, event, tlog);
-        if (Object.keys(events).length === 0) {
-          meters.filtered.inc();
-          return;
-        }
-        const firing = fire({ sensorName: sensor.name, trigger: t, executor, events, deliveryCount, meters, logger: tlog, signal: o.signal });
+    const fireWith = (events: FiredEvents, deliveryCount: number) =>
+      fire({ sensorName: sensor.name, trigger: t, executor, events, deliveryCount, meters, logger: tlog, signal: o.signal });
+
+    let onMatch: (events: FiredEvents, delivery: Delivery) => Promise<void>;
+    if (t.stateful) {
+      const { state, purged } = await TriggerConditionState.open(kv!, t.name, t.specHash);
+      if (purged) tlog.info({ purged }, "trigger spec changed: saved partial condition state purged");
+      // One event at a time through the condition: the state is read, extended and cleared as a unit.
+      const mutex = new Mutex();
+      onMatch = (events, d) =>
+        mutex.run(async () => {
+          for (const dep of Object.keys(events)) state.offer(dep, { event: d.event, sequence: d.sequence });
+          if (!evaluate(t.condition, state.dependencies())) {
+            for (const dep of Object.keys(events)) await state.persist(dep);
+            meters.waiting.inc();
+            if (tlog.isLevelEnabled("debug")) tlog.debug({ eventId: d.event.id, have: [...state.dependencies()] }, "condition not satisfied yet; event saved");
+            return;
+          }
+          // Fire before clearing: a crash mid-firing redelivers this event and finds the others still saved.
+          await fireWith(state.events(), d.deliveryCount);
+          await state.clear();
+        });
+    } else {
+      onMatch = async (events, d) => {
+        const firing = fireWith(events, d.deliveryCount);
         if (t.atLeastOnce) {
           await firing;
         } else {
@@ -72,6 +89,23 @@ export async function runSensor(o: SensorRunOptions): Promise<RunningSensor> {
           const p = firing.catch(() => undefined).finally(() => background.delete(p));
           background.add(p);
         }
+      };
+    }
+
+    const sub = await o.bus.subscribe(
+      {
+        durable: `sensor.${sensor.name}.${t.name}`,
+        events: t.dependencies.map((d) => ({ eventSourceName: d.eventSourceName, eventName: d.eventName })),
+        maxInFlight: o.concurrency ?? 32,
+      },
+      async (d) => {
+        meters.received.inc();
+        const { events } = matchDependencies(t, d.event, tlog);
+        if (Object.keys(events).length === 0) {
+          meters.filtered.inc();
+          return;
+        }
+        await onMatch(events, d);
       },
     );
     subs.set(t.name, sub);
