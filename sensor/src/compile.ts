@@ -30,6 +30,8 @@ export interface CompiledTrigger {
   retry: RetryPlan;
   /** false only when the user explicitly asked for fire-and-forget. */
   atLeastOnce: boolean;
+  /** Runs with the same events when this trigger failed for good (Argo's dlqTrigger). */
+  dlq?: CompiledTrigger;
   /** Set when no parameter can change the kind's template: it is resolved once, here. */
   staticTemplate?: { template: unknown; payload: TriggerParameter[] | undefined };
 }
@@ -55,8 +57,7 @@ function compileTrigger(t: Trigger, at: string, deps: Map<string, CompiledDepend
   const kind = [...triggerDefinitions.keys()].find((k) => (t.template as Record<string, unknown>)[k] !== undefined);
   if (!kind) throw new ImpulseError(ErrorCodes.InvalidSpec, `${at}.template: no trigger kind`);
   const definition = triggerDefinitions.get(kind)!;
-  if (t.rateLimit) unsupported(`${at}.rateLimit`, "rateLimit");
-  if (t.dlqTrigger) unsupported(`${at}.dlqTrigger`, "dlqTrigger");
+  if (t.dlqTrigger?.dlqTrigger) throw new ImpulseError(ErrorCodes.InvalidSpec, `${at}.dlqTrigger.dlqTrigger: a dead-letter trigger cannot have its own dlqTrigger`);
   if (t.template.conditionsReset) unsupported(`${at}.template.conditionsReset`, "conditionsReset");
   const kindTemplate = (t.template as unknown as Record<string, Record<string, unknown>>)[kind]!;
   if (kindTemplate["tls"]) unsupported(`${at}.template.${kind}.tls`, "trigger TLS settings");
@@ -81,6 +82,7 @@ function compileTrigger(t: Trigger, at: string, deps: Map<string, CompiledDepend
     specHash: conditionSpecHash(t.template.conditions?.trim() ?? "", names.map((n) => deps.get(n)!.spec)),
     retry: retryPlan(t.retryStrategy),
     atLeastOnce: t.atLeastOnce !== false,
+    ...(t.dlqTrigger ? { dlq: compileTrigger(t.dlqTrigger, `${at}.dlqTrigger`, deps) } : {}),
   };
 }
 

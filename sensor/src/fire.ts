@@ -5,6 +5,8 @@ import type { Logger } from "pino";
 import type { CompiledTrigger } from "./compile.js";
 import { withRetry } from "./delivery/retry.js";
 import type { TriggerMeters } from "./metrics.js";
+import type { SlidingWindowLimiter } from "./delivery/rate-limit.js";
+import { RedeliverLater } from "@impulse/bus";
 import { applyParameters, buildPayload } from "./params/apply.js";
 import type { FiredEvents } from "./params/resolve.js";
 import type { TriggerExecutor } from "./triggers/define.js";
@@ -43,10 +45,17 @@ function prepare(t: CompiledTrigger, events: FiredEvents): { template: unknown; 
   }
 }
 
-export interface FireOptions {
-  sensorName: string;
+/** A compiled trigger with what it needs at run time: its executor, its rate limiter, its dead-letter trigger. */
+export interface ArmedTrigger {
   trigger: CompiledTrigger;
   executor: TriggerExecutor<unknown, unknown>;
+  limiter?: SlidingWindowLimiter | undefined;
+  dlq?: ArmedTrigger | undefined;
+}
+
+export interface FireOptions {
+  sensorName: string;
+  armed: ArmedTrigger;
   events: FiredEvents;
   /** How often the bus has delivered this event (above 1 after a restart or a redelivery). */
   deliveryCount: number;
@@ -55,46 +64,73 @@ export interface FireOptions {
   signal: AbortSignal;
 }
 
-/** Resolves true when the trigger succeeded, false when it failed for good (logged and counted); throws only on shutdown. */
-export async function fire(o: FireOptions): Promise<boolean> {
-  const key = idempotencyKey(o.sensorName, o.trigger.name, o.events);
+export type FireOutcome = "fired" | "failed" | "dead-lettered";
+
+/** When the dead-letter trigger fails too, the event goes back to the bus and comes again after this. */
+export const DLQ_FAILED_REDELIVERY_MS = 30_000;
+
+/** Resolves the template, then runs the trigger with retries, rate limit and policy; throws the last error. */
+async function attempt(a: ArmedTrigger, o: FireOptions, key: string, log: { readonly logger: Logger }): Promise<unknown> {
+  const t = a.trigger;
+  const { template, payload } = prepare(t, o.events);
+  const result = await withRetry(
+    t.retry,
+    o.signal,
+    async () => {
+      await a.limiter?.acquire(o.signal);
+      const end = o.meters.duration.startTimer();
+      try {
+        const r = await a.executor.execute(
+          { template, payload, events: o.events, idempotencyKey: key, get logger() { return log.logger; } },
+          o.signal,
+        );
+        t.definition.applyPolicy(r, t.spec.policy);
+        return r;
+      } finally {
+        end();
+      }
+    },
+    ({ attempt: n, error, nextDelayMs }) => {
+      o.meters.retries.inc();
+      log.logger.warn({ trigger: t.name, attempt: n, err: errorMessage(error), retryInMs: Math.round(nextDelayMs) }, "trigger attempt failed; retrying");
+    },
+  );
+  if (o.logger.isLevelEnabled("debug")) log.logger.debug({ trigger: t.name, result: t.definition.describe(result) }, "trigger succeeded");
+  return result;
+}
+
+/**
+ * Fires a trigger for a set of events. Resolves "fired", "failed" (retries used up, logged and counted, no DLQ)
+ * or "dead-lettered" (the DLQ trigger took the events). Throws on shutdown, and RedeliverLater when the DLQ
+ * trigger failed too: the event is never acknowledged without someone having taken it.
+ */
+export async function fire(o: FireOptions): Promise<FireOutcome> {
+  const key = idempotencyKey(o.sensorName, o.armed.trigger.name, o.events);
   const ids = Object.values(o.events).map((e) => e.id);
   // Bindings on every line about this firing; a child logger only when something actually logs (hot path).
   const bind = { eventId: ids[0], eventIds: ids, deliveryCount: o.deliveryCount, idempotencyKey: key };
   let child: Logger | undefined;
   const log = { get logger() { return (child ??= o.logger.child(bind)); } };
   try {
-    const { template, payload } = prepare(o.trigger, o.events);
-    const result = await withRetry(
-      o.trigger.retry,
-      o.signal,
-      async () => {
-        const end = o.meters.duration.startTimer();
-        try {
-          const r = await o.executor.execute(
-            { template, payload, events: o.events, idempotencyKey: key, get logger() { return log.logger; } },
-            o.signal,
-          );
-          o.trigger.definition.applyPolicy(r, o.trigger.spec.policy);
-          return r;
-        } finally {
-          end();
-        }
-      },
-      ({ attempt, error, nextDelayMs }) => {
-        o.meters.retries.inc();
-        log.logger.warn({ attempt, err: errorMessage(error), retryInMs: Math.round(nextDelayMs) }, "trigger attempt failed; retrying");
-      },
-    );
+    await attempt(o.armed, o, key, log);
     o.meters.fired.inc();
-    if (o.logger.isLevelEnabled("debug")) log.logger.debug({ result: o.trigger.definition.describe(result) }, "trigger succeeded");
-    return true;
+    return "fired";
   } catch (e) {
     if (o.signal.aborted) throw e; // shutting down: leave the event unacknowledged so it is redelivered
     o.meters.failed.inc();
     const code = e instanceof ImpulseError ? e.code : ErrorCodes.TriggerFailed;
-    log.logger.error({ code, err: errorMessage(e), attempts: o.trigger.retry.steps }, "trigger failed; event given up after the last attempt");
-    return false;
+    const dlq = o.armed.dlq;
+    log.logger.error({ code, err: errorMessage(e), attempts: o.armed.trigger.retry.steps, ...(dlq ? { dlqTrigger: dlq.trigger.name } : {}) },
+      dlq ? "trigger failed after the last attempt; handing the events to the dlqTrigger" : "trigger failed; event given up after the last attempt");
+    if (!dlq) return "failed";
+    try {
+      await attempt(dlq, o, idempotencyKey(o.sensorName, dlq.trigger.name, o.events), log);
+      o.meters.deadLettered.inc();
+      return "dead-lettered";
+    } catch (dlqError) {
+      if (o.signal.aborted) throw dlqError;
+      log.logger.error({ err: errorMessage(dlqError), redeliverInMs: DLQ_FAILED_REDELIVERY_MS }, "dlqTrigger failed too; the event stays on the bus and is redelivered");
+      throw new RedeliverLater(DLQ_FAILED_REDELIVERY_MS, "dlqTrigger failed");
+    }
   }
 }
-

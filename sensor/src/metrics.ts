@@ -7,6 +7,7 @@ export interface SensorMetrics {
   waiting: Counter<"sensor" | "trigger">;
   fired: Counter<"sensor" | "trigger">;
   failed: Counter<"sensor" | "trigger">;
+  deadLettered: Counter<"sensor" | "trigger">;
   retries: Counter<"sensor" | "trigger">;
   duration: Histogram<"sensor" | "trigger">;
 }
@@ -20,6 +21,7 @@ export function createSensorMetrics(registry: Registry): SensorMetrics {
     waiting: counter("impulse_sensor_events_waiting_total", "Events saved as part of a condition that is not satisfied yet."),
     fired: counter("impulse_sensor_triggers_fired_total", "Trigger executions that succeeded."),
     failed: counter("impulse_sensor_triggers_failed_total", "Firings that failed after the last retry."),
+    deadLettered: counter("impulse_sensor_events_dead_lettered_total", "Firings whose events the dlqTrigger took after the trigger failed."),
     retries: counter("impulse_sensor_trigger_retries_total", "Failed attempts that were retried."),
     duration: new Histogram({
       name: "impulse_sensor_trigger_duration_seconds",
@@ -38,6 +40,7 @@ export interface TriggerMeters {
   waiting: { inc(): void };
   fired: { inc(): void };
   failed: { inc(): void };
+  deadLettered: { inc(): void };
   retries: { inc(): void };
   duration: { startTimer(): () => unknown };
 }
@@ -50,6 +53,7 @@ export function bindTriggerMeters(m: SensorMetrics, sensor: string, trigger: str
     waiting: m.waiting.labels(labels),
     fired: m.fired.labels(labels),
     failed: m.failed.labels(labels),
+    deadLettered: m.deadLettered.labels(labels),
     retries: m.retries.labels(labels),
     duration: m.duration.labels(labels),
   };

@@ -6,7 +6,8 @@ import { compileSensor, type CompiledTrigger } from "./compile.js";
 import { evaluate } from "./conditions/parse.js";
 import { TriggerConditionState } from "./conditions/state.js";
 import { Mutex } from "./delivery/mutex.js";
-import { fire } from "./fire.js";
+import { fire, type ArmedTrigger } from "./fire.js";
+import { limiterFor } from "./delivery/rate-limit.js";
 import { bindTriggerMeters, type SensorMetrics } from "./metrics.js";
 import type { FiredEvents } from "./params/resolve.js";
 import type { SecretResolver } from "./triggers/define.js";
@@ -56,9 +57,15 @@ export async function runSensor(o: SensorRunOptions): Promise<RunningSensor> {
   for (const t of sensor.triggers) {
     const tlog = log.child({ triggerName: t.name });
     const meters = bindTriggerMeters(o.metrics, sensor.name, t.name);
-    const executor = t.definition.create({ sensorName: sensor.name, triggerName: t.name, logger: tlog, secrets: o.secrets, signal: o.signal });
+    const arm = (c: CompiledTrigger): ArmedTrigger => ({
+      trigger: c,
+      executor: c.definition.create({ sensorName: sensor.name, triggerName: c.name, logger: tlog, secrets: o.secrets, signal: o.signal }),
+      limiter: limiterFor(c.spec.rateLimit),
+      dlq: c.dlq ? arm(c.dlq) : undefined,
+    });
+    const armed = arm(t);
     const fireWith = (events: FiredEvents, deliveryCount: number) =>
-      fire({ sensorName: sensor.name, trigger: t, executor, events, deliveryCount, meters, logger: tlog, signal: o.signal });
+      fire({ sensorName: sensor.name, armed, events, deliveryCount, meters, logger: tlog, signal: o.signal });
 
     let onMatch: (events: FiredEvents, delivery: Delivery) => Promise<void>;
     if (t.stateful) {

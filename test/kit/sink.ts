@@ -8,6 +8,8 @@ export interface Received {
   headers: IncomingHttpHeaders;
   body: string;
   json: unknown;
+  /** Arrival time, ms since epoch. */
+  at: number;
 }
 
 export interface Sink {
@@ -32,7 +34,7 @@ export async function startSink(): Promise<Sink> {
       } catch {
         json = undefined;
       }
-      received.push({ method: req.method ?? "", path: req.url ?? "", headers: req.headers, body, json });
+      received.push({ method: req.method ?? "", path: req.url ?? "", headers: req.headers, body, json, at: Date.now() });
       res.writeHead(status, { "Content-Type": "application/json" });
       res.end(JSON.stringify({ ok: status < 300 }));
     });

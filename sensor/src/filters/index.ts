@@ -2,6 +2,7 @@
 import { ErrorCodes, ImpulseError, type EventDependency } from "@impulse/api";
 import { compileContextFilter } from "./context.js";
 import { compileDataFilters } from "./data.js";
+import { compileTimeFilter } from "./time.js";
 import { PASS, type CompiledFilter } from "./types.js";
 
 export type { CompiledFilter, FilterResult } from "./types.js";
@@ -10,12 +11,13 @@ export function compileDependencyFilter(dep: EventDependency, at: string): Compi
   const f = dep.filters;
   if (dep.transform) throw new ImpulseError(ErrorCodes.UnsupportedFeature, `${at}.transform: transforms are not supported yet`);
   if (!f) return () => PASS;
-  for (const kind of ["exprs", "time", "script"] as const)
+  for (const kind of ["exprs", "script"] as const)
     if (f[kind] !== undefined) throw new ImpulseError(ErrorCodes.UnsupportedFeature, `${at}.filters.${kind}: ${kind} filters are not supported yet`);
   // Argo's order: exprs, data, context, time, script. Only specified filters take part.
   const parts: CompiledFilter[] = [];
   if (f.data?.length) parts.push(compileDataFilters(f.data, f.dataLogicalOperator, `${at}.filters`));
   if (f.context) parts.push(compileContextFilter(f.context));
+  if (f.time) parts.push(compileTimeFilter(f.time, `${at}.filters.time`));
   if (parts.length === 0) return () => PASS;
   const any = dep.filtersLogicalOperator === "or";
   return (event) => {
