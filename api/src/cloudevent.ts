@@ -1,5 +1,6 @@
 // The CloudEvent envelope as it travels on the bus (JSON structured mode), Argo-style attributes.
 import { randomUUID } from "node:crypto";
+import { z } from "zod";
 
 export interface ImpulseEvent<D = unknown> {
   specversion: "1.0";
@@ -37,4 +38,20 @@ export function eventContext(e: ImpulseEvent): Record<(typeof CONTEXT_ATTRIBUTES
     subject: e.subject,
     time: e.time,
   };
+}
+
+/** A CloudEvent in structured JSON form, as `impulse sensor test` reads it; defaults fill what a source would. */
+export const StructuredCloudEvent = z.looseObject({
+  specversion: z.literal("1.0", { message: 'must be "1.0"' }),
+  id: z.string().min(1),
+  source: z.string().min(1).describe("The EventSource name."),
+  subject: z.string().min(1).describe("The event name."),
+  type: z.string().min(1),
+  time: z.string().refine((t) => !Number.isNaN(Date.parse(t)), "must be an RFC 3339 time").optional(),
+  datacontenttype: z.string().optional(),
+  data: z.unknown().optional(),
+});
+
+export function toImpulseEvent(e: z.output<typeof StructuredCloudEvent>, now = new Date()): ImpulseEvent {
+  return { ...e, time: e.time ?? now.toISOString(), datacontenttype: e.datacontenttype ?? "application/json", data: e.data ?? null } as ImpulseEvent;
 }

@@ -1,5 +1,5 @@
 // Reads YAML files and directories into validated resources, keeping each finding's file and path.
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { extname, join } from "node:path";
 import { parseResource, type Finding, type Resource } from "@impulse/api";
 import { compileSensor } from "@impulse/sensor";
@@ -28,7 +28,9 @@ function yamlFiles(path: string): string[] {
 
 export function loadResources(paths: string[]): LoadedDoc[] {
   const out: LoadedDoc[] = [];
-  for (const file of paths.flatMap(yamlFiles)) {
+  const missing = paths.filter((p) => !existsSync(p));
+  for (const file of missing) out.push({ file, label: "(file)", errors: [{ path: "(file)", message: "no such file or directory" }], warnings: [] });
+  for (const file of paths.filter((p) => existsSync(p)).flatMap(yamlFiles)) {
     let docs;
     try {
       docs = parseAllDocuments(readFileSync(file, "utf8"));

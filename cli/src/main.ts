@@ -3,6 +3,7 @@
 import { Command } from "commander";
 import { dev } from "./commands/dev.js";
 import { lint } from "./commands/lint.js";
+import { sensorTest } from "./commands/sensor-test.js";
 import { runSingle } from "./commands/single.js";
 
 const program = new Command("impulse").description("Impulse: Argo Events-compatible event platform on NATS JetStream").showHelpAfterError();
@@ -38,9 +39,16 @@ common(program.command("eventsource").description("run one EventSource, as its p
   (opts) => exit(runSingle("EventSource", opts)),
 );
 
-common(program.command("sensor").description("run one Sensor, as its pod does").option("-f, --file <path>", "spec file (or env IMPULSE_SPEC)")).action((opts) =>
-  exit(runSingle("Sensor", opts)),
+const sensorCommand = common(program.command("sensor").description("run one Sensor, as its pod does").option("-f, --file <path>", "spec file (or env IMPULSE_SPEC)")).action(
+  (opts) => exit(runSingle("Sensor", opts)),
 );
+sensorCommand
+  .command("test")
+  .description("dry-run CloudEvents through a Sensor and explain each decision; nothing is fired")
+  .argument("<sensor>", "Sensor YAML file")
+  .requiredOption("-e, --event <file...>", "CloudEvent JSON file(s), applied in order")
+  .option("--json", "print the result as JSON")
+  .action((file: string, opts: { event: string[]; json?: boolean }) => exit(sensorTest(file, opts.event, opts)));
 
 program
   .command("lint")

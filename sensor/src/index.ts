@@ -11,3 +11,4 @@ export * from "./paths/sjson.js";
 export * from "./delivery/retry.js";
 export * from "./triggers/define.js";
 export { triggerDefinitions } from "./triggers/index.js";
+export * from "./dry-run.js";

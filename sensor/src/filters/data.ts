@@ -66,7 +66,7 @@ export function compileDataFilters(filters: DataFilter[], operator: string | und
       if (ok && any) return PASS;
       if (!ok) {
         const why: FilterResult["reason"] = r.exists ? `data ${f.describe} did not match (got ${JSON.stringify(r.value)})` : `data path ${f.path} not found`;
-        if (!any) return { pass: false, reason: why };
+        if (!any) return { pass: false, reason: why, ...(r.exists ? {} : { error: true }) };
         failures.push(why!);
       }
     }

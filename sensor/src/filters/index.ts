@@ -22,14 +22,16 @@ export function compileDependencyFilter(dep: EventDependency, at: string): Compi
   const any = dep.filtersLogicalOperator === "or";
   return (event) => {
     const reasons: string[] = [];
+    let errored = false;
     for (const p of parts) {
       const r = p(event);
       if (r.pass && any) return PASS;
       if (!r.pass) {
         if (!any) return r;
         reasons.push(r.reason ?? "rejected");
+        errored ||= r.error === true;
       }
     }
-    return any ? { pass: false, reason: reasons.join("; ") } : PASS;
+    return any ? { pass: false, reason: reasons.join("; "), ...(errored ? { error: true } : {}) } : PASS;
   };
 }

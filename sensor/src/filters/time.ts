@@ -30,7 +30,7 @@ export function compileTimeFilter(f: { start: string; stop: string; timezone?: s
   const inside = start < stop ? (t: number) => t >= start && t < stop : (t: number) => t >= start || t < stop;
   return (event) => {
     const instant = Date.parse(event.time);
-    if (Number.isNaN(instant)) return { pass: false, reason: `time filter: event time ${JSON.stringify(event.time)} is not a valid time` };
+    if (Number.isNaN(instant)) return { pass: false, error: true, reason: `time filter: event time ${JSON.stringify(event.time)} is not a valid time` };
     const t = timeOfDay(format, instant) % DAY_MS;
     return inside(t) ? PASS : { pass: false, reason: `time filter: ${event.time} is outside ${f.start}–${f.stop} ${timeZone}` };
   };

@@ -5,6 +5,8 @@ export interface FilterResult {
   pass: boolean;
   /** Why the event was rejected (or what failed); feeds logs and `impulse sensor test`. */
   reason?: string;
+  /** Set when the filter could not be evaluated (a missing path, an unreadable time) rather than simply not matching. */
+  error?: boolean;
 }
 
 export type CompiledFilter = (event: ImpulseEvent) => FilterResult;
