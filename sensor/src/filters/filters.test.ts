@@ -63,3 +63,28 @@ describe("dependency filters", () => {
     assert.throws(() => compileDependencyFilter(dep({ script: "return true" }), "spec.dependencies[3]"), /spec\.dependencies\[3\]\.filters\.script: script filters are not supported yet/);
   });
 });
+
+describe("expr filters", () => {
+  const dep = (exprs: { expr: string; fields: { name: string; path: string }[] }[], exprLogicalOperator?: "and" | "or"): EventDependency => ({
+    name: "d", eventSourceName: "es", eventName: "e", filters: { exprs, ...(exprLogicalOperator ? { exprLogicalOperator } : {}) },
+  });
+  const at = "spec.dependencies[0]";
+  it("binds fields from paths and combines expressions", () => {
+    const f = compileDependencyFilter(dep([{ expr: 'kind == "push" && n > 2', fields: [{ name: "kind", path: "body.kind" }, { name: "n", path: "body.count" }] }]), at);
+    assert.equal(f(ev({ body: { kind: "push", count: 3 } })).pass, true);
+    assert.equal(f(ev({ body: { kind: "push", count: 1 } })).pass, false);
+    const missing = f(ev({ body: { kind: "push" } }));
+    assert.equal(missing.error, true);
+    assert.match(missing.reason!, /path body\.count \(field n\) not found/);
+    const either = compileDependencyFilter(dep([{ expr: "a == 1", fields: [{ name: "a", path: "a" }] }, { expr: "b == 1", fields: [{ name: "b", path: "b" }] }], "or"), at);
+    assert.equal(either(ev({ a: 0, b: 1 })).pass, true);
+  });
+  it("rejects a syntax error or an unbound name at compile time, naming the expression", () => {
+    assert.throws(() => compileDependencyFilter(dep([{ expr: "a ==", fields: [{ name: "a", path: "a" }] }]), at), /spec\.dependencies\[0\]\.filters\.exprs\[0\]\.expr: expression ends too early/);
+    assert.throws(() => compileDependencyFilter(dep([{ expr: "a == b", fields: [{ name: "a", path: "a" }] }]), at), /"b" not bound by fields/);
+  });
+  it("fails an expression that is not boolean", () => {
+    const f = compileDependencyFilter(dep([{ expr: "a + 1", fields: [{ name: "a", path: "a" }] }]), at);
+    assert.match(f(ev({ a: 1 })).reason!, /gave 2, not true or false/);
+  });
+});

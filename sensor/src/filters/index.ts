@@ -3,6 +3,7 @@ import { ErrorCodes, ImpulseError, type EventDependency } from "@impulse/api";
 import { compileContextFilter } from "./context.js";
 import { compileDataFilters } from "./data.js";
 import { compileTimeFilter } from "./time.js";
+import { compileExprFilters } from "./exprs.js";
 import { PASS, type CompiledFilter } from "./types.js";
 
 export type { CompiledFilter, FilterResult } from "./types.js";
@@ -11,10 +12,11 @@ export function compileDependencyFilter(dep: EventDependency, at: string): Compi
   const f = dep.filters;
   if (dep.transform) throw new ImpulseError(ErrorCodes.UnsupportedFeature, `${at}.transform: transforms are not supported yet`);
   if (!f) return () => PASS;
-  for (const kind of ["exprs", "script"] as const)
+  for (const kind of ["script"] as const)
     if (f[kind] !== undefined) throw new ImpulseError(ErrorCodes.UnsupportedFeature, `${at}.filters.${kind}: ${kind} filters are not supported yet`);
   // Argo's order: exprs, data, context, time, script. Only specified filters take part.
   const parts: CompiledFilter[] = [];
+  if (f.exprs?.length) parts.push(compileExprFilters(f.exprs, f.exprLogicalOperator, `${at}.filters`));
   if (f.data?.length) parts.push(compileDataFilters(f.data, f.dataLogicalOperator, `${at}.filters`));
   if (f.context) parts.push(compileContextFilter(f.context));
   if (f.time) parts.push(compileTimeFilter(f.time, `${at}.filters.time`));

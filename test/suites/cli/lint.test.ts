@@ -57,13 +57,25 @@ kind: Sensor
 metadata: {name: later}
 spec:
   dependencies:
-    - {name: dep, eventSourceName: webhook, eventName: example, filters: {exprs: [{expr: "a == 1", fields: [{name: a, path: a}]}]}}
+    - {name: dep, eventSourceName: webhook, eventName: example, filters: {script: "return true"}}
   triggers:
     - template: {name: wf, k8s: {operation: create}}
 `);
     const r = runCli(["lint", p]);
     assert.equal(r.status, 1);
     assert.match(r.stdout, /spec\.triggers\[0\]\.template\.k8s: trigger kind "k8s" is not supported yet/);
+    const runtime = file(`apiVersion: argoproj.io/v1alpha1
+kind: Sensor
+metadata: {name: scripted}
+spec:
+  dependencies:
+    - {name: dep, eventSourceName: webhook, eventName: example, filters: {script: "return true"}}
+  triggers:
+    - template: {name: l, log: {}}
+`);
+    const r2 = runCli(["lint", runtime]);
+    assert.equal(r2.status, 1);
+    assert.match(r2.stdout, /spec\.dependencies\[0\]\.filters\.script: script filters are not supported yet/);
   });
 
   it("reports YAML syntax errors and unknown kinds", () => {
