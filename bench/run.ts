@@ -8,6 +8,7 @@ import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { findNatsServer, freePort, startNatsServer } from "@impulse/bus";
 import { Pool } from "undici";
+import { benchEngine } from "./engine.js";
 
 const root = join(import.meta.dirname, "..");
 const CONNECTIONS = Number(process.env["BENCH_CONNECTIONS"] ?? 64);
@@ -235,6 +236,11 @@ async function round(run: (natsUrl: string, s: Sink) => Promise<Result>): Promis
 
 const median = (rs: Result[]): Result => [...rs].sort((a, b) => a.sustainedPerSec - b.sustainedPerSec)[Math.floor(rs.length / 2)]!;
 
+const engine = benchEngine();
+console.log("\n| engine (one core) | Impulse /s | hand-written raw /s | goal /s |");
+console.log("|---|---|---|---|");
+for (const e of engine) console.log(`| ${e.name} | ${e.perSec} | ${e.rawPerSec} | ${e.goal}${e.perSec >= e.goal ? " ✓" : " ✗"} |`);
+
 try {
   const runs: { floor: Result[]; impulse: Result[] } = { floor: [], impulse: [] };
   for (let i = 0; i < ROUNDS; i++) {
@@ -254,7 +260,7 @@ try {
   const file = join(outDir, `bench-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
   writeFileSync(
     file,
-    JSON.stringify({ date: new Date().toISOString(), node: process.version, connections: CONNECTIONS, events: BATCH, pacedRate: PACED_RATE, rounds: runs, median: { floor, impulse }, ratio }, null, 2),
+    JSON.stringify({ date: new Date().toISOString(), node: process.version, connections: CONNECTIONS, events: BATCH, pacedRate: PACED_RATE, rounds: runs, median: { floor, impulse }, ratio, engine }, null, 2),
   );
   console.log(`results: ${file}`);
 } finally {

@@ -1,6 +1,6 @@
 // Data filters: compare one path of the event data with a list of values (OR inside a filter), combined and/or.
 import { ErrorCodes, ImpulseError, type DataFilter } from "@impulse/api";
-import { getPath, resultString } from "../paths/gjson.js";
+import { compilePath, resultString } from "../paths/gjson.js";
 import { gjsonBool, gjsonFloat, parseGoBool, parseGoFloat } from "./go-values.js";
 import { PASS, type CompiledFilter, type FilterResult } from "./types.js";
 
@@ -53,7 +53,7 @@ function compileOne(f: DataFilter, at: string): ValueTest {
 export function compileDataFilters(filters: DataFilter[], operator: string | undefined, at: string): CompiledFilter {
   const compiled = filters.map((f, i) => {
     if (f.template) throw new ImpulseError(ErrorCodes.UnsupportedFeature, `${at}.data[${i}].template: data filter templates are not supported yet`);
-    return { path: f.path, test: compileOne(f, `${at}.data[${i}]`), describe: `${f.path} ${f.comparator || "="} ${JSON.stringify(f.value)}` };
+    return { path: f.path, read: compilePath(f.path), test: compileOne(f, `${at}.data[${i}]`), describe: `${f.path} ${f.comparator || "="} ${JSON.stringify(f.value)}` };
   });
   const any = operator === "or";
   return (event) => {
@@ -61,7 +61,7 @@ export function compileDataFilters(filters: DataFilter[], operator: string | und
     if (event.data === null || event.data === undefined) return PASS;
     const failures: string[] = [];
     for (const f of compiled) {
-      const r = getPath(event.data, f.path);
+      const r = f.read(event.data);
       const ok = r.exists && f.test(r.value);
       if (ok && any) return PASS;
       if (!ok) {

@@ -2,7 +2,7 @@
 import { ErrorCodes, ImpulseError } from "@impulse/api";
 import { evaluateExpr } from "../expr/evaluate.js";
 import { parseExpression, variables } from "../expr/parser.js";
-import { getPath } from "../paths/gjson.js";
+import { compilePath } from "../paths/gjson.js";
 import { PASS, type CompiledFilter, type FilterResult } from "./types.js";
 
 interface ExprSpec {
@@ -21,14 +21,14 @@ export function compileExprFilters(exprs: ExprSpec[], operator: string | undefin
     const bound = new Set(e.fields.map((f) => f.name));
     const unbound = [...variables(tree)].filter((v) => !bound.has(v));
     if (unbound.length) throw new ImpulseError(ErrorCodes.InvalidSpec, `${at}.exprs[${i}].expr: ${unbound.map((v) => `"${v}"`).join(", ")} not bound by fields`);
-    return { tree, fields: e.fields, text: e.expr };
+    return { tree, fields: e.fields.map((f) => ({ ...f, read: compilePath(f.path) })), text: e.expr };
   });
   const any = operator === "or";
   const regexes = new Map<string, RegExp>();
   const one = (c: (typeof compiled)[number], data: unknown): FilterResult => {
     const vars = new Map<string, unknown>();
     for (const f of c.fields) {
-      const r = getPath(data, f.path);
+      const r = f.read(data);
       if (!r.exists) return { pass: false, error: true, reason: `expr ${JSON.stringify(c.text)}: path ${f.path} (field ${f.name}) not found` };
       vars.set(f.name, r.value);
     }

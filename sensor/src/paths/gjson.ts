@@ -170,12 +170,42 @@ function jsonPath(root: unknown, path: string): PathResult {
   return found(results.length === 1 ? results[0] : results);
 }
 
-export function getPath(root: unknown, path: string): PathResult {
-  if (path.startsWith("$")) return jsonPath(root, path);
-  const multi = multipath(root, path);
-  if (multi) return multi;
+export type CompiledPath = (root: unknown) => PathResult;
+
+/** Parses a path once; the returned reader is what runs per event (plain key paths take a fast loop). */
+export function compilePath(path: string): CompiledPath {
+  if (path.startsWith("$")) return (root) => jsonPath(root, path);
+  if ((path.startsWith("[") && path.endsWith("]")) || (path.startsWith("{") && path.endsWith("}"))) return (root) => multipath(root, path)!;
+  if (!/[#*?\\|()[\]{}]/.test(path)) {
+    const keys = path.split(".");
+    return (root) => {
+      let node = root;
+      for (const key of keys) {
+        if (Array.isArray(node)) {
+          if (!/^\d+$/.test(key) || Number(key) >= node.length) return MISSING;
+          node = node[Number(key)];
+        } else if (node !== null && typeof node === "object" && Object.hasOwn(node, key)) node = (node as Record<string, unknown>)[key];
+        else return MISSING;
+      }
+      return { exists: true, value: node };
+    };
+  }
   // '|' after a query behaves like '.', which is what Argo's paths use it for.
-  return walk(root, splitTop(path, ".|"), 0);
+  const parts = splitTop(path, ".|");
+  return (root) => walk(root, parts, 0);
+}
+
+/** Parsing is pure, so parsed paths are memoised (bounded) for callers that resolve paths per event. */
+const compiled = new Map<string, CompiledPath>();
+const MEMO_LIMIT = 4096;
+
+export function getPath(root: unknown, path: string): PathResult {
+  let reader = compiled.get(path);
+  if (!reader) {
+    reader = compilePath(path);
+    if (compiled.size < MEMO_LIMIT) compiled.set(path, reader);
+  }
+  return reader(root);
 }
 
 /** gjson's Result.String(): strings raw, everything else as JSON text; null → "". */
