@@ -6,6 +6,7 @@ import { retryPlan, type RetryPlan } from "./delivery/retry.js";
 import { compileDependencyFilter, type CompiledFilter } from "./filters/index.js";
 import type { TriggerDefinition } from "./triggers/define.js";
 import { triggerDefinitions } from "./triggers/index.js";
+import { compileTemplate } from "./template/index.js";
 
 export interface CompiledDependency {
   name: string;
@@ -47,8 +48,15 @@ function unsupported(at: string, what: string): never {
 
 function checkParams(params: TriggerParameter[] | undefined, at: string, deps: Set<string>): void {
   params?.forEach((p, i) => {
-    if (p.src.dataTemplate !== undefined) unsupported(`${at}[${i}].src.dataTemplate`, "dataTemplate");
-    if (p.src.contextTemplate !== undefined) unsupported(`${at}[${i}].src.contextTemplate`, "contextTemplate");
+    for (const key of ["dataTemplate", "contextTemplate"] as const) {
+      const tpl = p.src[key];
+      if (tpl === undefined) continue;
+      try {
+        compileTemplate(tpl);
+      } catch (e) {
+        throw new ImpulseError(ErrorCodes.InvalidSpec, `${at}[${i}].src.${key}: ${(e as Error).message}`);
+      }
+    }
     if (!deps.has(p.src.dependencyName)) throw new ImpulseError(ErrorCodes.InvalidSpec, `${at}[${i}].src.dependencyName: unknown dependency "${p.src.dependencyName}"`);
   });
 }

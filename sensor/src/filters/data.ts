@@ -1,6 +1,7 @@
 // Data filters: compare one path of the event data with a list of values (OR inside a filter), combined and/or.
 import { ErrorCodes, ImpulseError, type DataFilter } from "@impulse/api";
-import { compilePath, resultString } from "../paths/gjson.js";
+import { compilePath, resultString, type PathResult } from "../paths/gjson.js";
+import { compileTemplate, type CompiledTemplate } from "../template/index.js";
 import { gjsonBool, gjsonFloat, parseGoBool, parseGoFloat } from "./go-values.js";
 import { PASS, type CompiledFilter, type FilterResult } from "./types.js";
 
@@ -52,16 +53,41 @@ function compileOne(f: DataFilter, at: string): ValueTest {
 
 export function compileDataFilters(filters: DataFilter[], operator: string | undefined, at: string): CompiledFilter {
   const compiled = filters.map((f, i) => {
-    if (f.template) throw new ImpulseError(ErrorCodes.UnsupportedFeature, `${at}.data[${i}].template: data filter templates are not supported yet`);
-    return { path: f.path, read: compilePath(f.path), test: compileOne(f, `${at}.data[${i}]`), describe: `${f.path} ${f.comparator || "="} ${JSON.stringify(f.value)}` };
+    let template: CompiledTemplate | undefined;
+    if (f.template) {
+      try {
+        template = compileTemplate(f.template);
+      } catch (e) {
+        throw new ImpulseError(ErrorCodes.InvalidSpec, `${at}.data[${i}].template: ${(e as Error).message}`);
+      }
+    }
+    return { path: f.path, read: compilePath(f.path), template, test: compileOne(f, `${at}.data[${i}]`), describe: `${f.path} ${f.comparator || "="} ${JSON.stringify(f.value)}` };
   });
+  /** Argo runs the template over the value's string form and compares its output, as a string. */
+  const applyTemplate = (f: (typeof compiled)[number], r: PathResult): PathResult | FilterResult => {
+    if (!r.exists || !f.template) return r;
+    let out: string;
+    try {
+      out = f.template({ Input: resultString(r.value) });
+    } catch (e) {
+      return { pass: false, error: true, reason: `data ${f.path} template failed: ${(e as Error).message}` };
+    }
+    if (out === "" || out === "<no value>") return { pass: false, error: true, reason: `data ${f.path} template gave ${out === "" ? "an empty string" : "<no value>"}` };
+    return { exists: true, value: out };
+  };
   const any = operator === "or";
   return (event) => {
     // Argo passes events without data: there is nothing to compare.
     if (event.data === null || event.data === undefined) return PASS;
     const failures: string[] = [];
     for (const f of compiled) {
-      const r = f.read(event.data);
+      const read = applyTemplate(f, f.read(event.data));
+      if ("pass" in read) {
+        if (!any) return read;
+        failures.push(read.reason!);
+        continue;
+      }
+      const r = read;
       const ok = r.exists && f.test(r.value);
       if (ok && any) return PASS;
       if (!ok) {

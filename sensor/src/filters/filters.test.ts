@@ -88,3 +88,20 @@ describe("expr filters", () => {
     assert.match(f(ev({ a: 1 })).reason!, /gave 2, not true or false/);
   });
 });
+
+describe("data filter templates", () => {
+  it("compares the template's output over the value's string form", () => {
+    const fl = f([{ path: "body.raw", type: "string", value: ["^HELLO$"], template: "{{ b64dec .Input | upper }}" }]);
+    assert.equal(fl(ev({ body: { raw: Buffer.from("hello").toString("base64") } })).pass, true);
+    const num = f([{ path: "body.price", type: "number", comparator: ">", value: ["10"], template: "{{ trimPrefix \"$\" .Input }}" }]);
+    assert.equal(num(ev({ body: { price: "$12.5" } })).pass, true);
+  });
+  it("fails with an error when the template gives nothing", () => {
+    const r = f([{ path: "body", type: "string", value: ["x"], template: "{{ .Input.nothing }}" }])(ev({ body: "s" }));
+    assert.equal(r.pass, false);
+    assert.equal(r.error, true);
+  });
+  it("reports a template syntax error at compile time with its path", () => {
+    assert.throws(() => f([{ path: "a", type: "string", value: ["x"], template: "{{ if }}" }]), /data\[0\]\.template: /);
+  });
+});

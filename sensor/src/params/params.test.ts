@@ -20,7 +20,7 @@ describe("parameter resolution", () => {
     assert.deepEqual(resolveParamValue({ dependencyName: "dep", dataKey: "body.nope", value: "d" }, events), { value: "d", isString: true });
     assert.equal(resolveParamValue({ dependencyName: "other", dataKey: "body.name" }, events), undefined);
     assert.deepEqual(resolveParamValue({ dependencyName: "other", value: "v" }, events), { value: "v", isString: true });
-    assert.throws(() => resolveParamValue({ dependencyName: "dep", dataKey: "body.nope" }, events), /dataKey body\.nope not found/);
+    assert.throws(() => resolveParamValue({ dependencyName: "dep", dataKey: "body.nope" }, events), /dataKey body\.nope resolved to nothing/);
   });
   it("gives the whole event when no key is set", () => {
     const v = resolveParamValue({ dependencyName: "dep" }, events)!;
@@ -56,5 +56,20 @@ describe("applying parameters", () => {
     );
     assert.deepEqual(out, { url: "http://h/x", name: "pre-base", fresh: "new" });
     assert.deepEqual(doc, { url: "http://h/", name: "base" });
+  });
+});
+
+describe("templates in parameters", () => {
+  it("renders dataTemplate and contextTemplate as strings, the template winning over its key", () => {
+    assert.deepEqual(resolveParamValue({ dependencyName: "dep", dataTemplate: "{{ .Input.body.name | upper }}-{{ .Input.body.count }}", dataKey: "body.count" }, events), { value: "X-3", isString: true });
+    assert.deepEqual(resolveParamValue({ dependencyName: "dep", contextTemplate: "{{ .Input.source }}/{{ .Input.subject }}" }, events), { value: "orders/created", isString: true });
+  });
+  it("falls back to the key, then the value, when the template errs or gives nothing", () => {
+    assert.deepEqual(resolveParamValue({ dependencyName: "dep", dataTemplate: "{{ .Input.body.nope }}", dataKey: "body.name" }, events), { value: "x", isString: true });
+    assert.deepEqual(resolveParamValue({ dependencyName: "dep", dataTemplate: "{{ upper .Input.body.count }}", value: "fallback" }, events), { value: "fallback", isString: true });
+    assert.throws(() => resolveParamValue({ dependencyName: "dep", dataTemplate: "{{ .Input.body.nope }}" }, events), /dataTemplate .* resolved to nothing/);
+  });
+  it("ignores context selectors when data selectors are given, as Argo does", () => {
+    assert.deepEqual(resolveParamValue({ dependencyName: "dep", dataTemplate: "{{ .Input.body.name }}", contextKey: "id" }, events), { value: "x", isString: true });
   });
 });

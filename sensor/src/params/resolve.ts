@@ -1,6 +1,7 @@
 // Resolves a TriggerParameter's value from the fired events, in Argo's order (key → value default).
 import { ErrorCodes, eventContext, ImpulseError, type ImpulseEvent, type ParameterSource } from "@impulse/api";
 import { getPath } from "../paths/gjson.js";
+import { renderOrUndefined } from "../template/index.js";
 
 /** Events that fired a trigger, by dependency name. */
 export type FiredEvents = Readonly<Record<string, ImpulseEvent>>;
@@ -22,15 +23,26 @@ export function resolveParamValue(src: ParameterSource, events: FiredEvents): Pa
   const literal = src.value !== undefined ? { value: src.value, isString: true } : undefined;
   const event = events[src.dependencyName];
   if (!event) return literal; // Argo panics here without a default; Impulse skips the parameter.
-  if (src.dataKey === undefined && src.contextKey === undefined) {
+  const useData = src.dataKey !== undefined || src.dataTemplate !== undefined;
+  const useContext = src.contextKey !== undefined || src.contextTemplate !== undefined;
+  if (!useData && !useContext) {
     return literal ?? { value: { context: eventContext(event), data: event.data }, isString: false };
   }
-  // Data selectors win over context selectors when both are given.
-  const found = src.dataKey !== undefined ? fromKey(event.data, src.dataKey) : fromKey(eventContext(event), src.contextKey!);
-  if (found) return found;
+  // Data selectors win over context selectors when both are given; a template wins over its key.
+  const [input, template, key] = useData ? [event.data, src.dataTemplate, src.dataKey] : [eventContext(event), src.contextTemplate, src.contextKey];
+  if (template !== undefined) {
+    const out = renderOrUndefined(template, input);
+    if (out !== undefined) return { value: out, isString: true };
+  }
+  if (key !== undefined) {
+    const found = fromKey(input, key);
+    if (found) return found;
+  }
   if (literal) return literal;
-  const what = src.dataKey !== undefined ? `dataKey ${src.dataKey}` : `contextKey ${src.contextKey}`;
-  throw new ImpulseError(ErrorCodes.ParameterFailed, `${what} not found in the event of dependency ${src.dependencyName} and no default value is set`);
+  const what = [template !== undefined ? `${useData ? "dataTemplate" : "contextTemplate"} ${JSON.stringify(template)}` : "", key !== undefined ? `${useData ? "dataKey" : "contextKey"} ${key}` : ""]
+    .filter(Boolean)
+    .join(" and ");
+  throw new ImpulseError(ErrorCodes.ParameterFailed, `${what} resolved to nothing in the event of dependency ${src.dependencyName} and no default value is set`);
 }
 
 /** What Argo's sjson.Set writes for a non-raw value: strings as-is, everything else as its JSON text. */

@@ -142,6 +142,11 @@ export const FUNCTIONS: Record<string, Fn> = {
   hasSuffix: (p, s) => S(s).endsWith(S(p)),
   quote: (...a) => a.map((x) => JSON.stringify(toStr(x))).join(" "),
   squote: (...a) => a.map((x) => `'${toStr(x)}'`).join(" "),
+  trunc: (n, s) => {
+    const str = S(s);
+    const c = Math.trunc(toNumber(n));
+    return c < 0 ? str.slice(Math.max(0, str.length + c)) : str.slice(0, c);
+  },
   repeat: (n, s) => toStr(s).repeat(Math.max(0, toNumber(n))),
   substr: (start, end, s) => toStr(s).slice(toNumber(start), toNumber(end) < 0 ? undefined : toNumber(end)),
   split: (sep, s) => Object.fromEntries(S(s).split(S(sep)).map((p, i) => [`_${i}`, p])),

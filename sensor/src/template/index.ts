@@ -13,3 +13,25 @@ export function compileTemplate(src: string): CompiledTemplate {
   const nodes = parseTemplate(src);
   return (data) => executeTemplate(nodes, data);
 }
+
+/** Templates in parameters are resolved per event: parsed ones are memoised (bounded; parsing is pure). */
+const memo = new Map<string, CompiledTemplate>();
+
+export function cachedTemplate(src: string): CompiledTemplate {
+  let t = memo.get(src);
+  if (!t) {
+    t = compileTemplate(src);
+    if (memo.size < 1024) memo.set(src, t);
+  }
+  return t;
+}
+
+/** Argo's rule: an error, an empty result or "<no value>" counts as no result. */
+export function renderOrUndefined(src: string, input: unknown): string | undefined {
+  try {
+    const out = cachedTemplate(src)({ Input: input });
+    return out === "" || out === "<no value>" ? undefined : out;
+  } catch {
+    return undefined;
+  }
+}

@@ -29,3 +29,9 @@ describe("templates match Go text/template + sprig", () => {
     }
   });
 });
+
+it("renders the examples of docs/templates.md", () => {
+  const data = { body: { ref: "refs/heads/main", repository: { name: "impulse" }, after: "0123456789abcdef" } };
+  assert.equal(compileTemplate('{{ if eq .Input.body.ref "refs/heads/main" }}prod{{ else }}dev{{ end }}')({ Input: data }), "prod");
+  assert.equal(compileTemplate('{{ .Input.body.repository.name | upper }}-{{ .Input.body.after | trunc 7 | default "none" }}')({ Input: data }), "IMPULSE-0123456");
+});
