@@ -2,6 +2,7 @@
 import { ErrorCodes, ImpulseError, type EventDependency, type Finding, type Sensor, type Trigger, type TriggerParameter } from "@impulse/api";
 import { allOf, dependencyNames, needsState, parseConditions, type Condition } from "./conditions/parse.js";
 import { conditionSpecHash } from "./conditions/state.js";
+import { compileReset, type ConditionsReset } from "./conditions/reset.js";
 import { retryPlan, type RetryPlan } from "./delivery/retry.js";
 import { compileDependencyFilter, type CompiledFilter } from "./filters/index.js";
 import type { TriggerDefinition } from "./triggers/define.js";
@@ -26,6 +27,8 @@ export interface CompiledTrigger {
   condition: Condition;
   /** The condition needs several events at once: partial state is kept in the bus KV. */
   stateful: boolean;
+  /** conditionsReset schedules (only meaningful for stateful triggers). */
+  resets: ConditionsReset[];
   /** Identifies condition + dependencies; saved state from another spec is purged. */
   specHash: string;
   retry: RetryPlan;
@@ -66,7 +69,7 @@ function compileTrigger(t: Trigger, at: string, deps: Map<string, CompiledDepend
   if (!kind) throw new ImpulseError(ErrorCodes.InvalidSpec, `${at}.template: no trigger kind`);
   const definition = triggerDefinitions.get(kind)!;
   if (t.dlqTrigger?.dlqTrigger) throw new ImpulseError(ErrorCodes.InvalidSpec, `${at}.dlqTrigger.dlqTrigger: a dead-letter trigger cannot have its own dlqTrigger`);
-  if (t.template.conditionsReset) unsupported(`${at}.template.conditionsReset`, "conditionsReset");
+  const resets = (t.template.conditionsReset ?? []).flatMap((r, i) => (r.byTime ? [compileReset(r.byTime, `${at}.template.conditionsReset[${i}].byTime`)] : []));
   const kindTemplate = (t.template as unknown as Record<string, Record<string, unknown>>)[kind]!;
   if (kindTemplate["tls"]) unsupported(`${at}.template.${kind}.tls`, "trigger TLS settings");
   const depNames = new Set(deps.keys());
@@ -87,6 +90,7 @@ function compileTrigger(t: Trigger, at: string, deps: Map<string, CompiledDepend
     dependencies: names.map((n) => deps.get(n)!),
     condition,
     stateful: needsState(condition),
+    resets,
     specHash: conditionSpecHash(t.template.conditions?.trim() ?? "", names.map((n) => deps.get(n)!.spec)),
     retry: retryPlan(t.retryStrategy),
     atLeastOnce: t.atLeastOnce !== false,

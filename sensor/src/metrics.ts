@@ -5,6 +5,7 @@ export interface SensorMetrics {
   received: Counter<"sensor" | "trigger">;
   filtered: Counter<"sensor" | "trigger">;
   waiting: Counter<"sensor" | "trigger">;
+  resets: Counter<"sensor" | "trigger">;
   fired: Counter<"sensor" | "trigger">;
   failed: Counter<"sensor" | "trigger">;
   deadLettered: Counter<"sensor" | "trigger">;
@@ -19,6 +20,7 @@ export function createSensorMetrics(registry: Registry): SensorMetrics {
     received: counter("impulse_sensor_events_received_total", "Events delivered to a trigger's subscription."),
     filtered: counter("impulse_sensor_events_filtered_total", "Events rejected by every matching dependency's filters."),
     waiting: counter("impulse_sensor_events_waiting_total", "Events saved as part of a condition that is not satisfied yet."),
+    resets: counter("impulse_sensor_condition_resets_total", "conditionsReset ticks that cleared saved dependency events."),
     fired: counter("impulse_sensor_triggers_fired_total", "Trigger executions that succeeded."),
     failed: counter("impulse_sensor_triggers_failed_total", "Firings that failed after the last retry."),
     deadLettered: counter("impulse_sensor_events_dead_lettered_total", "Firings whose events the dlqTrigger took after the trigger failed."),
@@ -38,6 +40,7 @@ export interface TriggerMeters {
   received: { inc(): void };
   filtered: { inc(): void };
   waiting: { inc(): void };
+  resets: { inc(): void };
   fired: { inc(): void };
   failed: { inc(): void };
   deadLettered: { inc(): void };
@@ -51,6 +54,7 @@ export function bindTriggerMeters(m: SensorMetrics, sensor: string, trigger: str
     received: m.received.labels(labels),
     filtered: m.filtered.labels(labels),
     waiting: m.waiting.labels(labels),
+    resets: m.resets.labels(labels),
     fired: m.fired.labels(labels),
     failed: m.failed.labels(labels),
     deadLettered: m.deadLettered.labels(labels),

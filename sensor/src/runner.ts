@@ -73,9 +73,20 @@ export async function runSensor(o: SensorRunOptions): Promise<RunningSensor> {
       if (purged) tlog.info({ purged }, "trigger spec changed: saved partial condition state purged");
       // One event at a time through the condition: the state is read, extended and cleared as a unit.
       const mutex = new Mutex();
+      for (const reset of t.resets) {
+        const dropped = await state.dropSavedBefore(reset.previous(new Date()));
+        if (dropped) tlog.info({ dropped, cron: reset.cron }, "conditionsReset passed while the sensor was down: saved events dropped");
+        reset.schedule(o.signal, () =>
+          void mutex.run(async () => {
+            await state.clear();
+            meters.resets.inc();
+            tlog.info({ cron: reset.cron }, "conditionsReset: saved dependency events cleared");
+          }),
+        );
+      }
       onMatch = (events, d) =>
         mutex.run(async () => {
-          for (const dep of Object.keys(events)) state.offer(dep, { event: d.event, sequence: d.sequence });
+          for (const dep of Object.keys(events)) state.offer(dep, { event: d.event, sequence: d.sequence, savedAt: Date.now() });
           if (!evaluate(t.condition, state.dependencies())) {
             for (const dep of Object.keys(events)) await state.persist(dep);
             meters.waiting.inc();

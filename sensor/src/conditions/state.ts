@@ -7,6 +7,8 @@ export interface SavedEvent {
   event: ImpulseEvent;
   /** Stream sequence: an older redelivery never replaces a newer event. */
   sequence: number;
+  /** When it was saved (ms since epoch), for conditionsReset at start-up. */
+  savedAt: number;
 }
 
 const enc = new TextEncoder();
@@ -66,7 +68,17 @@ export class TriggerConditionState {
     if (s) await this.kv.put(`${this.prefix}.d.${b64(dep)}`, enc.encode(JSON.stringify(s)));
   }
 
-  /** After a firing: every dependency starts over, as in Argo. */
+  /** Drops events saved before `ms` (a reset that happened while the sensor was down); returns how many. */
+  async dropSavedBefore(ms: number): Promise<number> {
+    const old = [...this.saved].filter(([, s]) => (s.savedAt ?? 0) < ms).map(([dep]) => dep);
+    for (const dep of old) {
+      this.saved.delete(dep);
+      await this.kv.delete(`${this.prefix}.d.${b64(dep)}`);
+    }
+    return old.length;
+  }
+
+  /** After a firing or a conditionsReset: every dependency starts over, as in Argo. */
   async clear(): Promise<void> {
     const deps = [...this.saved.keys()];
     this.saved.clear();

@@ -1,5 +1,5 @@
 // Time filter: passes events whose CloudEvent time falls in a daily window [start, stop) in an IANA timezone.
-import { ErrorCodes, ImpulseError } from "@impulse/api";
+import { wallClock } from "../timezone.js";
 import { PASS, type CompiledFilter } from "./types.js";
 
 const DAY_MS = 86_400_000;
@@ -18,12 +18,7 @@ function timeOfDay(format: Intl.DateTimeFormat, instant: number): number {
 
 export function compileTimeFilter(f: { start: string; stop: string; timezone?: string | undefined }, at: string): CompiledFilter {
   const timeZone = f.timezone || "UTC";
-  let format: Intl.DateTimeFormat;
-  try {
-    format = new Intl.DateTimeFormat("en-US", { timeZone, hourCycle: "h23", hour: "2-digit", minute: "2-digit", second: "2-digit" });
-  } catch {
-    throw new ImpulseError(ErrorCodes.InvalidSpec, `${at}.timezone: unknown IANA time zone "${timeZone}"`);
-  }
+  const format = wallClock(timeZone, `${at}.timezone`);
   const start = clockMs(f.start);
   const stop = clockMs(f.stop);
   // stop before start: the window wraps past midnight (e.g. 22:00:00 → 06:00:00).

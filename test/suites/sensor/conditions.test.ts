@@ -132,3 +132,21 @@ describe("conditions across dependencies", () => {
     assert.deepEqual(calls("/purge")[0], { a: "new-a", b: "new-b" });
   });
 });
+
+describe("conditionsReset", () => {
+  it("clears saved dependency events on its schedule", async () => {
+    const send = await sources("reset");
+    const withReset = spec("/reset", "dep-a && dep-b");
+    (withReset.triggers[0]!.template as Record<string, unknown>)["conditionsReset"] = [{ byTime: { cron: "* * * * * *", timezone: "UTC" } }];
+    const s = await startSensor(nats.url, "reset", sensor("both", withReset));
+    started.push(s);
+    await send.a({ v: "stale" });
+    await waitFor("a saved", async () => (await metricValue(s.registry, "impulse_sensor_events_waiting_total")) === 1);
+    const resetsBefore = await metricValue(s.registry, "impulse_sensor_condition_resets_total");
+    await waitFor("a reset tick", async () => (await metricValue(s.registry, "impulse_sensor_condition_resets_total")) > resetsBefore, 5000);
+    await send.b({ v: "b" });
+    await waitFor("b saved, not fired with the stale a", async () => (await metricValue(s.registry, "impulse_sensor_events_waiting_total")) === 2);
+    assert.equal(await metricValue(s.registry, "impulse_sensor_triggers_fired_total"), 0);
+    assert.deepEqual(calls("/reset"), []);
+  });
+});
