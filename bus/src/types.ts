@@ -69,8 +69,8 @@ export interface EventBus {
   publish(event: BusEvent, opts?: { signal?: AbortSignal }): Promise<void>;
   /** Durable, at-least-once delivery; handler resolves → ack, throws → redelivered later. */
   subscribe(spec: SubscriptionSpec, handler: (d: Delivery) => Promise<void>): Promise<Subscription>;
-  /** Small key-value store for sensor state. */
-  kv(bucket: string): Promise<KvStore>;
+  /** Small key-value store for sensor state; with ttlMs, entries expire after that long. */
+  kv(bucket: string, opts?: { ttlMs?: number }): Promise<KvStore>;
   /** True while the bus is reachable. */
   connected(): boolean;
   close(): Promise<void>;

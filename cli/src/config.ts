@@ -1,4 +1,5 @@
 // Runtime configuration, read once from flags and environment and validated with zod.
+import { parseGoDuration } from "@impulse/api";
 import { z } from "zod";
 
 export const RuntimeConfig = z.object({
@@ -8,6 +9,11 @@ export const RuntimeConfig = z.object({
   secretsDir: z.string().default("/impulse/secrets"),
   logLevel: z.enum(["trace", "debug", "info", "warn", "error", "silent"]).default("info"),
   concurrency: z.coerce.number().int().positive().default(32),
+  dedupWindow: z
+    .string()
+    .default("5m")
+    .refine((d) => parseGoDuration(d) !== undefined && parseGoDuration(d)! >= 0, "must be a duration like 5m or 0 to turn it off")
+    .transform((d) => parseGoDuration(d)!),
 });
 export type RuntimeConfig = z.output<typeof RuntimeConfig>;
 
@@ -18,6 +24,7 @@ export interface CommonFlags {
   secretsDir?: string;
   logLevel?: string;
   concurrency?: string;
+  dedupWindow?: string;
 }
 
 export function readConfig(flags: CommonFlags, env: NodeJS.ProcessEnv, defaults: { metricsPort: number }): RuntimeConfig {
@@ -28,6 +35,7 @@ export function readConfig(flags: CommonFlags, env: NodeJS.ProcessEnv, defaults:
     secretsDir: flags.secretsDir ?? env["IMPULSE_SECRETS_DIR"],
     logLevel: flags.logLevel ?? env["IMPULSE_LOG_LEVEL"],
     concurrency: flags.concurrency ?? env["IMPULSE_CONCURRENCY"],
+    dedupWindow: flags.dedupWindow ?? env["IMPULSE_DEDUP_WINDOW"],
   });
   if (!parsed.success) throw new Error("invalid configuration: " + parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
   return parsed.data;

@@ -48,7 +48,7 @@ export async function startRuntime(resources: Resource[], cfg: RuntimeConfig, na
       await es.ready;
       waits.push(es.done);
     } else if (r.kind === "Sensor") {
-      const s = await runSensor({ resource: r, bus: await bus(r.spec.eventBusName), logger: log, metrics: sensorMetrics, secrets, signal, concurrency: cfg.concurrency });
+      const s = await runSensor({ resource: r, bus: await bus(r.spec.eventBusName), logger: log, metrics: sensorMetrics, secrets, signal, concurrency: cfg.concurrency, dedupWindowMs: cfg.dedupWindow });
       sensors.push(s);
       waits.push(s.done);
     }

@@ -6,6 +6,7 @@ import type { CompiledTrigger } from "./compile.js";
 import { withRetry } from "./delivery/retry.js";
 import type { TriggerMeters } from "./metrics.js";
 import type { SlidingWindowLimiter } from "./delivery/rate-limit.js";
+import type { FiringDedup } from "./delivery/dedup.js";
 import { RedeliverLater } from "@impulse/bus";
 import { applyParameters, buildPayload } from "./params/apply.js";
 import type { FiredEvents } from "./params/resolve.js";
@@ -56,6 +57,8 @@ export interface ArmedTrigger {
 export interface FireOptions {
   sensorName: string;
   armed: ArmedTrigger;
+  /** Suppresses a second firing for the same events inside its window. */
+  dedup?: FiringDedup | undefined;
   events: FiredEvents;
   /** How often the bus has delivered this event (above 1 after a restart or a redelivery). */
   deliveryCount: number;
@@ -64,7 +67,7 @@ export interface FireOptions {
   signal: AbortSignal;
 }
 
-export type FireOutcome = "fired" | "failed" | "dead-lettered";
+export type FireOutcome = "fired" | "failed" | "dead-lettered" | "duplicate";
 
 /** When the dead-letter trigger fails too, the event goes back to the bus and comes again after this. */
 export const DLQ_FAILED_REDELIVERY_MS = 30_000;
@@ -111,9 +114,15 @@ export async function fire(o: FireOptions): Promise<FireOutcome> {
   const bind = { eventId: ids[0], eventIds: ids, deliveryCount: o.deliveryCount, idempotencyKey: key };
   let child: Logger | undefined;
   const log = { get logger() { return (child ??= o.logger.child(bind)); } };
+  if (o.dedup && (await o.dedup.seen(key, o.deliveryCount > 1))) {
+    o.meters.duplicates.inc();
+    log.logger.info("these events already fired this trigger inside the dedup window; not firing again");
+    return "duplicate";
+  }
   try {
     await attempt(o.armed, o, key, log);
     o.meters.fired.inc();
+    await o.dedup?.remember(key);
     return "fired";
   } catch (e) {
     if (o.signal.aborted) throw e; // shutting down: leave the event unacknowledged so it is redelivered
@@ -126,6 +135,7 @@ export async function fire(o: FireOptions): Promise<FireOutcome> {
     try {
       await attempt(dlq, o, idempotencyKey(o.sensorName, dlq.trigger.name, o.events), log);
       o.meters.deadLettered.inc();
+      await o.dedup?.remember(key);
       return "dead-lettered";
     } catch (dlqError) {
       if (o.signal.aborted) throw dlqError;

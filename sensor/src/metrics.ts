@@ -9,6 +9,7 @@ export interface SensorMetrics {
   fired: Counter<"sensor" | "trigger">;
   failed: Counter<"sensor" | "trigger">;
   deadLettered: Counter<"sensor" | "trigger">;
+  duplicates: Counter<"sensor" | "trigger">;
   retries: Counter<"sensor" | "trigger">;
   duration: Histogram<"sensor" | "trigger">;
 }
@@ -24,6 +25,7 @@ export function createSensorMetrics(registry: Registry): SensorMetrics {
     fired: counter("impulse_sensor_triggers_fired_total", "Trigger executions that succeeded."),
     failed: counter("impulse_sensor_triggers_failed_total", "Firings that failed after the last retry."),
     deadLettered: counter("impulse_sensor_events_dead_lettered_total", "Firings whose events the dlqTrigger took after the trigger failed."),
+    duplicates: counter("impulse_sensor_duplicates_suppressed_total", "Firings skipped because the same events fired the trigger inside the dedup window."),
     retries: counter("impulse_sensor_trigger_retries_total", "Failed attempts that were retried."),
     duration: new Histogram({
       name: "impulse_sensor_trigger_duration_seconds",
@@ -44,6 +46,7 @@ export interface TriggerMeters {
   fired: { inc(): void };
   failed: { inc(): void };
   deadLettered: { inc(): void };
+  duplicates: { inc(): void };
   retries: { inc(): void };
   duration: { startTimer(): () => unknown };
 }
@@ -58,6 +61,7 @@ export function bindTriggerMeters(m: SensorMetrics, sensor: string, trigger: str
     fired: m.fired.labels(labels),
     failed: m.failed.labels(labels),
     deadLettered: m.deadLettered.labels(labels),
+    duplicates: m.duplicates.labels(labels),
     retries: m.retries.labels(labels),
     duration: m.duration.labels(labels),
   };

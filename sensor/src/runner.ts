@@ -8,9 +8,13 @@ import { TriggerConditionState } from "./conditions/state.js";
 import { Mutex } from "./delivery/mutex.js";
 import { fire, type ArmedTrigger } from "./fire.js";
 import { limiterFor } from "./delivery/rate-limit.js";
+import { FiringDedup } from "./delivery/dedup.js";
 import { bindTriggerMeters, type SensorMetrics } from "./metrics.js";
 import type { FiredEvents } from "./params/resolve.js";
 import type { SecretResolver } from "./triggers/define.js";
+
+/** As long as the bus's own duplicate window by default, so together they cover the same span. */
+export const DEFAULT_DEDUP_WINDOW_MS = 300_000;
 
 export interface SensorRunOptions {
   resource: Sensor;
@@ -21,6 +25,8 @@ export interface SensorRunOptions {
   signal: AbortSignal;
   /** Firings in progress at once per trigger (default 32). */
   concurrency?: number;
+  /** A second firing for the same events inside this window is suppressed (default 5 min; 0 turns it off). */
+  dedupWindowMs?: number;
 }
 
 export interface RunningSensor {
@@ -51,6 +57,8 @@ export async function runSensor(o: SensorRunOptions): Promise<RunningSensor> {
   const subs = new Map<string, Subscription>();
   const background = new Set<Promise<unknown>>();
 
+  const dedupWindowMs = o.dedupWindowMs ?? DEFAULT_DEDUP_WINDOW_MS;
+  const dedup = dedupWindowMs > 0 ? new FiringDedup(await o.bus.kv(`sensor-${sensor.name}-fired`, { ttlMs: dedupWindowMs }), dedupWindowMs) : undefined;
   // Partial conditions live in one KV bucket per sensor, opened only when some trigger needs it.
   const kv = sensor.triggers.some((t) => t.stateful) ? await o.bus.kv(`sensor-${sensor.name}`) : undefined;
 
@@ -65,7 +73,7 @@ export async function runSensor(o: SensorRunOptions): Promise<RunningSensor> {
     });
     const armed = arm(t);
     const fireWith = (events: FiredEvents, deliveryCount: number) =>
-      fire({ sensorName: sensor.name, armed, events, deliveryCount, meters, logger: tlog, signal: o.signal });
+      fire({ sensorName: sensor.name, armed, dedup, events, deliveryCount, meters, logger: tlog, signal: o.signal });
 
     let onMatch: (events: FiredEvents, delivery: Delivery) => Promise<void>;
     if (t.stateful) {

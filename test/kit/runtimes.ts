@@ -1,5 +1,5 @@
 // Runs an EventSource or Sensor in the test process against a real bus, with its own metrics registry.
-import type { EventSource, Sensor } from "@impulse/api";
+import type { EventSource, Sensor, StreamConfig } from "@impulse/api";
 import { JetStreamBus, type EventBus } from "@impulse/bus";
 import { createEventSourceMetrics, runEventSource } from "@impulse/eventsource";
 import { createSensorMetrics, runSensor, type RunningSensor } from "@impulse/sensor";
@@ -16,8 +16,8 @@ export interface Started {
   stop(): Promise<void>;
 }
 
-export async function connectBus(url: string, namespace: string): Promise<EventBus> {
-  return JetStreamBus.connect({ url, namespace, busName: "default", logger: testLogger() });
+export async function connectBus(url: string, namespace: string, stream?: StreamConfig): Promise<EventBus> {
+  return JetStreamBus.connect({ url, namespace, busName: "default", logger: testLogger(), ...(stream ? { stream } : {}) });
 }
 
 export async function startEventSource(
@@ -25,8 +25,9 @@ export async function startEventSource(
   namespace: string,
   resource: EventSource,
   secrets: (ref: { name: string; key: string }) => Promise<string> = noSecrets,
+  stream?: StreamConfig,
 ): Promise<Started> {
-  const bus = await connectBus(url, namespace);
+  const bus = await connectBus(url, namespace, stream);
   const registry = new Registry();
   const ac = new AbortController();
   const es = runEventSource({ resource, bus, logger: testLogger(), metrics: createEventSourceMetrics(registry), secrets, signal: ac.signal });
@@ -42,11 +43,24 @@ export async function startEventSource(
   };
 }
 
-export async function startSensor(url: string, namespace: string, resource: Sensor): Promise<Started & { running: RunningSensor }> {
-  const bus = await connectBus(url, namespace);
+export async function startSensor(
+  url: string,
+  namespace: string,
+  resource: Sensor,
+  opts: { stream?: StreamConfig; dedupWindowMs?: number } = {},
+): Promise<Started & { running: RunningSensor }> {
+  const bus = await connectBus(url, namespace, opts.stream);
   const registry = new Registry();
   const ac = new AbortController();
-  const running = await runSensor({ resource, bus, logger: testLogger(), metrics: createSensorMetrics(registry), secrets: noSecrets, signal: ac.signal });
+  const running = await runSensor({
+    resource,
+    bus,
+    logger: testLogger(),
+    metrics: createSensorMetrics(registry),
+    secrets: noSecrets,
+    signal: ac.signal,
+    ...(opts.dedupWindowMs !== undefined ? { dedupWindowMs: opts.dedupWindowMs } : {}),
+  });
   return {
     bus,
     registry,

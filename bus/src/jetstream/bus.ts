@@ -126,9 +126,9 @@ export class JetStreamBus implements EventBus {
     };
   }
 
-  async kv(bucket: string): Promise<KvStore> {
+  async kv(bucket: string, opts: { ttlMs?: number } = {}): Promise<KvStore> {
     const kvm = new Kvm(this.nc);
-    return new JetStreamKv(await kvm.create(bucketName(this.opts, bucket), { history: 1 }));
+    return new JetStreamKv(await kvm.create(bucketName(this.opts, bucket), { history: 1, ...(opts.ttlMs ? { ttl: opts.ttlMs } : {}) }));
   }
 
   async close(): Promise<void> {

@@ -152,3 +152,32 @@ describe("delivery policies", () => {
     assert.equal(sink.received.filter((r) => r.path === "/never").length, 0);
   });
 });
+
+describe("idempotency", () => {
+  it("suppresses a second firing when the same CloudEvent comes back after the bus's own dedup window", async () => {
+    const ns = "idem";
+    const stream = { duplicates: "1s" };
+    const port = await freePort();
+    started.push(await startEventSource(nats.url, ns, eventSource("src", { webhook: { e: { port: String(port), endpoint: "/e", method: "POST" } } }), undefined, stream));
+    const s = await startSensor(nats.url, ns, sensor("idem", { dependencies: [dep], triggers: [{ template: { name: "once", http: { url: `${sink.url}/idem`, payload } } }] }), { stream, dedupWindowMs: 60_000 });
+    started.push(s);
+    const sendCe = async () => {
+      const r = await request(`http://127.0.0.1:${port}/e`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "ce-specversion": "1.0", "ce-id": "same-id", "ce-source": "client", "ce-type": "t" },
+        body: JSON.stringify({ n: 7 }),
+      });
+      await r.body.dump();
+      assert.equal(r.statusCode, 200);
+    };
+    await sendCe();
+    await waitFor("first firing", () => sink.received.some((r) => r.path === "/idem"));
+    // Past the bus's 1 s duplicate window the stream stores the event again; the sensor must not fire twice.
+    await waitFor("bus window passed", async () => {
+      await sendCe();
+      return (await metricValue(s.registry, "impulse_sensor_events_received_total")) >= 2;
+    }, 10_000);
+    await waitFor("duplicate suppressed", async () => (await metricValue(s.registry, "impulse_sensor_duplicates_suppressed_total")) >= 1);
+    assert.equal(sink.received.filter((r) => r.path === "/idem").length, 1);
+  });
+});
