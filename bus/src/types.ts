@@ -58,6 +58,8 @@ export interface KvEntry {
 export interface KvStore {
   get(key: string): Promise<KvEntry | undefined>;
   put(key: string, value: Uint8Array): Promise<number>;
+  /** Writes without waiting for the server's acknowledgement: for hints whose loss is harmless (cheap on hot paths). */
+  putUnacknowledged(key: string, value: Uint8Array): void;
   /** Writes only if the key's revision is still `revision` (0 = must not exist); false on conflict. */
   update(key: string, value: Uint8Array, revision: number): Promise<boolean>;
   delete(key: string): Promise<void>;

@@ -122,7 +122,7 @@ export async function fire(o: FireOptions): Promise<FireOutcome> {
   try {
     await attempt(o.armed, o, key, log);
     o.meters.fired.inc();
-    await o.dedup?.remember(key);
+    o.dedup?.remember(key);
     return "fired";
   } catch (e) {
     if (o.signal.aborted) throw e; // shutting down: leave the event unacknowledged so it is redelivered
@@ -135,7 +135,7 @@ export async function fire(o: FireOptions): Promise<FireOutcome> {
     try {
       await attempt(dlq, o, idempotencyKey(o.sensorName, dlq.trigger.name, o.events), log);
       o.meters.deadLettered.inc();
-      await o.dedup?.remember(key);
+      o.dedup?.remember(key);
       return "dead-lettered";
     } catch (dlqError) {
       if (o.signal.aborted) throw dlqError;

@@ -128,7 +128,8 @@ export class JetStreamBus implements EventBus {
 
   async kv(bucket: string, opts: { ttlMs?: number } = {}): Promise<KvStore> {
     const kvm = new Kvm(this.nc);
-    return new JetStreamKv(await kvm.create(bucketName(this.opts, bucket), { history: 1, ...(opts.ttlMs ? { ttl: opts.ttlMs } : {}) }));
+    const name = bucketName(this.opts, bucket);
+    return new JetStreamKv(await kvm.create(name, { history: 1, ...(opts.ttlMs ? { ttl: opts.ttlMs } : {}) }), this.nc, name);
   }
 
   async close(): Promise<void> {

@@ -1,9 +1,19 @@
 // KvStore over a JetStream KV bucket.
 import type { KV } from "@nats-io/kv";
+import type { NatsConnection } from "@nats-io/transport-node";
 import type { KvEntry, KvStore } from "../types.js";
 
 export class JetStreamKv implements KvStore {
-  constructor(private readonly kv: KV) {}
+  constructor(
+    private readonly kv: KV,
+    private readonly nc: NatsConnection,
+    private readonly bucket: string,
+  ) {}
+
+  putUnacknowledged(key: string, value: Uint8Array): void {
+    // A core publish on the bucket's subject is stored by JetStream like a put, minus the request/reply.
+    this.nc.publish(`$KV.${this.bucket}.${key}`, value);
+  }
 
   async get(key: string): Promise<KvEntry | undefined> {
     const e = await this.kv.get(key);

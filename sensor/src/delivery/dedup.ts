@@ -22,10 +22,14 @@ export class FiringDedup {
     return (await this.kv.get(key)) !== undefined;
   }
 
-  async remember(key: string): Promise<void> {
+  /**
+   * Records a firing. The KV write is not awaited: it only matters if this process dies before the event is
+   * acknowledged, and waiting for it on every firing cost a fifth of sensor throughput (docs/performance.md).
+   */
+  remember(key: string): void {
     this.recent.delete(key);
     this.recent.set(key, Date.now());
     if (this.recent.size > MEMORY_LIMIT) this.recent.delete(this.recent.keys().next().value!);
-    await this.kv.put(key, enc.encode(String(Date.now())));
+    this.kv.putUnacknowledged(key, enc.encode(String(Date.now())));
   }
 }

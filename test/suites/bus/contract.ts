@@ -138,6 +138,8 @@ export function eventBusContract(driver: string, makeBus: BusFactory): void {
       assert.deepEqual((await kv.keys()).sort(), ["k", "other"]);
       await kv.delete("k");
       assert.equal(await kv.get("k"), undefined);
+      kv.putUnacknowledged("hint", enc("h"));
+      await waitFor("unacknowledged put stored", async () => (await kv.get("hint")) !== undefined);
     });
   });
 }
