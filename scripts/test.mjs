@@ -27,7 +27,8 @@ const files = only.length ? [...unit, ...integration].filter((f) => only.some((o
 console.error(`[impulse] running ${files.length} test files`);
 const res = spawnSync(
   process.execPath,
-  ["--conditions=source", "--import", "tsx", "--test", "--test-concurrency=2", "--test-timeout=180000", ...files],
+  // TAP when not on a terminal (CI): the same closing lines ("# pass N", "# fail N") on Node 20 and 24.
+  ["--conditions=source", "--import", "tsx", "--test", `--test-reporter=${process.stdout.isTTY ? "spec" : "tap"}`, "--test-concurrency=2", "--test-timeout=180000", ...files],
   { cwd: root, stdio: "inherit", env: { ...process.env, IMPULSE_REPO_ROOT: root } },
 );
 process.exit(res.status ?? 1);
