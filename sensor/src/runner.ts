@@ -5,7 +5,8 @@ import type { Logger } from "pino";
 import { compileSensor, type CompiledTrigger } from "./compile.js";
 import { evaluate } from "./conditions/parse.js";
 import { TriggerConditionState } from "./conditions/state.js";
-import { Mutex } from "./delivery/mutex.js";
+import { KeyedMutex, Mutex } from "./delivery/mutex.js";
+import { getPath, resultString } from "./paths/gjson.js";
 import { fire, type ArmedTrigger } from "./fire.js";
 import { limiterFor } from "./delivery/rate-limit.js";
 import { FiringDedup } from "./delivery/dedup.js";
@@ -47,6 +48,12 @@ function matchDependencies(t: CompiledTrigger, event: FiredEvents[string], log: 
   }
   if (reasons.length && log.isLevelEnabled("debug")) log.debug({ eventId: event.id, reasons }, "filters rejected the event");
   return { events, reasons };
+}
+
+/** The ordering key's value as text; events without it share the empty key (ordered among themselves). */
+function orderingValue(data: unknown, path: string): string {
+  const r = getPath(data, path);
+  return r.exists ? resultString(r.value) : "";
 }
 
 /** Compiles the sensor (throwing on an invalid spec) and subscribes every trigger. */
@@ -106,8 +113,11 @@ export async function runSensor(o: SensorRunOptions): Promise<RunningSensor> {
           await state.clear();
         });
     } else {
+      // orderingKey: same key → one after another, in delivery order; different keys run concurrently.
+      const ordered = t.spec.orderingKey ? new KeyedMutex() : undefined;
+      const orderingKey = t.spec.orderingKey;
       onMatch = async (events, d) => {
-        const firing = fireWith(events, d.deliveryCount);
+        const firing = ordered ? ordered.run(orderingValue(d.event.data, orderingKey!), () => fireWith(events, d.deliveryCount)) : fireWith(events, d.deliveryCount);
         if (t.atLeastOnce) {
           await firing;
         } else {
@@ -122,7 +132,7 @@ export async function runSensor(o: SensorRunOptions): Promise<RunningSensor> {
       {
         durable: `sensor.${sensor.name}.${t.name}`,
         events: t.dependencies.map((d) => ({ eventSourceName: d.eventSourceName, eventName: d.eventName })),
-        maxInFlight: o.concurrency ?? 32,
+        maxInFlight: t.spec.concurrency ?? o.concurrency ?? 32,
       },
       async (d) => {
         meters.received.inc();

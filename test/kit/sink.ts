@@ -35,8 +35,12 @@ export async function startSink(): Promise<Sink> {
         json = undefined;
       }
       received.push({ method: req.method ?? "", path: req.url ?? "", headers: req.headers, body, json, at: Date.now() });
-      res.writeHead(status, { "Content-Type": "application/json" });
-      res.end(JSON.stringify({ ok: status < 300 }));
+      // A body with "delayMs" is answered that much later: lets tests make one call slow.
+      const delay = Number((json as { delayMs?: unknown } | undefined)?.delayMs ?? 0);
+      setTimeout(() => {
+        res.writeHead(status, { "Content-Type": "application/json" });
+        res.end(JSON.stringify({ ok: status < 300 }));
+      }, Number.isFinite(delay) ? delay : 0);
     });
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));

@@ -57,6 +57,8 @@ export interface Trigger {
   rateLimit?: z.output<typeof RateLimit> | undefined;
   atLeastOnce?: boolean | undefined;
   dlqTrigger?: Trigger | undefined;
+  concurrency?: number | undefined;
+  orderingKey?: string | undefined;
 }
 
 export const Trigger: z.ZodType<Trigger, unknown> = z
@@ -67,6 +69,8 @@ export const Trigger: z.ZodType<Trigger, unknown> = z
     retryStrategy: Backoff.optional().describe("Retries of a failed firing; applies whether or not atLeastOnce is set."),
     rateLimit: RateLimit.optional(),
     atLeastOnce: z.boolean().optional().describe("Ack only after success (Impulse default: true)."),
+    concurrency: z.number().int().min(1).max(10_000).optional().describe("Impulse: firings of this trigger in progress at once (default: the runtime's --concurrency, 32)."),
+    orderingKey: z.string().min(1).optional().describe("Impulse: path into the event data; events with the same value fire one after another, in stream order."),
     get dlqTrigger() {
       return Trigger.optional();
     },

@@ -44,3 +44,14 @@ it("retries up to steps, and stops at once on a non-retryable error", async () =
   assert.equal(r, "ok");
   assert.equal(calls, 2);
 });
+
+it("KeyedMutex runs one key in order, other keys alongside, and forgets drained keys", async () => {
+  const { KeyedMutex } = await import("./mutex.js");
+  const m = new KeyedMutex();
+  const log: string[] = [];
+  const step = (name: string, ms: number) => () => new Promise<void>((r) => setTimeout(() => (log.push(name), r()), ms));
+  await Promise.all([m.run("a", step("a1", 30)), m.run("a", step("a2", 0)), m.run("b", step("b1", 0))]);
+  assert.deepEqual(log, ["b1", "a1", "a2"]);
+  await new Promise((r) => setTimeout(r, 0));
+  assert.equal(m.size, 0);
+});

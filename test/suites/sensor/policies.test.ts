@@ -181,3 +181,61 @@ describe("idempotency", () => {
     assert.equal(sink.received.filter((r) => r.path === "/idem").length, 1);
   });
 });
+
+describe("ordering and concurrency", () => {
+  it("fires events with the same orderingKey one after another, other keys meanwhile", async () => {
+    const send = await webhook("ordering");
+    const s = await startSensor(
+      nats.url,
+      "ordering",
+      sensor("ordering", {
+        dependencies: [dep],
+        triggers: [
+          {
+            template: {
+              name: "per-customer",
+              http: {
+                url: `${sink.url}/ordered`,
+                payload: [
+                  { src: { dependencyName: "d", dataKey: "body.id" }, dest: "id" },
+                  { src: { dependencyName: "d", dataKey: "body.delayMs", useRawData: true }, dest: "delayMs" },
+                ],
+              },
+            },
+            orderingKey: "body.customer",
+          },
+        ],
+      }),
+    );
+    started.push(s);
+    await send({ id: "a1", customer: "A", delayMs: 400 });
+    await send({ id: "a2", customer: "A", delayMs: 0 });
+    await send({ id: "b1", customer: "B", delayMs: 0 });
+    await waitFor("three calls", () => sink.received.filter((r) => r.path === "/ordered").length === 3);
+    const at = Object.fromEntries(sink.received.filter((r) => r.path === "/ordered").map((r) => [(r.json as { id: string }).id, r.at]));
+    assert.ok(at["a2"]! - at["a1"]! >= 390, `a2 must wait for a1's response (${at["a2"]! - at["a1"]!} ms)`);
+    assert.ok(at["b1"]! < at["a2"]!, "b1 does not wait for customer A");
+  });
+
+  it("limits a trigger to its own concurrency", async () => {
+    const send = await webhook("serial");
+    const s = await startSensor(
+      nats.url,
+      "serial",
+      sensor("serial", {
+        dependencies: [dep],
+        triggers: [
+          {
+            template: { name: "one-at-a-time", http: { url: `${sink.url}/serial`, payload: [{ src: { dependencyName: "d", dataKey: "body.delayMs", useRawData: true }, dest: "delayMs" }] } },
+            concurrency: 1,
+          },
+        ],
+      }),
+    );
+    started.push(s);
+    await Promise.all([send({ delayMs: 200 }), send({ delayMs: 200 }), send({ delayMs: 200 })]);
+    await waitFor("three calls", () => sink.received.filter((r) => r.path === "/serial").length === 3);
+    const at = sink.received.filter((r) => r.path === "/serial").map((r) => r.at);
+    for (let i = 1; i < at.length; i++) assert.ok(at[i]! - at[i - 1]! >= 190, `call ${i} started ${at[i]! - at[i - 1]!} ms after the previous one`);
+  });
+});
