@@ -4,7 +4,9 @@ import { allOf, dependencyNames, needsState, parseConditions, type Condition } f
 import { conditionSpecHash } from "./conditions/state.js";
 import { compileReset, type ConditionsReset } from "./conditions/reset.js";
 import { retryPlan, type RetryPlan } from "./delivery/retry.js";
-import { compileDependencyFilter, type CompiledFilter } from "./filters/index.js";
+import { compileSyncFilters, withScriptFilter, type DependencyFilter } from "./filters/index.js";
+import { LuaScript, type SandboxedScript } from "./script/sandbox.js";
+import { compileTransform, type Transform } from "./transform.js";
 import type { TriggerDefinition } from "./triggers/define.js";
 import { triggerDefinitions } from "./triggers/index.js";
 import { compileTemplate } from "./template/index.js";
@@ -15,7 +17,11 @@ export interface CompiledDependency {
   spec: EventDependency;
   eventSourceName: string;
   eventName: string;
-  filter: CompiledFilter;
+  filter: DependencyFilter;
+  /** Runs before the filters; its output replaces the event data (Argo's transform). */
+  transform?: Transform | undefined;
+  /** Lua scripts to syntax-check when the sensor starts, with their spec paths. */
+  scripts: { at: string; script: SandboxedScript }[];
 }
 
 export interface CompiledTrigger {
@@ -109,7 +115,19 @@ export function compileSensor(sensor: Sensor): { sensor?: CompiledSensor; errors
   const deps = new Map<string, CompiledDependency>();
   sensor.spec.dependencies.forEach((d, i) => {
     try {
-      deps.set(d.name, { name: d.name, spec: d, eventSourceName: d.eventSourceName, eventName: d.eventName, filter: compileDependencyFilter(d, `spec.dependencies[${i}]`) });
+      const at = `spec.dependencies[${i}]`;
+      if (d.transform?.jq && d.transform.script) throw new ImpulseError(ErrorCodes.InvalidSpec, `${at}.transform: set jq or script, not both`);
+      const script = d.filters?.script ? new LuaScript(d.filters.script) : undefined;
+      const { transform, program } = compileTransform(d);
+      deps.set(d.name, {
+        name: d.name,
+        spec: d,
+        eventSourceName: d.eventSourceName,
+        eventName: d.eventName,
+        filter: withScriptFilter(compileSyncFilters(d, at), script, d.filtersLogicalOperator === "or"),
+        transform,
+        scripts: [...(script ? [{ at: `${at}.filters.script`, script }] : []), ...(program ? [{ at: `${at}.transform.${d.transform?.jq ? "jq" : "script"}`, script: program }] : [])],
+      });
     } catch (e) {
       record(e);
     }
@@ -123,4 +141,16 @@ export function compileSensor(sensor: Sensor): { sensor?: CompiledSensor; errors
     }
   });
   return errors.length ? { errors } : { sensor: { name: sensor.metadata.name, triggers }, errors };
+}
+
+/** Lua syntax is checked when the sensor starts (the VM is async); each error names its spec path. */
+export async function checkScripts(sensor: CompiledSensor): Promise<string[]> {
+  const deps = new Map(sensor.triggers.flatMap((t) => t.dependencies).map((d) => [d.name, d]));
+  const errors: string[] = [];
+  for (const d of deps.values())
+    for (const { at, script } of d.scripts) {
+      const err = await script.syntaxError();
+      if (err) errors.push(`${at}: ${err}`);
+    }
+  return errors;
 }

@@ -4,6 +4,7 @@ import type { CompiledSensor, CompiledTrigger } from "./compile.js";
 import { evaluate } from "./conditions/parse.js";
 import { applyParameters, buildPayload } from "./params/apply.js";
 import type { FiredEvents } from "./params/resolve.js";
+import { applyTransform } from "./transform.js";
 
 export interface DependencyVerdict {
   name: string;
@@ -37,14 +38,23 @@ function resolve(t: CompiledTrigger, events: FiredEvents): TriggerVerdict["resol
 }
 
 /** Evaluates events in order against one in-memory state; conditions accumulate across events as at run time. */
-export function dryRun(sensor: CompiledSensor, events: ImpulseEvent[]): DryRunStep[] {
+export async function dryRun(sensor: CompiledSensor, events: ImpulseEvent[]): Promise<DryRunStep[]> {
   const state = new Map<string, Map<string, ImpulseEvent>>(sensor.triggers.map((t) => [t.name, new Map()]));
   const allDeps = new Map(sensor.triggers.flatMap((t) => t.dependencies).map((d) => [d.name, d]));
-  return events.map((event) => {
+  const steps: DryRunStep[] = [];
+  for (const event of events) {
     const verdicts = new Map<string, DependencyVerdict>();
+    /** The event each matched dependency saw (after its transform). */
+    const seenBy = new Map<string, ImpulseEvent>();
     for (const dep of allDeps.values()) {
       if (dep.eventSourceName !== event.source || dep.eventName !== event.subject) continue;
-      const r = dep.filter(event);
+      const seen = await applyTransform(dep, event);
+      if ("failed" in seen) {
+        verdicts.set(dep.name, { name: dep.name, matched: false, reason: seen.failed, error: seen.failed });
+        continue;
+      }
+      seenBy.set(dep.name, seen.event);
+      const r = await dep.filter(seen.event);
       verdicts.set(dep.name, {
         name: dep.name,
         matched: r.pass,
@@ -59,13 +69,13 @@ export function dryRun(sensor: CompiledSensor, events: ImpulseEvent[]): DryRunSt
         const seen = t.dependencies.some((d) => verdicts.has(d.name));
         return { name: t.name, fired: false, reason: seen ? "its dependencies' filters rejected the event" : "the event matches none of its dependencies", resolved: NOTHING };
       }
-      for (const d of mine) saved.set(d.name, event);
+      for (const d of mine) saved.set(d.name, seenBy.get(d.name)!);
       const have = new Set(saved.keys());
       if (!evaluate(t.condition, have)) {
         const missing = t.dependencies.map((d) => d.name).filter((n) => !have.has(n));
         return { name: t.name, fired: false, reason: `condition not satisfied yet: have ${[...have].join(", ")}; waiting for ${missing.join(" or ")}`, resolved: NOTHING };
       }
-      const fired: FiredEvents = t.stateful ? Object.fromEntries(saved) : Object.fromEntries(mine.map((d) => [d.name, event]));
+      const fired: FiredEvents = t.stateful ? Object.fromEntries(saved) : Object.fromEntries(mine.map((d) => [d.name, seenBy.get(d.name)!]));
       saved.clear();
       try {
         return { name: t.name, fired: true, reason: `condition satisfied by ${Object.keys(fired).join(", ")}`, resolved: resolve(t, fired) };
@@ -73,7 +83,8 @@ export function dryRun(sensor: CompiledSensor, events: ImpulseEvent[]): DryRunSt
         return { name: t.name, fired: true, reason: `condition satisfied, but resolving the trigger failed: ${errorMessage(e)}`, resolved: NOTHING };
       }
     });
-    return { event: { id: event.id, source: event.source, subject: event.subject }, dependencies: [...verdicts.values()], triggers };
-  });
+    steps.push({ event: { id: event.id, source: event.source, subject: event.subject }, dependencies: [...verdicts.values()], triggers });
+  }
+  return steps;
 }
 

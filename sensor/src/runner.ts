@@ -2,7 +2,8 @@
 import type { Sensor } from "@impulse/api";
 import type { Delivery, EventBus, Subscription, SubscriptionStatus } from "@impulse/bus";
 import type { Logger } from "pino";
-import { compileSensor, type CompiledTrigger } from "./compile.js";
+import { checkScripts, compileSensor, type CompiledTrigger } from "./compile.js";
+import { applyTransform } from "./transform.js";
 import { evaluate } from "./conditions/parse.js";
 import { TriggerConditionState } from "./conditions/state.js";
 import { KeyedMutex, Mutex } from "./delivery/mutex.js";
@@ -37,13 +38,18 @@ export interface RunningSensor {
   done: Promise<void>;
 }
 
-function matchDependencies(t: CompiledTrigger, event: FiredEvents[string], log: Logger): { events: FiredEvents; reasons: string[] } {
+async function matchDependencies(t: CompiledTrigger, event: FiredEvents[string], log: Logger): Promise<{ events: FiredEvents; reasons: string[] }> {
   const events: Record<string, FiredEvents[string]> = {};
   const reasons: string[] = [];
   for (const dep of t.dependencies) {
     if (dep.eventSourceName !== event.source || dep.eventName !== event.subject) continue;
-    const r = dep.filter(event);
-    if (r.pass) events[dep.name] = event;
+    const seen = await applyTransform(dep, event);
+    if ("failed" in seen) {
+      reasons.push(`${dep.name}: ${seen.failed}`);
+      continue;
+    }
+    const r = await dep.filter(seen.event);
+    if (r.pass) events[dep.name] = seen.event;
     else reasons.push(`${dep.name}: ${r.reason ?? "rejected"}`);
   }
   if (reasons.length && log.isLevelEnabled("debug")) log.debug({ eventId: event.id, reasons }, "filters rejected the event");
@@ -60,6 +66,8 @@ function orderingValue(data: unknown, path: string): string {
 export async function runSensor(o: SensorRunOptions): Promise<RunningSensor> {
   const { sensor, errors } = compileSensor(o.resource);
   if (!sensor) throw new Error(`sensor ${o.resource.metadata.name} is invalid:\n` + errors.map((e) => `  ${e.path}: ${e.message}`).join("\n"));
+  const scriptErrors = await checkScripts(sensor);
+  if (scriptErrors.length) throw new Error(`sensor ${sensor.name} is invalid:\n` + scriptErrors.map((e) => `  ${e}`).join("\n"));
   const log = o.logger.child({ sensorName: sensor.name });
   const subs = new Map<string, Subscription>();
   const background = new Set<Promise<unknown>>();
@@ -136,7 +144,7 @@ export async function runSensor(o: SensorRunOptions): Promise<RunningSensor> {
       },
       async (d) => {
         meters.received.inc();
-        const { events } = matchDependencies(t, d.event, tlog);
+        const { events } = await matchDependencies(t, d.event, tlog);
         if (Object.keys(events).length === 0) {
           meters.filtered.inc();
           return;

@@ -1,7 +1,7 @@
 // `impulse sensor test`: dry-runs events through a Sensor and explains every decision; nothing is executed.
 import { readFileSync } from "node:fs";
 import { formatPath, StructuredCloudEvent, toImpulseEvent, type ImpulseEvent, type Sensor } from "@impulse/api";
-import { compileSensor, dryRun, type DryRunStep } from "@impulse/sensor";
+import { checkScripts, compileSensor, dryRun, type DryRunStep } from "@impulse/sensor";
 import { formatFindings, loadResources } from "../load.js";
 
 class UsageError extends Error {}
@@ -43,13 +43,15 @@ function human(sensor: string, steps: DryRunStep[]): string {
 }
 
 /** Exit 0 after an evaluation, 2 when the Sensor or an event is invalid. */
-export function sensorTest(file: string, eventFiles: string[], opts: { json?: boolean }): number {
+export async function sensorTest(file: string, eventFiles: string[], opts: { json?: boolean }): Promise<number> {
   try {
     const sensor = loadSensor(file);
     const events = eventFiles.map(loadEvent);
     const { sensor: compiled, errors } = compileSensor(sensor);
     if (!compiled) throw new UsageError(errors.map((e) => `${file}: Sensor/${sensor.metadata.name}: ${e.path}: ${e.message}`).join("\n"));
-    const steps = dryRun(compiled, events);
+    const scriptErrors = await checkScripts(compiled);
+    if (scriptErrors.length) throw new UsageError(scriptErrors.map((e) => `${file}: Sensor/${sensor.metadata.name}: ${e}`).join("\n"));
+    const steps = await dryRun(compiled, events);
     console.log(opts.json ? JSON.stringify({ sensor: sensor.metadata.name, steps }, null, 2) : human(sensor.metadata.name, steps));
     return 0;
   } catch (e) {

@@ -1,26 +1,52 @@
 // Compiles a dependency's filters into one function, combined by filtersLogicalOperator.
-import { ErrorCodes, ImpulseError, type EventDependency } from "@impulse/api";
+import type { EventDependency, ImpulseEvent } from "@impulse/api";
+import type { LuaScript } from "../script/sandbox.js";
 import { compileContextFilter } from "./context.js";
 import { compileDataFilters } from "./data.js";
 import { compileTimeFilter } from "./time.js";
 import { compileExprFilters } from "./exprs.js";
-import { PASS, type CompiledFilter } from "./types.js";
+import { PASS, type CompiledFilter, type FilterResult } from "./types.js";
 
 export type { CompiledFilter, FilterResult } from "./types.js";
 
+/** Sync for the common case; a Lua script filter makes it async. */
+export type DependencyFilter = (event: ImpulseEvent) => FilterResult | Promise<FilterResult>;
+
+/** Adds the Lua script filter (evaluated last, as in Argo) to the other filters' verdict. */
+export function withScriptFilter(sync: CompiledFilter | undefined, script: LuaScript | undefined, any: boolean): DependencyFilter {
+  if (!script) return sync ?? (() => PASS);
+  const runScript = async (event: ImpulseEvent): Promise<FilterResult> => {
+    try {
+      const v = await script.run(event.data);
+      return v === true ? PASS : { pass: false, reason: `script returned ${JSON.stringify(v ?? null)}, not true` };
+    } catch (e) {
+      return { pass: false, error: true, reason: `script failed: ${(e as Error).message}` };
+    }
+  };
+  if (!sync) return runScript;
+  return (event) => {
+    const r = sync(event);
+    if (!any && !r.pass) return r; // and: a failed filter decides
+    if (any && r.pass) return PASS; // or: a passing filter decides
+    return runScript(event).then((s) => (s.pass || !any ? s : { pass: false, reason: `${r.reason}; ${s.reason}`, ...(r.error || s.error ? { error: true } : {}) }));
+  };
+}
+
 export function compileDependencyFilter(dep: EventDependency, at: string): CompiledFilter {
+  return compileSyncFilters(dep, at) ?? (() => PASS);
+}
+
+/** The filters other than script, combined; undefined when none is specified. */
+export function compileSyncFilters(dep: EventDependency, at: string): CompiledFilter | undefined {
   const f = dep.filters;
-  if (dep.transform) throw new ImpulseError(ErrorCodes.UnsupportedFeature, `${at}.transform: transforms are not supported yet`);
-  if (!f) return () => PASS;
-  for (const kind of ["script"] as const)
-    if (f[kind] !== undefined) throw new ImpulseError(ErrorCodes.UnsupportedFeature, `${at}.filters.${kind}: ${kind} filters are not supported yet`);
+  if (!f) return undefined;
   // Argo's order: exprs, data, context, time, script. Only specified filters take part.
   const parts: CompiledFilter[] = [];
   if (f.exprs?.length) parts.push(compileExprFilters(f.exprs, f.exprLogicalOperator, `${at}.filters`));
   if (f.data?.length) parts.push(compileDataFilters(f.data, f.dataLogicalOperator, `${at}.filters`));
   if (f.context) parts.push(compileContextFilter(f.context));
   if (f.time) parts.push(compileTimeFilter(f.time, `${at}.filters.time`));
-  if (parts.length === 0) return () => PASS;
+  if (parts.length === 0) return undefined;
   const any = dep.filtersLogicalOperator === "or";
   return (event) => {
     const reasons: string[] = [];

@@ -69,13 +69,13 @@ kind: Sensor
 metadata: {name: scripted}
 spec:
   dependencies:
-    - {name: dep, eventSourceName: webhook, eventName: example, filters: {script: "return true"}}
+    - {name: dep, eventSourceName: webhook, eventName: example}
   triggers:
-    - template: {name: l, log: {}}
+    - template: {name: h, http: {url: "https://example.invalid/x", tls: {insecureSkipVerify: true}}}
 `);
     const r2 = runCli(["lint", runtime]);
     assert.equal(r2.status, 1);
-    assert.match(r2.stdout, /spec\.dependencies\[0\]\.filters\.script: script filters are not supported yet/);
+    assert.match(r2.stdout, /spec\.triggers\[0\]\.template\.http\.tls: trigger TLS settings is not supported yet/);
   });
 
   it("reports YAML syntax errors and unknown kinds", () => {

@@ -172,4 +172,30 @@ describe("webhook to http trigger", () => {
     const bodies = sink.received.filter((r) => r.path === "/hook/either").map((r) => r.json);
     assert.deepEqual(new Set(bodies.map((b) => JSON.stringify(b))), new Set([JSON.stringify({ a: "from-a" }), JSON.stringify({ b: "from-b" })]));
   });
+
+  it("transforms with jq before a Lua script filter, and the trigger sees the transformed event", async () => {
+    const send = await webhook("scripted");
+    const s = await startSensor(
+      nats.url,
+      "scripted",
+      sensor("scripted", {
+        dependencies: [
+          {
+            name: "order",
+            eventSourceName: "orders",
+            eventName: "created",
+            transform: { jq: ".body.amount *= 2" },
+            filters: { script: "return event.body.amount > 100" },
+          },
+        ],
+        triggers: [{ template: { name: "post", http: { url: `${sink.url}/hook/scripted`, payload: [{ src: { dependencyName: "order", dataKey: "body.amount", useRawData: true }, dest: "doubled" }] } } }],
+      }),
+    );
+    started.push(s);
+    await send({ amount: 30 });
+    await send({ amount: 60 });
+    await waitFor("one firing", () => sink.received.some((r) => r.path === "/hook/scripted"));
+    await waitFor("both events handled", async () => (await metricValue(s.registry, "impulse_sensor_events_filtered_total")) === 1);
+    assert.deepEqual(sink.received.filter((r) => r.path === "/hook/scripted").map((r) => r.json), [{ doubled: 120 }]);
+  });
 });
