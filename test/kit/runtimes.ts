@@ -1,6 +1,8 @@
 // Runs an EventSource or Sensor in the test process against a real bus, with its own metrics registry.
 import type { EventSource, Sensor, StreamConfig } from "@impulse/api";
-import { JetStreamBus, type EventBus } from "@impulse/bus";
+import { freePort, JetStreamBus, type EventBus } from "@impulse/bus";
+import { request } from "undici";
+import { eventSource } from "./resources.js";
 import { createEventSourceMetrics, runEventSource } from "@impulse/eventsource";
 import { createSensorMetrics, runSensor, type RunningSensor } from "@impulse/sensor";
 import { Registry } from "prom-client";
@@ -80,4 +82,23 @@ export async function metricValue(registry: Registry, name: string, labels: Reco
   return m.values
     .filter((v) => Object.entries(labels).every(([k, want]) => String(v.labels[k]) === want))
     .reduce((sum, v) => sum + v.value, 0);
+}
+
+/** A webhook EventSource `name` with one event `eventName` on a free port; send() posts JSON and returns the event id. */
+export async function startWebhook(
+  url: string,
+  namespace: string,
+  name: string,
+  eventName = "e",
+  stream?: StreamConfig,
+): Promise<Started & { port: number; send: (body: unknown) => Promise<string> }> {
+  const port = await freePort();
+  const started = await startEventSource(url, namespace, eventSource(name, { webhook: { [eventName]: { port: String(port), endpoint: "/e", method: "POST" } } }), noSecrets, stream);
+  const send = async (body: unknown) => {
+    const r = await request(`http://127.0.0.1:${port}/e`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    const json = (await r.body.json()) as { eventId?: string; error?: string };
+    if (r.statusCode !== 200) throw new Error(`webhook answered ${r.statusCode}: ${json.error}`);
+    return json.eventId!;
+  };
+  return { ...started, port, send };
 }

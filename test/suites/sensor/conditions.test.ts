@@ -8,8 +8,8 @@ import { freePort, type NatsServer } from "@impulse/bus";
 import { request } from "undici";
 import { spawnCli, waitHealthy, type CliProcess } from "../../kit/cli.js";
 import { startNats } from "../../kit/nats.js";
-import { eventSource, sensor } from "../../kit/resources.js";
-import { metricValue, startEventSource, startSensor, type Started } from "../../kit/runtimes.js";
+import { sensor } from "../../kit/resources.js";
+import { metricValue, startSensor, startWebhook, type Started } from "../../kit/runtimes.js";
 import { startSink, type Sink } from "../../kit/sink.js";
 import { waitFor } from "../../kit/wait.js";
 
@@ -31,17 +31,9 @@ after(async () => {
 
 /** Two webhook EventSources, `a` and `b`, in one namespace; returns a sender per source. */
 async function sources(ns: string) {
-  const send: Record<string, (body: unknown) => Promise<string>> = {};
-  for (const name of ["a", "b"]) {
-    const port = await freePort();
-    started.push(await startEventSource(nats.url, ns, eventSource(name, { webhook: { e: { port: String(port), endpoint: "/e", method: "POST" } } })));
-    send[name] = async (body) => {
-      const r = await request(`http://127.0.0.1:${port}/e`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-      assert.equal(r.statusCode, 200);
-      return ((await r.body.json()) as { eventId: string }).eventId;
-    };
-  }
-  return send as { a: (b: unknown) => Promise<string>; b: (b: unknown) => Promise<string> };
+  const [a, b] = [await startWebhook(nats.url, ns, "a"), await startWebhook(nats.url, ns, "b")];
+  started.push(a, b);
+  return { a: a.send, b: b.send };
 }
 
 const spec = (path: string, conditions?: string) => ({

@@ -1,11 +1,10 @@
 // webhook → JetStream → Sensor → HTTP trigger, end to end against a real nats-server and a recording HTTP sink.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { freePort, type NatsServer } from "@impulse/bus";
-import { request } from "undici";
+import type { NatsServer } from "@impulse/bus";
 import { startNats } from "../../kit/nats.js";
-import { eventSource, sensor } from "../../kit/resources.js";
-import { metricValue, startEventSource, startSensor, type Started } from "../../kit/runtimes.js";
+import { sensor } from "../../kit/resources.js";
+import { metricValue, startSensor, startWebhook, type Started } from "../../kit/runtimes.js";
 import { startSink, type Sink } from "../../kit/sink.js";
 import { waitFor } from "../../kit/wait.js";
 
@@ -24,14 +23,9 @@ after(async () => {
 });
 
 async function webhook(ns: string, name = "orders") {
-  const port = await freePort();
-  started.push(await startEventSource(nats.url, ns, eventSource(name, { webhook: { created: { port: String(port), endpoint: "/orders", method: "POST" } } })));
-  return async (body: unknown) => {
-    const res = await request(`http://127.0.0.1:${port}/orders`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-    const json = (await res.body.json()) as { eventId: string };
-    assert.equal(res.statusCode, 200);
-    return json.eventId;
-  };
+  const hook = await startWebhook(nats.url, ns, name, "created");
+  started.push(hook);
+  return hook.send;
 }
 
 describe("webhook to http trigger", () => {

@@ -5,7 +5,7 @@ import { freePort, type NatsServer } from "@impulse/bus";
 import { request } from "undici";
 import { startNats } from "../../kit/nats.js";
 import { eventSource, sensor } from "../../kit/resources.js";
-import { metricValue, startEventSource, startSensor, type Started } from "../../kit/runtimes.js";
+import { metricValue, startEventSource, startSensor, startWebhook, type Started } from "../../kit/runtimes.js";
 import { startSink, type Sink } from "../../kit/sink.js";
 import { waitFor } from "../../kit/wait.js";
 
@@ -28,13 +28,9 @@ after(async () => {
 });
 
 async function webhook(ns: string) {
-  const port = await freePort();
-  started.push(await startEventSource(nats.url, ns, eventSource("src", { webhook: { e: { port: String(port), endpoint: "/e", method: "POST" } } })));
-  return async (body: unknown) => {
-    const r = await request(`http://127.0.0.1:${port}/e`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-    assert.equal(r.statusCode, 200);
-    return ((await r.body.json()) as { eventId: string }).eventId;
-  };
+  const hook = await startWebhook(nats.url, ns, "src");
+  started.push(hook);
+  return hook.send;
 }
 
 const dep = { name: "d", eventSourceName: "src", eventName: "e" };
