@@ -41,6 +41,8 @@ export function compileExprFilters(exprs: ExprSpec[], operator: string | undefin
     }
   };
   return (event) => {
+    // As Argo: an event without data passes (there is nothing to evaluate).
+    if (event.data === null || event.data === undefined) return PASS;
     const reasons: string[] = [];
     let errored = false;
     for (const c of compiled) {

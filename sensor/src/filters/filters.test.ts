@@ -106,3 +106,8 @@ describe("data filter templates", () => {
     assert.throws(() => f([{ path: "a", type: "string", value: ["x"], template: "{{ if }}" }]), /data\[0\]\.template: /);
   });
 });
+
+it("lets events without data through exprs, as Argo does", () => {
+  const fl = compileDependencyFilter({ name: "d", eventSourceName: "es", eventName: "e", filters: { exprs: [{ expr: "a == 1", fields: [{ name: "a", path: "a" }] }] } }, "x");
+  assert.equal(fl(ev(null)).pass, true);
+});

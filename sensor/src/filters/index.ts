@@ -16,6 +16,7 @@ export type DependencyFilter = (event: ImpulseEvent) => FilterResult | Promise<F
 export function withScriptFilter(sync: CompiledFilter | undefined, script: LuaScript | undefined, any: boolean): DependencyFilter {
   if (!script) return sync ?? (() => PASS);
   const runScript = async (event: ImpulseEvent): Promise<FilterResult> => {
+    if (event.data === null || event.data === undefined) return PASS; // as Argo: no data, nothing to judge
     try {
       const v = await script.run(event.data);
       return v === true ? PASS : { pass: false, reason: `script returned ${JSON.stringify(v ?? null)}, not true` };
