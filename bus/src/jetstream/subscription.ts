@@ -22,7 +22,11 @@ function sameSubjects(a: string[] | undefined, b: string[]): boolean {
 }
 
 /** Creates the durable, or updates its subjects when the sensor spec changed; stored progress is kept either way. */
-export async function ensureConsumer(jsm: JetStreamManager, t: ConsumerTarget): Promise<void> {
+/**
+ * `resumeAt`: when this process already consumed from the durable and it vanished (deleted by hand, bus state
+ * lost), re-create it at this stream sequence instead of "new", so nothing published meanwhile is skipped.
+ */
+export async function ensureConsumer(jsm: JetStreamManager, t: ConsumerTarget, resumeAt?: number): Promise<void> {
   const wanted: Partial<ConsumerConfig> = {
     durable_name: t.durable,
     ack_policy: AckPolicy.Explicit,
@@ -41,7 +45,11 @@ export async function ensureConsumer(jsm: JetStreamManager, t: ConsumerTarget): 
     }
   } catch (e) {
     if (!isNotFound(e)) throw e;
-    await jsm.consumers.add(t.stream, { ...wanted, deliver_policy: t.startAt === "all" ? DeliverPolicy.All : DeliverPolicy.New });
+    const start =
+      resumeAt !== undefined
+        ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: resumeAt }
+        : { deliver_policy: t.startAt === "all" ? DeliverPolicy.All : DeliverPolicy.New };
+    await jsm.consumers.add(t.stream, { ...wanted, ...start });
   }
 }
 
@@ -51,6 +59,8 @@ export class JetStreamSubscription implements Subscription {
   private readonly slotWaiters: (() => void)[] = [];
   /** Messages being handled, with when they started: one timer keeps them all ours (a timer per message cost throughput). */
   private readonly working = new Map<JsMsg, number>();
+  /** Highest stream sequence acknowledged here: where a vanished durable resumes. */
+  private highestAcked = 0;
   private heartbeat: NodeJS.Timeout | undefined;
   private state: SubscriptionStatus = { active: false, lastContactMs: Date.now() };
   private current: { stop(): void | Promise<void> } | undefined;
@@ -90,7 +100,7 @@ export class JetStreamSubscription implements Subscription {
   private async run(): Promise<void> {
     while (!this.stopped) {
       try {
-        await ensureConsumer(this.jsm, this.target);
+        await ensureConsumer(this.jsm, this.target, this.resumePoint());
         const consumer = await this.js.consumers.get(this.target.stream, this.target.durable);
         const messages = await consumer.consume({ max_messages: this.target.maxInFlight });
         this.current = messages;
@@ -135,6 +145,13 @@ export class JetStreamSubscription implements Subscription {
     }
   }
 
+  /** The first sequence not known to be done: the oldest in flight, else the one after the highest ack. */
+  private resumePoint(): number | undefined {
+    if (this.highestAcked === 0 && this.working.size === 0) return undefined;
+    const inFlight = [...this.working.keys()].map((m) => m.seq);
+    return inFlight.length ? Math.min(...inFlight) : this.highestAcked + 1;
+  }
+
   private async process(m: JsMsg): Promise<void> {
     let event: BusEvent;
     try {
@@ -150,6 +167,7 @@ export class JetStreamSubscription implements Subscription {
       const info = m.info; // parsed from the reply subject on every access
       await this.handler({ event, deliveryCount: info.deliveryCount, sequence: info.streamSequence });
       m.ack();
+      if (info.streamSequence > this.highestAcked) this.highestAcked = info.streamSequence;
     } catch (e) {
       m.nak(e instanceof RedeliverLater ? e.delayMs : DEFAULT_NAK_DELAY_MS);
     } finally {
