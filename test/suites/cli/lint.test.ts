@@ -78,6 +78,23 @@ spec:
     assert.match(r2.stdout, /spec\.triggers\[0\]\.template\.http\.tls: trigger TLS settings is not supported yet/);
   });
 
+  it("compiles Lua and jq programs and names their syntax errors", () => {
+    const p = file(`apiVersion: impulse.dev/v1alpha1
+kind: Sensor
+metadata: {name: programs}
+spec:
+  dependencies:
+    - {name: a, eventSourceName: s, eventName: e, filters: {script: "return ("}}
+    - {name: b, eventSourceName: s, eventName: f, transform: {jq: ".[["}}
+  triggers:
+    - template: {name: l, conditions: "a || b", log: {}}
+`);
+    const r = runCli(["lint", p]);
+    assert.equal(r.status, 1);
+    assert.match(r.stdout, /error: spec\.dependencies\[0\]\.filters\.script: .*unexpected symbol/);
+    assert.match(r.stdout, /error: spec\.dependencies\[1\]\.transform\.jq: .*syntax error/);
+  });
+
   it("reports YAML syntax errors and unknown kinds", () => {
     assert.equal(runCli(["lint", file("kind: [unclosed")]).status, 1);
     const r = runCli(["lint", file("apiVersion: impulse.dev/v1alpha1\nkind: Workflow\nmetadata: {name: x}\n")]);
