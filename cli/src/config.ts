@@ -7,6 +7,7 @@ export const RuntimeConfig = z.object({
   namespace: z.string().min(1).default("local"),
   metricsPort: z.coerce.number().int().min(0).max(65535),
   secretsDir: z.string().default("/impulse/secrets"),
+  kubeconfig: z.string().optional(),
   logLevel: z.enum(["trace", "debug", "info", "warn", "error", "silent"]).default("info"),
   concurrency: z.coerce.number().int().positive().default(32),
   dedupWindow: z
@@ -22,6 +23,7 @@ export interface CommonFlags {
   namespace?: string;
   metricsPort?: string;
   secretsDir?: string;
+  kubeconfig?: string;
   logLevel?: string;
   concurrency?: string;
   dedupWindow?: string;
@@ -33,6 +35,8 @@ export function readConfig(flags: CommonFlags, env: NodeJS.ProcessEnv, defaults:
     namespace: flags.namespace ?? env["IMPULSE_NAMESPACE"],
     metricsPort: flags.metricsPort ?? env["IMPULSE_METRICS_PORT"] ?? defaults.metricsPort,
     secretsDir: flags.secretsDir ?? env["IMPULSE_SECRETS_DIR"],
+    // KUBECONFIG may list several files; the first one is used.
+    kubeconfig: flags.kubeconfig ?? (env["KUBECONFIG"]?.split(":")[0] || undefined),
     logLevel: flags.logLevel ?? env["IMPULSE_LOG_LEVEL"],
     concurrency: flags.concurrency ?? env["IMPULSE_CONCURRENCY"],
     dedupWindow: flags.dedupWindow ?? env["IMPULSE_DEDUP_WINDOW"],

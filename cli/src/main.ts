@@ -14,6 +14,7 @@ const common = (c: Command) =>
     .option("--namespace <ns>", "namespace that scopes stream and consumer names (env IMPULSE_NAMESPACE, default local)")
     .option("--metrics-port <port>", "port of /metrics and /health (env IMPULSE_METRICS_PORT)")
     .option("--secrets-dir <dir>", "directory of mounted secrets <name>/<key> (env IMPULSE_SECRETS_DIR)")
+    .option("--kubeconfig <path>", "kubeconfig for Kubernetes sources and triggers (env KUBECONFIG; in a pod the service account)")
     .option("--log-level <level>", "trace|debug|info|warn|error (env IMPULSE_LOG_LEVEL)")
     .option("--concurrency <n>", "firings in progress at once per trigger (env IMPULSE_CONCURRENCY, default 32)")
     .option("--dedup-window <duration>", "suppress a repeated firing for the same events within this window; 0 turns it off (env IMPULSE_DEDUP_WINDOW, default 5m)");

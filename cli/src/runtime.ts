@@ -8,6 +8,7 @@ import type { Logger } from "pino";
 import { collectDefaultMetrics, Registry } from "prom-client";
 import type { RuntimeConfig } from "./config.js";
 import { startManagementServer } from "./management.js";
+import { kubeConfigLoader } from "./kube.js";
 import { createSecretResolver } from "./secrets.js";
 
 export interface Runtime {
@@ -26,6 +27,7 @@ export async function startRuntime(resources: Resource[], cfg: RuntimeConfig, na
   const esMetrics = createEventSourceMetrics(registry);
   const sensorMetrics = createSensorMetrics(registry);
   const secrets = createSecretResolver(cfg.secretsDir, process.env);
+  const kubeConfig = kubeConfigLoader(cfg.kubeconfig);
 
   // One connection per EventBus name used by the resources.
   const buses = new Map<string, EventBus>();
@@ -44,11 +46,11 @@ export async function startRuntime(resources: Resource[], cfg: RuntimeConfig, na
   const sensors: RunningSensor[] = [];
   for (const r of resources) {
     if (r.kind === "EventSource") {
-      const es = runEventSource({ resource: r, bus: await bus(r.spec.eventBusName), logger: log, metrics: esMetrics, secrets, signal });
+      const es = runEventSource({ resource: r, bus: await bus(r.spec.eventBusName), logger: log, metrics: esMetrics, secrets, kubeConfig, signal });
       await es.ready;
       waits.push(es.done);
     } else if (r.kind === "Sensor") {
-      const s = await runSensor({ resource: r, bus: await bus(r.spec.eventBusName), logger: log, metrics: sensorMetrics, secrets, signal, concurrency: cfg.concurrency, dedupWindowMs: cfg.dedupWindow });
+      const s = await runSensor({ resource: r, bus: await bus(r.spec.eventBusName), logger: log, metrics: sensorMetrics, secrets, kubeConfig, signal, concurrency: cfg.concurrency, dedupWindowMs: cfg.dedupWindow });
       sensors.push(s);
       waits.push(s.done);
     }

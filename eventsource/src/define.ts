@@ -1,11 +1,15 @@
 // The EventSource definition contract: one object per source type, looked up in a registry.
 import type { SecretKeySelector } from "@impulse/api";
+import type { KubeConfig } from "@kubernetes/client-node";
 import type { Logger } from "pino";
 import type { z } from "zod";
 import type { EventSourceMetrics } from "./metrics.js";
 
 /** Resolves a Secret reference to its value (mounted file in a pod, env or a directory locally). */
 export type SecretResolver = (ref: SecretKeySelector) => Promise<string>;
+
+/** Loads the Kubernetes client configuration when a source first needs it (kubeconfig file or in-cluster). */
+export type KubeConfigLoader = () => KubeConfig;
 
 /** What a source hands to emit: the event's data and, for ingested CloudEvents, the attributes to keep. */
 export interface Emission {
@@ -27,6 +31,7 @@ export interface SourceContext<C> {
   events: ReadonlyMap<string, C>;
   logger: Logger;
   secrets: SecretResolver;
+  kubeConfig: KubeConfigLoader;
   metrics: EventSourceMetrics;
   /** Tells whether the bus is reachable (for health endpoints). */
   busConnected: () => boolean;

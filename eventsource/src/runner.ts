@@ -2,7 +2,7 @@
 import type { EventSource } from "@impulse/api";
 import type { EventBus } from "@impulse/bus";
 import type { Logger } from "pino";
-import type { Emit, SecretResolver } from "./define.js";
+import type { Emit, KubeConfigLoader, SecretResolver } from "./define.js";
 import { buildEnvelope } from "./envelope.js";
 import type { EventSourceMetrics } from "./metrics.js";
 import { sourceDefinitions } from "./sources/index.js";
@@ -13,6 +13,8 @@ export interface EventSourceRunOptions {
   logger: Logger;
   metrics: EventSourceMetrics;
   secrets: SecretResolver;
+  /** Needed only by sources that talk to Kubernetes. */
+  kubeConfig?: KubeConfigLoader;
   signal: AbortSignal;
 }
 
@@ -20,6 +22,10 @@ export interface RunningEventSource {
   ready: Promise<void>;
   done: Promise<void>;
 }
+
+const noKubeConfig: KubeConfigLoader = () => {
+  throw new Error("no Kubernetes configuration: pass --kubeconfig or set KUBECONFIG (in a pod the service account is used)");
+};
 
 export function runEventSource(o: EventSourceRunOptions): RunningEventSource {
   const name = o.resource.metadata.name;
@@ -45,6 +51,7 @@ export function runEventSource(o: EventSourceRunOptions): RunningEventSource {
           events: new Map(Object.entries(entries)),
           logger: log.child({ sourceType: type }),
           secrets: o.secrets,
+          kubeConfig: o.kubeConfig ?? noKubeConfig,
           metrics: o.metrics,
           busConnected: () => o.bus.connected(),
         },

@@ -13,7 +13,7 @@ import { limiterFor } from "./delivery/rate-limit.js";
 import { FiringDedup } from "./delivery/dedup.js";
 import { bindTriggerMeters, type SensorMetrics } from "./metrics.js";
 import type { FiredEvents } from "./params/resolve.js";
-import type { SecretResolver } from "./triggers/define.js";
+import type { KubeConfigLoader, SecretResolver } from "./triggers/define.js";
 
 /** As long as the bus's own duplicate window by default, so together they cover the same span. */
 export const DEFAULT_DEDUP_WINDOW_MS = 300_000;
@@ -24,6 +24,8 @@ export interface SensorRunOptions {
   logger: Logger;
   metrics: SensorMetrics;
   secrets: SecretResolver;
+  /** Needed only by triggers that talk to Kubernetes. */
+  kubeConfig?: KubeConfigLoader;
   signal: AbortSignal;
   /** Firings in progress at once per trigger (default 32). */
   concurrency?: number;
@@ -63,6 +65,10 @@ function orderingValue(data: unknown, path: string): string {
 }
 
 /** Compiles the sensor (throwing on an invalid spec) and subscribes every trigger. */
+const noKubeConfig: KubeConfigLoader = () => {
+  throw new Error("no Kubernetes configuration: pass --kubeconfig or set KUBECONFIG (in a pod the service account is used)");
+};
+
 export async function runSensor(o: SensorRunOptions): Promise<RunningSensor> {
   const { sensor, errors } = compileSensor(o.resource);
   if (!sensor) throw new Error(`sensor ${o.resource.metadata.name} is invalid:\n` + errors.map((e) => `  ${e.path}: ${e.message}`).join("\n"));
@@ -82,7 +88,7 @@ export async function runSensor(o: SensorRunOptions): Promise<RunningSensor> {
     const meters = bindTriggerMeters(o.metrics, sensor.name, t.name);
     const arm = (c: CompiledTrigger): ArmedTrigger => ({
       trigger: c,
-      executor: c.definition.create({ sensorName: sensor.name, triggerName: c.name, logger: tlog, secrets: o.secrets, signal: o.signal }),
+      executor: c.definition.create({ sensorName: sensor.name, triggerName: c.name, logger: tlog, secrets: o.secrets, kubeConfig: o.kubeConfig ?? noKubeConfig, signal: o.signal }),
       limiter: limiterFor(c.spec.rateLimit),
       dlq: c.dlq ? arm(c.dlq) : undefined,
     });

@@ -1,16 +1,21 @@
 // The trigger definition contract: typed template in, typed result out, policy on the result.
 import type { Trigger } from "@impulse/api";
+import type { KubeConfig } from "@kubernetes/client-node";
 import type { Logger } from "pino";
 import type { z } from "zod";
 import type { FiredEvents } from "../params/resolve.js";
 
 export type SecretResolver = (ref: { name: string; key: string }) => Promise<string>;
 
+/** Loads the Kubernetes client configuration when a trigger first needs it (kubeconfig file or in-cluster). */
+export type KubeConfigLoader = () => KubeConfig;
+
 export interface TriggerContext {
   sensorName: string;
   triggerName: string;
   logger: Logger;
   secrets: SecretResolver;
+  kubeConfig: KubeConfigLoader;
   /** Aborts when the sensor shuts down: release connections, stop timers. */
   signal: AbortSignal;
 }
