@@ -4,6 +4,8 @@ export * from "./cloudevent.js";
 export * from "./validate.js";
 export * from "./common/duration.js";
 export * from "./common/types.js";
+export * from "./paths/gjson.js";
+export * from "./paths/sjson.js";
 export * from "./eventbus.js";
 export * from "./eventsource/schema.js";
 export * from "./eventsource/sources/index.js";

@@ -6,8 +6,6 @@ export * from "./fire.js";
 export * from "./filters/index.js";
 export * from "./params/apply.js";
 export * from "./params/resolve.js";
-export * from "./paths/gjson.js";
-export * from "./paths/sjson.js";
 export * from "./delivery/retry.js";
 export * from "./triggers/define.js";
 export { triggerDefinitions } from "./triggers/index.js";

@@ -7,7 +7,7 @@ import { applyTransform } from "./transform.js";
 import { evaluate } from "./conditions/parse.js";
 import { TriggerConditionState } from "./conditions/state.js";
 import { KeyedMutex, Mutex } from "./delivery/mutex.js";
-import { getPath, resultString } from "./paths/gjson.js";
+import { getPath, resultString } from "@impulse/api";
 import { fire, type ArmedTrigger } from "./fire.js";
 import { limiterFor } from "./delivery/rate-limit.js";
 import { FiringDedup } from "./delivery/dedup.js";

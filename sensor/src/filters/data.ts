@@ -1,6 +1,6 @@
 // Data filters: compare one path of the event data with a list of values (OR inside a filter), combined and/or.
 import { ErrorCodes, ImpulseError, type DataFilter } from "@impulse/api";
-import { compilePath, resultString, type PathResult } from "../paths/gjson.js";
+import { compilePath, resultString, type PathResult } from "@impulse/api";
 import { compileTemplate, type CompiledTemplate } from "../template/index.js";
 import { gjsonBool, gjsonFloat, parseGoBool, parseGoFloat } from "./go-values.js";
 import { PASS, type CompiledFilter, type FilterResult } from "./types.js";

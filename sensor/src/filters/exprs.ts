@@ -2,7 +2,7 @@
 import { ErrorCodes, ImpulseError } from "@impulse/api";
 import { evaluateExpr } from "../expr/evaluate.js";
 import { parseExpression, variables } from "../expr/parser.js";
-import { compilePath } from "../paths/gjson.js";
+import { compilePath } from "@impulse/api";
 import { PASS, type CompiledFilter, type FilterResult } from "./types.js";
 
 interface ExprSpec {

@@ -1,7 +1,5 @@
 // Applies parameters to a JSON document (trigger template or payload) with Argo's overwrite/append/prepend rules.
-import type { TriggerParameter } from "@impulse/api";
-import { getPath } from "../paths/gjson.js";
-import { setPath } from "../paths/sjson.js";
+import { getPath, setPath, type TriggerParameter } from "@impulse/api";
 import { asStringValue, resolveParamValue, type FiredEvents } from "./resolve.js";
 
 /** Returns a new document; the input is not modified. */

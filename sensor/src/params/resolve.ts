@@ -1,6 +1,6 @@
 // Resolves a TriggerParameter's value from the fired events, in Argo's order (key → value default).
 import { ErrorCodes, eventContext, ImpulseError, type ImpulseEvent, type ParameterSource } from "@impulse/api";
-import { getPath } from "../paths/gjson.js";
+import { getPath } from "@impulse/api";
 import { renderOrUndefined } from "../template/index.js";
 
 /** Events that fired a trigger, by dependency name. */
