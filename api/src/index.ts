@@ -10,6 +10,7 @@ export * from "./eventbus.js";
 export * from "./eventsource/schema.js";
 export * from "./eventsource/sources/index.js";
 export * from "./eventsource/sources/webhook.js";
+export * from "./eventsource/sources/resource.js";
 export * from "./sensor/schema.js";
 export * from "./sensor/filters.js";
 export * from "./sensor/parameters.js";
