@@ -86,9 +86,12 @@ function compileTrigger(t: Trigger, at: string, deps: Map<string, CompiledDepend
   const condition = t.template.conditions?.trim() ? parseConditions(t.template.conditions, [...deps.keys()], `${at}.template`) : allOf([...deps.keys()]);
   const names = dependencyNames(condition);
   const { parameters, payload, dynamicHeaders, ...rest } = kindTemplate;
-  const isStatic = !t.parameters?.length && !(parameters as unknown[] | undefined)?.length && !(dynamicHeaders as unknown[] | undefined)?.length;
+  // Resource parameters are applied by the trigger at each firing: they never make the template dynamic.
+  const own = definition.resourceParameters === true;
+  const isStatic = !t.parameters?.length && (own || !(parameters as unknown[] | undefined)?.length) && !(dynamicHeaders as unknown[] | undefined)?.length;
+  const staticKindTemplate = own && parameters !== undefined ? { ...rest, parameters } : rest;
   return {
-    ...(isStatic ? { staticTemplate: { template: rest, payload: payload as TriggerParameter[] | undefined } } : {}),
+    ...(isStatic ? { staticTemplate: { template: staticKindTemplate, payload: payload as TriggerParameter[] | undefined } } : {}),
     name: t.template.name,
     kind,
     definition,

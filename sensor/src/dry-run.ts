@@ -31,10 +31,11 @@ const NOTHING = { template: null, payload: null, resource: null };
 function resolve(t: CompiledTrigger, events: FiredEvents): TriggerVerdict["resolved"] {
   const template = applyParameters(t.spec.template, t.spec.parameters, events) as unknown as Record<string, Record<string, unknown>>;
   const kindTemplate = template[t.kind] ?? {};
-  const withParams = applyParameters(kindTemplate, kindTemplate["parameters"] as TriggerParameter[] | undefined, events);
+  // Resource parameters (k8s) change the object, not the template: the definition previews that object.
+  const withParams = t.definition.resourceParameters ? kindTemplate : applyParameters(kindTemplate, kindTemplate["parameters"] as TriggerParameter[] | undefined, events);
   const resolvedTemplate = { ...template, [t.kind]: withParams };
   const payload = t.definition.hasPayload ? buildPayload(withParams["payload"] as TriggerParameter[] | undefined, events) : null;
-  return { template: resolvedTemplate, payload, resource: null };
+  return { template: resolvedTemplate, payload, resource: t.definition.previewResource?.(withParams, events) ?? null };
 }
 
 /** Evaluates events in order against one in-memory state; conditions accumulate across events as at run time. */

@@ -29,7 +29,11 @@ function prepare(t: CompiledTrigger, events: FiredEvents): { template: unknown; 
     }
     const whole = applyParameters(t.spec.template, t.spec.parameters, events) as unknown as Record<string, Record<string, unknown>>;
     const { parameters, payload, dynamicHeaders, ...rest } = whole[t.kind] ?? {};
-    const withParams = applyParameters(rest, parameters as TriggerParameter[] | undefined, events) as Record<string, unknown>;
+    const withParams = (
+      t.definition.resourceParameters
+        ? { ...rest, ...(parameters !== undefined ? { parameters } : {}) }
+        : applyParameters(rest, parameters as TriggerParameter[] | undefined, events)
+    ) as Record<string, unknown>;
     if (dynamicHeaders) {
       const dyn = applyParameters({}, dynamicHeaders as TriggerParameter[], events) as Record<string, unknown>;
       withParams["headers"] = { ...(withParams["headers"] as object), ...Object.fromEntries(Object.entries(dyn).map(([k, v]) => [k, String(v)])) };

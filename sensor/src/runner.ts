@@ -88,7 +88,16 @@ export async function runSensor(o: SensorRunOptions): Promise<RunningSensor> {
     const meters = bindTriggerMeters(o.metrics, sensor.name, t.name);
     const arm = (c: CompiledTrigger): ArmedTrigger => ({
       trigger: c,
-      executor: c.definition.create({ sensorName: sensor.name, triggerName: c.name, logger: tlog, secrets: o.secrets, kubeConfig: o.kubeConfig ?? noKubeConfig, signal: o.signal }),
+      executor: c.definition.create({
+        sensorName: sensor.name,
+        sensorNamespace: o.resource.metadata.namespace,
+        triggerName: c.name,
+        policy: c.spec.policy,
+        logger: tlog,
+        secrets: o.secrets,
+        kubeConfig: o.kubeConfig ?? noKubeConfig,
+        signal: o.signal,
+      }),
       limiter: limiterFor(c.spec.rateLimit),
       dlq: c.dlq ? arm(c.dlq) : undefined,
     });

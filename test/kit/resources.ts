@@ -7,8 +7,9 @@ export function eventSource(name: string, spec: Record<string, unknown>): EventS
   return r.resource;
 }
 
-export function sensor(name: string, spec: Record<string, unknown>): Sensor {
-  const r = parseResource({ apiVersion: "impulse.dev/v1alpha1", kind: "Sensor", metadata: { name }, spec });
+/** `namespace` sets metadata.namespace (k8s triggers default to it). */
+export function sensor(name: string, spec: Record<string, unknown>, namespace?: string): Sensor {
+  const r = parseResource({ apiVersion: "impulse.dev/v1alpha1", kind: "Sensor", metadata: { name, ...(namespace ? { namespace } : {}) }, spec });
   if (!r.ok || r.resource.kind !== "Sensor") throw new Error("invalid test Sensor: " + JSON.stringify(r));
   return r.resource;
 }

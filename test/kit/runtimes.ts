@@ -7,6 +7,8 @@ import { createEventSourceMetrics, runEventSource } from "@impulse/eventsource";
 import { createSensorMetrics, runSensor, type RunningSensor } from "@impulse/sensor";
 import { Registry } from "prom-client";
 import { testLogger } from "./log.js";
+import type { Logger } from "pino";
+import type { KubeConfig } from "@kubernetes/client-node";
 
 const noSecrets = async (ref: { name: string; key: string }) => {
   throw new Error(`no secret ${ref.name}/${ref.key} in this test`);
@@ -49,7 +51,14 @@ export async function startSensor(
   url: string,
   namespace: string,
   resource: Sensor,
-  opts: { stream?: StreamConfig; dedupWindowMs?: number } = {},
+  opts: {
+    stream?: StreamConfig;
+    dedupWindowMs?: number;
+    /** For k8s triggers, e.g. the kit's `kube.kubeConfig` or a limited ServiceAccount's. */
+    kubeConfig?: KubeConfig;
+    /** Instead of the silent test logger, e.g. to assert on what a failure logged. */
+    logger?: Logger;
+  } = {},
 ): Promise<Started & { running: RunningSensor }> {
   const bus = await connectBus(url, namespace, opts.stream);
   const registry = new Registry();
@@ -57,9 +66,10 @@ export async function startSensor(
   const running = await runSensor({
     resource,
     bus,
-    logger: testLogger(),
+    logger: opts.logger ?? testLogger(),
     metrics: createSensorMetrics(registry),
     secrets: noSecrets,
+    ...(opts.kubeConfig ? { kubeConfig: () => opts.kubeConfig! } : {}),
     signal: ac.signal,
     ...(opts.dedupWindowMs !== undefined ? { dedupWindowMs: opts.dedupWindowMs } : {}),
   });

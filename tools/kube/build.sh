@@ -5,6 +5,8 @@ set -euo pipefail
 K8S=${IMPULSE_K8S_VERSION:-v1.36.3}
 ETCD=${IMPULSE_ETCD_VERSION:-v3.6.16}
 OUT=${IMPULSE_KUBE_DIR:-$HOME/.cache/impulse-infra/kube-$K8S-etcd-$ETCD}
+# --dir: print where the binaries go without building (the test kit asks; a test must never start a long build).
+if [ "${1:-}" = "--dir" ]; then echo "$OUT"; exit 0; fi
 mkdir -p "$OUT"
 export GOTOOLCHAIN=local GOFLAGS=-mod=mod CGO_ENABLED=0
 

@@ -4,6 +4,7 @@ import { Backoff, PodTemplate, resourceSchema } from "../common/types.js";
 import { EventDependencyFilter, LogicalOperator } from "./filters.js";
 import { TriggerParameter } from "./parameters.js";
 import { TRIGGER_KINDS, triggerTemplateSchemas, type TriggerKind } from "./triggers/index.js";
+import { K8sTriggerPolicy } from "./triggers/k8s.js";
 
 export const EventDependency = z
   .strictObject({
@@ -41,7 +42,7 @@ export const StatusPolicy = z.strictObject({ allow: z.array(z.number().int().min
 
 export const TriggerPolicy = z.strictObject({
   status: StatusPolicy.optional().describe("Response statuses that count as success."),
-  k8s: z.record(z.string(), z.unknown()).optional(),
+  k8s: K8sTriggerPolicy.optional().describe("For k8s triggers: wait until the object carries these labels."),
 });
 
 export const RateLimit = z.strictObject({

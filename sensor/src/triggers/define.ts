@@ -12,7 +12,11 @@ export type KubeConfigLoader = () => KubeConfig;
 
 export interface TriggerContext {
   sensorName: string;
+  /** The Sensor resource's metadata.namespace, when it has one (k8s objects default to it). */
+  sensorNamespace?: string | undefined;
   triggerName: string;
+  /** The trigger's policy, for kinds that enforce it while executing (k8s waits for labels on the object). */
+  policy?: Trigger["policy"];
   logger: Logger;
   secrets: SecretResolver;
   kubeConfig: KubeConfigLoader;
@@ -41,9 +45,16 @@ export interface TriggerDefinition<S extends z.ZodType = z.ZodType, R = unknown>
   templateSchema: S;
   /** Whether the template has a `payload` parameter list the runner builds. */
   hasPayload: boolean;
+  /**
+   * The kind's own `parameters` apply to a resource the trigger loads (k8s: the object, as in Argo), not to the
+   * template: the runner leaves them in the template and the trigger applies them with applyParameters.
+   */
+  resourceParameters?: boolean;
   create(ctx: TriggerContext): TriggerExecutor<z.output<S>, R>;
   /** Throws a PolicyError when the result is not a success under the trigger's policy. */
   applyPolicy(result: R, policy: Trigger["policy"]): void;
+  /** For `impulse sensor test`: the resource the trigger would act on, when it can be known without I/O (else null). */
+  previewResource?(kindTemplate: unknown, events: FiredEvents): unknown;
   /** Short text for logs and the firing record (e.g. "HTTP 200"). */
   describe(result: R): string;
 }

@@ -1,9 +1,11 @@
 // The list of trigger kinds Impulse supports; the trigger template schema is derived from it.
 import { HttpTriggerTemplate } from "./http.js";
+import { K8sTriggerTemplate } from "./k8s.js";
 import { LogTriggerTemplate } from "./log.js";
 
 export const triggerTemplateSchemas = {
   http: HttpTriggerTemplate,
+  k8s: K8sTriggerTemplate,
   log: LogTriggerTemplate,
 } as const;
 
@@ -12,6 +14,6 @@ export const TRIGGER_KINDS = Object.keys(triggerTemplateSchemas) as TriggerKind[
 
 /** Kinds Argo Events has that Impulse does not run yet: named in errors instead of "unknown field". */
 export const ARGO_TRIGGER_KINDS = [
-  "k8s", "argoWorkflow", "awsLambda", "azureEventHubs", "azureServiceBus", "kafka", "pulsar", "nats", "slack",
+  "argoWorkflow", "awsLambda", "azureEventHubs", "azureServiceBus", "kafka", "pulsar", "nats", "slack",
   "openWhisk", "custom", "email",
 ] as const;
