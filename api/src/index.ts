@@ -16,5 +16,6 @@ export * from "./sensor/filters.js";
 export * from "./sensor/parameters.js";
 export * from "./sensor/triggers/index.js";
 export * from "./sensor/triggers/http.js";
+export * from "./sensor/triggers/aws-lambda.js";
 export * from "./sensor/triggers/k8s.js";
 export * from "./sensor/triggers/log.js";

@@ -31,9 +31,9 @@ describe("parseResource", () => {
   });
 
   it("calls an Argo trigger kind or source type Impulse lacks an error, not an unknown field", () => {
-    const r = parseResource(sensor({ ...okSpec, triggers: [{ template: { name: "t", awsLambda: { functionName: "f" } } }] }));
+    const r = parseResource(sensor({ ...okSpec, triggers: [{ template: { name: "t", openWhisk: { actionName: "f" } } }] }));
     assert.ok(!r.ok);
-    assert.equal(r.errors[0]!.path, "spec.triggers[0].template.awsLambda");
+    assert.equal(r.errors[0]!.path, "spec.triggers[0].template.openWhisk");
     assert.match(r.errors[0]!.message, /not supported yet/);
     const es = parseResource({ apiVersion: "argoproj.io/v1alpha1", kind: "EventSource", metadata: { name: "k" }, spec: { kafka: { a: {} } } });
     assert.ok(!es.ok && es.errors.some((e) => e.path === "spec.kafka"));

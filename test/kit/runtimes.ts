@@ -54,6 +54,7 @@ export async function startSensor(
   opts: {
     stream?: StreamConfig;
     dedupWindowMs?: number;
+    secrets?: (ref: { name: string; key: string }) => Promise<string>;
     /** For k8s triggers, e.g. the kit's `kube.kubeConfig` or a limited ServiceAccount's. */
     kubeConfig?: KubeConfig;
     /** Instead of the silent test logger, e.g. to assert on what a failure logged. */
@@ -68,7 +69,7 @@ export async function startSensor(
     bus,
     logger: opts.logger ?? testLogger(),
     metrics: createSensorMetrics(registry),
-    secrets: noSecrets,
+    secrets: opts.secrets ?? noSecrets,
     ...(opts.kubeConfig ? { kubeConfig: () => opts.kubeConfig! } : {}),
     signal: ac.signal,
     ...(opts.dedupWindowMs !== undefined ? { dedupWindowMs: opts.dedupWindowMs } : {}),

@@ -1,9 +1,10 @@
 // The registry of trigger kinds: adding a trigger is one file and one entry here.
+import { awsLambda } from "./aws-lambda.js";
 import type { TriggerDefinition } from "./define.js";
 import { http } from "./http.js";
 import { k8s } from "./k8s/index.js";
 import { log } from "./log.js";
 
 export const triggerDefinitions: ReadonlyMap<string, TriggerDefinition> = new Map<string, TriggerDefinition>(
-  [http, k8s, log].map((d) => [d.type, d as unknown as TriggerDefinition]),
+  [http, awsLambda, k8s, log].map((d) => [d.type, d as unknown as TriggerDefinition]),
 );

@@ -1,10 +1,12 @@
 // The list of trigger kinds Impulse supports; the trigger template schema is derived from it.
+import { AwsLambdaTriggerTemplate } from "./aws-lambda.js";
 import { HttpTriggerTemplate } from "./http.js";
 import { K8sTriggerTemplate } from "./k8s.js";
 import { LogTriggerTemplate } from "./log.js";
 
 export const triggerTemplateSchemas = {
   http: HttpTriggerTemplate,
+  awsLambda: AwsLambdaTriggerTemplate,
   k8s: K8sTriggerTemplate,
   log: LogTriggerTemplate,
 } as const;
@@ -14,6 +16,6 @@ export const TRIGGER_KINDS = Object.keys(triggerTemplateSchemas) as TriggerKind[
 
 /** Kinds Argo Events has that Impulse does not run yet: named in errors instead of "unknown field". */
 export const ARGO_TRIGGER_KINDS = [
-  "argoWorkflow", "awsLambda", "azureEventHubs", "azureServiceBus", "kafka", "pulsar", "nats", "slack",
+  "argoWorkflow", "azureEventHubs", "azureServiceBus", "kafka", "pulsar", "nats", "slack",
   "openWhisk", "custom", "email",
 ] as const;

@@ -1,0 +1,129 @@
+// The awsLambda trigger: one Invoke per firing; success is the Invoke status under policy.status.allow and no FunctionError.
+import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import { STSClient } from "@aws-sdk/client-sts";
+import { AwsLambdaTriggerTemplate, PolicyError, type LambdaInvocationType, type Trigger } from "@impulse/api";
+import { assumeRole, roleSessionName, type AwsCredentialProvider, type AwsCredentials } from "./aws/credentials.js";
+import { awsTriggerError } from "./aws/errors.js";
+import { defineTrigger, type TriggerContext } from "./define.js";
+
+export interface LambdaResult {
+  functionName: string;
+  invocationType: LambdaInvocationType;
+  /** Invoke's StatusCode: 200 RequestResponse, 202 Event, 204 DryRun. */
+  status: number;
+  /** "Unhandled" or "Handled" when the function itself failed (the call succeeded). */
+  functionError?: string;
+  /** The function's errorMessage (from its error payload), for logs and the failure text. */
+  errorMessage?: string;
+  /** The template's functionErrorIsSuccess, carried so the policy can decide. */
+  functionErrorIsSuccess: boolean;
+}
+
+const MAX_ERROR_KEPT = 500;
+
+/** The function's error text from its error payload ({errorMessage, errorType, trace}), or the payload itself. */
+export function functionErrorMessage(payload: Uint8Array | undefined): string {
+  if (!payload?.length) return "";
+  const text = Buffer.from(payload).toString("utf8");
+  let msg = text;
+  try {
+    const p = JSON.parse(text) as { errorMessage?: unknown; errorType?: unknown };
+    if (typeof p.errorMessage === "string") msg = typeof p.errorType === "string" ? `${p.errorType}: ${p.errorMessage}` : p.errorMessage;
+  } catch {
+    /* not JSON: keep the text */
+  }
+  return msg.length > MAX_ERROR_KEPT ? msg.slice(0, MAX_ERROR_KEPT) + "…" : msg;
+}
+
+/**
+ * Lambda hands ClientContext to the function as context.clientContext (synchronous invocations only, per AWS).
+ * `custom.idempotencyKey` is the same on every retry and redelivery of a firing, like the http trigger's Idempotency-Key.
+ */
+export function clientContext(sensor: string, trigger: string, idempotencyKey: string): string {
+  return Buffer.from(JSON.stringify({ custom: { idempotencyKey, sensor, trigger } })).toString("base64");
+}
+
+type Template = AwsLambdaTriggerTemplate;
+
+/** What makes two templates need different clients (parameters may change region, endpoint or credentials per firing). */
+function clientKey(t: Template): string {
+  return JSON.stringify([t.region, t.endpoint, t.accessKey?.name, t.accessKey?.key, t.secretKey?.name, t.secretKey?.key, t.roleARN]);
+}
+
+/** Builds a Lambda client for a template: static keys from Secrets or the SDK default chain, then roleARN through STS. */
+async function newClient(ctx: TriggerContext, t: Template, owned: { destroy(): void }[]): Promise<LambdaClient> {
+  let base: AwsCredentials | undefined;
+  if (t.accessKey && t.secretKey) {
+    base = { accessKeyId: (await ctx.secrets(t.accessKey)).trim(), secretAccessKey: (await ctx.secrets(t.secretKey)).trim() };
+  }
+  // One attempt per SDK call: the trigger's retryStrategy decides retries, so attempts are counted and logged once.
+  const common = { maxAttempts: 1, ...(t.region ? { region: t.region } : {}), ...(t.endpoint ? { endpoint: t.endpoint } : {}) };
+  let credentials: AwsCredentials | AwsCredentialProvider | undefined = base;
+  if (t.roleARN) {
+    const sts = new STSClient({ ...common, ...(base ? { credentials: base } : {}) });
+    owned.push(sts);
+    credentials = assumeRole(sts, t.roleARN, roleSessionName(ctx.sensorName, ctx.triggerName));
+  }
+  const client = new LambdaClient({ ...common, ...(credentials ? { credentials } : {}) });
+  owned.push(client);
+  return client;
+}
+
+export const awsLambda = defineTrigger({
+  type: "awsLambda",
+  templateSchema: AwsLambdaTriggerTemplate,
+  hasPayload: true,
+  create(ctx) {
+    // Clients are built on first use (credentials come from Secrets, which resolve asynchronously) and live as long
+    // as the trigger: usually exactly one. Shutdown destroys them, failing in-flight calls so their events are redelivered.
+    const clients = new Map<string, Promise<LambdaClient>>();
+    const owned: { destroy(): void }[] = [];
+    ctx.signal.addEventListener("abort", () => owned.forEach((c) => c.destroy()), { once: true });
+    const clientFor = (t: Template): Promise<LambdaClient> => {
+      const key = clientKey(t);
+      let c = clients.get(key);
+      if (!c) {
+        c = newClient(ctx, t, owned);
+        clients.set(key, c);
+        c.catch(() => clients.delete(key)); // a Secret that appears later is picked up by the next attempt
+      }
+      return c;
+    };
+    return {
+      async execute({ template: t, payload, idempotencyKey }, signal): Promise<LambdaResult> {
+        const invocationType = t.invocationType ?? "RequestResponse";
+        const what = `Lambda ${t.functionName} (${invocationType})`;
+        try {
+          const client = await clientFor(t);
+          const out = await client.send(
+            new InvokeCommand({
+              FunctionName: t.functionName,
+              InvocationType: invocationType,
+              Payload: Buffer.from(JSON.stringify(payload ?? {})),
+              ClientContext: clientContext(ctx.sensorName, ctx.triggerName, idempotencyKey),
+            }),
+            { abortSignal: signal },
+          );
+          return {
+            functionName: t.functionName,
+            invocationType,
+            status: out.StatusCode ?? 0,
+            ...(out.FunctionError ? { functionError: out.FunctionError, errorMessage: functionErrorMessage(out.Payload) } : {}),
+            functionErrorIsSuccess: t.functionErrorIsSuccess ?? false,
+          };
+        } catch (e) {
+          throw awsTriggerError(what, e);
+        }
+      },
+    };
+  },
+  applyPolicy(r, policy: Trigger["policy"]) {
+    const allow = policy?.status?.allow;
+    const ok = allow ? allow.includes(r.status) : r.status >= 200 && r.status < 300;
+    if (!ok) throw new PolicyError(`Lambda ${r.functionName} answered ${r.status}, not allowed by ${allow ? `policy.status.allow ${JSON.stringify(allow)}` : "the default policy (2xx)"}`);
+    if (r.functionError && !r.functionErrorIsSuccess)
+      throw new PolicyError(`Lambda ${r.functionName} failed (FunctionError ${r.functionError}): ${r.errorMessage || "no error message"}`);
+  },
+  describe: (r) =>
+    `Lambda ${r.status}${r.invocationType === "RequestResponse" ? "" : ` (${r.invocationType})`}${r.functionError ? ` FunctionError ${r.functionError}` : ""}`,
+});
