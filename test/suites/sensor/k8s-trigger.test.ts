@@ -4,7 +4,7 @@ import { Writable } from "node:stream";
 import { after, before, describe, it } from "node:test";
 import { BatchV1Api, CoreV1Api, PatchStrategy, setHeaderOptions, type KubeConfig, type V1ConfigMap } from "@kubernetes/client-node";
 import type { NatsServer } from "@impulse/bus";
-import { ErrorCodes, K8sTriggerTemplate } from "@impulse/api";
+import { ErrorCodes, K8sTriggerTemplate, type ImpulseEvent } from "@impulse/api";
 import { triggerDefinitions } from "@impulse/sensor";
 import { pino, type Logger } from "pino";
 import { startKube, type Kube } from "../../kit/kube.js";
@@ -153,6 +153,45 @@ describe("k8s trigger", () => {
       return true;
     });
     ac.abort();
+  });
+
+  it("updates by merging over the live object, creates what is missing, and applies server-side", async () => {
+    const ns = await kube.newNamespace("update");
+    const ac = new AbortController();
+    const exec = triggerDefinitions.get("k8s")!.create({ sensorName: "s", sensorNamespace: ns, triggerName: "u", logger: testLogger(), secrets: async () => "", kubeConfig: () => kube.kubeConfig, signal: ac.signal });
+    const ev: Record<string, ImpulseEvent> = { d: { id: "e1", source: "hooks", subject: "e", type: "webhook", specversion: "1.0", datacontenttype: "application/json", time: "2026-01-01T00:00:00Z", data: { body: { color: "green" } } } };
+    const run = async (k8s: unknown) => {
+      const out = await exec.execute({ template: K8sTriggerTemplate.parse(k8s), payload: undefined, events: ev, idempotencyKey: "k", logger: testLogger() }, ac.signal);
+      return (out as { action: string }).action;
+    };
+    const cm = (name: string, data: Record<string, string>) => ({ apiVersion: "v1", kind: "ConfigMap", metadata: { name }, data });
+    const read = (name: string) => core.readNamespacedConfigMap({ namespace: ns, name });
+    try {
+      await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: "u", labels: { owner: "me" } }, data: { a: "1", b: "2" } } });
+      assert.equal(await run({ operation: "update", source: { resource: cm("u", { b: "3" }) } }), "updated");
+      let u = await read("u");
+      assert.deepEqual(u.data, { a: "1", b: "3" }, "merged over the live object");
+      assert.equal(u.metadata!.labels!["owner"], "me");
+
+      const live = { operation: "update", liveObject: true, source: { resource: cm("u", {}) }, parameters: [{ src: { dependencyName: "d", dataKey: "body.color" }, dest: "data.color" }] };
+      assert.equal(await run(live), "updated");
+      u = await read("u");
+      assert.deepEqual(u.data, { a: "1", b: "3", color: "green" }, "liveObject: parameters applied to the object as it is");
+
+      assert.equal(await run({ operation: "update", source: { resource: cm("fresh", { x: "1" }) } }), "created");
+      assert.equal((await read("fresh")).metadata!.labels!["impulse.dev/trigger"], "u");
+      assert.equal(await run({ operation: "patch", patchStrategy: "strategic", source: { resource: cm("patched", { y: "1" }) } }), "created");
+
+      assert.equal(await run({ operation: "patch", patchStrategy: "apply", source: { resource: cm("applied", { z: "1" }) } }), "patched");
+      const applied = await read("applied");
+      assert.deepEqual(applied.data, { z: "1" });
+      assert.ok(applied.metadata!.managedFields!.some((f) => f.manager === "impulse-sensor" && f.operation === "Apply"));
+
+      await assert.rejects(run({ operation: "patch", patchStrategy: "json", source: { resource: cm("missing", {}) }, jsonPatch: [{ op: "add", path: "/data/x", value: "1" }] }), /patch ConfigMap .*\/missing: 404 NotFound/);
+      await assert.rejects(run({ source: { resource: { apiVersion: "v1", kind: "Widget", metadata: { name: "w" } } } }), /the API server has no kind Widget in v1/);
+    } finally {
+      ac.abort();
+    }
   });
 
   it("patches with a merge patch and a JSON patch, then deletes", async () => {
