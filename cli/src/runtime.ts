@@ -1,7 +1,7 @@
 // Starts EventSources and Sensors against one bus, with a management server; shared by dev, eventsource and sensor.
 import type { EventBus as EventBusResource, Resource } from "@impulse/api";
 import { JetStreamBus, type EventBus } from "@impulse/bus";
-import { createEventSourceMetrics, runEventSource } from "@impulse/eventsource";
+import { createEventSourceMetrics, runEventSource, type RunningEventSource } from "@impulse/eventsource";
 import { createSensorMetrics, runSensor, type RunningSensor } from "@impulse/sensor";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
@@ -44,10 +44,12 @@ export async function startRuntime(resources: Resource[], cfg: RuntimeConfig, na
 
   const waits: Promise<void>[] = [];
   const sensors: RunningSensor[] = [];
+  const eventSources: RunningEventSource[] = [];
   for (const r of resources) {
     if (r.kind === "EventSource") {
       const es = runEventSource({ resource: r, bus: await bus(r.spec.eventBusName), logger: log, metrics: esMetrics, secrets, kubeConfig, signal });
       await es.ready;
+      eventSources.push(es);
       waits.push(es.done);
     } else if (r.kind === "Sensor") {
       const s = await runSensor({ resource: r, bus: await bus(r.spec.eventBusName), logger: log, metrics: sensorMetrics, secrets, kubeConfig, signal, concurrency: cfg.concurrency, dedupWindowMs: cfg.dedupWindow });
@@ -59,7 +61,13 @@ export async function startRuntime(resources: Resource[], cfg: RuntimeConfig, na
   const server = await startManagementServer(cfg.metricsPort, registry, () => {
     const busOk = [...buses.values()].every((b) => b.connected());
     const triggers = sensors.map((s) => s.health());
-    return { healthy: busOk && triggers.every((t) => t.healthy), bus: busOk ? "connected" : "disconnected", sensors: triggers };
+    const sources = eventSources.map((e) => e.health());
+    return {
+      healthy: busOk && triggers.every((t) => t.healthy) && sources.every((s) => s.healthy),
+      bus: busOk ? "connected" : "disconnected",
+      sensors: triggers,
+      ...(sources.length ? { eventSources: sources } : {}),
+    };
   });
   const done = (async () => {
     await Promise.allSettled(waits);

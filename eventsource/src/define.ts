@@ -1,5 +1,6 @@
 // The EventSource definition contract: one object per source type, looked up in a registry.
 import type { SecretKeySelector } from "@impulse/api";
+import type { KvStore } from "@impulse/bus";
 import type { KubeConfig } from "@kubernetes/client-node";
 import type { Logger } from "pino";
 import type { z } from "zod";
@@ -10,6 +11,9 @@ export type SecretResolver = (ref: SecretKeySelector) => Promise<string>;
 
 /** Loads the Kubernetes client configuration when a source first needs it (kubeconfig file or in-cluster). */
 export type KubeConfigLoader = () => KubeConfig;
+
+/** Lets a source say whether it can do its job (a watch attached, a broker reachable); shown on /health. */
+export type HealthReporter = (component: string, status: { healthy: boolean; error?: string }) => void;
 
 /** What a source hands to emit: the event's data and, for ingested CloudEvents, the attributes to keep. */
 export interface Emission {
@@ -35,6 +39,9 @@ export interface SourceContext<C> {
   metrics: EventSourceMetrics;
   /** Tells whether the bus is reachable (for health endpoints). */
   busConnected: () => boolean;
+  health: HealthReporter;
+  /** A KV bucket of this EventSource on the bus, for state that must survive restarts (e.g. watch checkpoints). */
+  kv: (name: string) => Promise<KvStore>;
 }
 
 export interface RunningSource {

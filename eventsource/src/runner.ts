@@ -20,6 +20,8 @@ export interface EventSourceRunOptions {
 
 export interface RunningEventSource {
   ready: Promise<void>;
+  /** Healthy while every component a source reported is healthy. */
+  health(): { healthy: boolean; components: Record<string, { healthy: boolean; error?: string }> };
   done: Promise<void>;
 }
 
@@ -31,6 +33,7 @@ export function runEventSource(o: EventSourceRunOptions): RunningEventSource {
   const name = o.resource.metadata.name;
   const log = o.logger.child({ eventSourceName: name });
   const running = [];
+  const components: Record<string, { healthy: boolean; error?: string }> = {};
   for (const [type, def] of sourceDefinitions) {
     const entries = (o.resource.spec as unknown as Record<string, Record<string, unknown> | undefined>)[type];
     if (!entries || Object.keys(entries).length === 0) continue;
@@ -54,6 +57,10 @@ export function runEventSource(o: EventSourceRunOptions): RunningEventSource {
           kubeConfig: o.kubeConfig ?? noKubeConfig,
           metrics: o.metrics,
           busConnected: () => o.bus.connected(),
+          health: (component, status) => {
+            components[`${type}/${component}`] = status;
+          },
+          kv: (bucket) => o.bus.kv(`eventsource-${name}-${bucket}`),
         },
         emit,
         o.signal,
@@ -63,5 +70,6 @@ export function runEventSource(o: EventSourceRunOptions): RunningEventSource {
   return {
     ready: Promise.all(running.map((r) => r.ready)).then(() => log.info({ sources: running.length }, "eventsource ready")),
     done: Promise.all(running.map((r) => r.done)).then(() => undefined),
+    health: () => ({ healthy: Object.values(components).every((c) => c.healthy), components: { ...components } }),
   };
 }

@@ -26,6 +26,11 @@ export interface Kube {
    * client configuration and kubeconfig file for it (token from the TokenRequest API): for provoking RBAC 403s.
    */
   serviceAccount(namespace: string, name: string, rules: V1PolicyRule[]): Promise<{ kubeConfig: KubeConfig; kubeconfigPath: string }>;
+  /**
+   * Compacts etcd's history up to now, as the apiserver does every few minutes: a watch resumed from an older
+   * resourceVersion then gets 410 Gone, the case a watcher must handle by relisting.
+   */
+  compactEtcd(): Promise<void>;
   /** Last lines of the apiserver's log, for failure messages. */
   logTail(lines?: number): string;
   /** Stops the apiserver and etcd (SIGTERM, SIGKILL after 10 s) and removes the temp directory. */
@@ -35,6 +40,8 @@ export interface Kube {
 export interface KubeOptions {
   /** How long to wait for /readyz (default 90 s: a cold start on 2 busy cores can be slow). */
   readyTimeoutMs?: number;
+  /** Extra kube-apiserver flags, e.g. `--watch-cache=false` so watches read etcd and compaction yields 410 Gone. */
+  apiserverArgs?: string[];
 }
 
 const ADMIN_TOKEN = "impulse-admin-token";
@@ -158,6 +165,7 @@ export async function startKube(opts: KubeOptions = {}): Promise<Kube> {
       "--service-cluster-ip-range=10.0.0.0/24",
       // No controller-manager creates the "default" ServiceAccount, so its admission plugin would refuse every pod.
       "--disable-admission-plugins=ServiceAccount", "--allow-privileged=true",
+      ...(opts.apiserverArgs ?? []),
       // Lighter on 2 shared cores; nothing here needs request fairness or the profiler.
       "--enable-priority-and-fairness=false", "--profiling=false",
     ], apiLog);
@@ -213,6 +221,14 @@ export async function startKube(opts: KubeOptions = {}): Promise<Kube> {
           await poll(`RBAC for ${name}`, 10_000, async () => (await authz.createSelfSubjectAccessReview({ body: { spec: { resourceAttributes: attrs } } })).status?.allowed === true, () => "");
         }
         return { kubeConfig: kc, kubeconfigPath: path };
+      },
+      async compactEtcd() {
+        // etcd's JSON gateway: the range answer's header carries the current revision.
+        const range = await request(`${etcdUrl}/v3/kv/range`, { method: "POST", body: JSON.stringify({ key: Buffer.from("/").toString("base64") }) });
+        const revision = ((await range.body.json()) as { header: { revision: string } }).header.revision;
+        const res = await request(`${etcdUrl}/v3/kv/compaction`, { method: "POST", body: JSON.stringify({ revision, physical: true }) });
+        if (res.statusCode !== 200) throw new Error(`etcd compaction failed: HTTP ${res.statusCode} ${await res.body.text()}`);
+        await res.body.dump();
       },
       logTail: (lines = 30) => tail(apiLog, lines),
       stop: cleanup,

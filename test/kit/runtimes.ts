@@ -3,12 +3,12 @@ import type { EventSource, Sensor, StreamConfig } from "@impulse/api";
 import { freePort, JetStreamBus, type EventBus } from "@impulse/bus";
 import { request } from "undici";
 import { eventSource } from "./resources.js";
-import { createEventSourceMetrics, runEventSource } from "@impulse/eventsource";
+import { createEventSourceMetrics, runEventSource, type RunningEventSource } from "@impulse/eventsource";
+import type { KubeConfig } from "@kubernetes/client-node";
 import { createSensorMetrics, runSensor, type RunningSensor } from "@impulse/sensor";
 import { Registry } from "prom-client";
 import { testLogger } from "./log.js";
 import type { Logger } from "pino";
-import type { KubeConfig } from "@kubernetes/client-node";
 
 const noSecrets = async (ref: { name: string; key: string }) => {
   throw new Error(`no secret ${ref.name}/${ref.key} in this test`);
@@ -30,15 +30,25 @@ export async function startEventSource(
   resource: EventSource,
   secrets: (ref: { name: string; key: string }) => Promise<string> = noSecrets,
   stream?: StreamConfig,
-): Promise<Started> {
+  kubeConfig?: KubeConfig,
+): Promise<Started & { running: RunningEventSource }> {
   const bus = await connectBus(url, namespace, stream);
   const registry = new Registry();
   const ac = new AbortController();
-  const es = runEventSource({ resource, bus, logger: testLogger(), metrics: createEventSourceMetrics(registry), secrets, signal: ac.signal });
+  const es = runEventSource({
+    resource,
+    bus,
+    logger: testLogger(),
+    metrics: createEventSourceMetrics(registry),
+    secrets,
+    signal: ac.signal,
+    ...(kubeConfig ? { kubeConfig: () => kubeConfig } : {}),
+  });
   await es.ready;
   return {
     bus,
     registry,
+    running: es,
     stop: async () => {
       ac.abort();
       await es.done;

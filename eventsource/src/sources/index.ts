@@ -1,5 +1,8 @@
 // The registry of source types: adding a source is one file and one entry here.
 import type { EventSourceDefinition } from "../define.js";
+import { resource } from "./resource/index.js";
 import { webhook } from "./webhook/index.js";
 
-export const sourceDefinitions: ReadonlyMap<string, EventSourceDefinition> = new Map<string, EventSourceDefinition>([[webhook.type, webhook]]);
+export const sourceDefinitions: ReadonlyMap<string, EventSourceDefinition> = new Map<string, EventSourceDefinition>(
+  [webhook, resource].map((d) => [d.type, d as unknown as EventSourceDefinition]),
+);

@@ -1,6 +1,6 @@
 // The awsLambda example, run as pods run it (`impulse eventsource` + `impulse sensor`), against the local Lambda Invoke API.
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, it } from "node:test";
@@ -10,6 +10,7 @@ import { repoRoot, spawnCli, waitHealthy, type CliProcess } from "../../kit/cli.
 import { startLambda, type LambdaEmulator } from "../../kit/lambda.js";
 import { startNats } from "../../kit/nats.js";
 import { waitFor } from "../../kit/wait.js";
+import { adaptExample as adapt } from "../../kit/examples.js";
 
 let nats: NatsServer;
 let lambda: LambdaEmulator;
@@ -23,16 +24,6 @@ after(async () => {
   await lambda?.stop();
   await nats?.stop();
 });
-
-/** Copies a file of the example, applying replacements that must each match (so the example cannot drift unnoticed). */
-function adapt(from: string, to: string, replacements: [string, string][]): void {
-  let text = readFileSync(from, "utf8");
-  for (const [a, b] of replacements) {
-    assert.ok(text.includes(a), `${from} no longer contains ${JSON.stringify(a)}`);
-    text = text.replace(a, b);
-  }
-  writeFileSync(to, text);
-}
 
 it("invokes the remediation function with the documented payload for OOM kills only", async () => {
   const dir = mkdtempSync(join(tmpdir(), "impulse-lambda-example-"));

@@ -1,0 +1,93 @@
+// Minimal Kubernetes HTTP for the resource source: paginated list and a watch stream read with backpressure.
+import { HttpMethod, RequestContext, type KubeConfig } from "@kubernetes/client-node";
+import { createInterface } from "node:readline";
+import { Readable } from "node:stream";
+import { fetch } from "undici";
+
+/** An object as the API server sends it; only metadata is interpreted. */
+export interface KubeObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata: { name: string; namespace?: string; uid: string; resourceVersion: string; creationTimestamp?: string; deletionTimestamp?: string; managedFields?: { time?: string }[] };
+  [k: string]: unknown;
+}
+
+export interface WatchEvent {
+  type: "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK" | "ERROR";
+  object: KubeObject & { code?: number; message?: string; reason?: string };
+}
+
+/** An API answer other than 2xx; `gone` (410) means the resourceVersion is too old and a relist is needed. */
+export class KubeHttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = "KubeHttpError";
+  }
+  get gone(): boolean {
+    return this.status === 410;
+  }
+}
+
+export function collectionPath(group: string, version: string, resource: string, namespace: string): string {
+  const base = group ? `/apis/${group}/${version}` : `/api/${version}`;
+  return namespace ? `${base}/namespaces/${encodeURIComponent(namespace)}/${resource}` : `${base}/${resource}`;
+}
+
+async function request(kc: KubeConfig, path: string, query: Record<string, string | undefined>, signal: AbortSignal) {
+  const cluster = kc.getCurrentCluster();
+  if (!cluster) throw new Error("no Kubernetes cluster configured");
+  const url = new URL(cluster.server.replace(/\/$/, "") + path);
+  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== "") url.searchParams.set(k, v);
+  const ctx = new RequestContext(url.toString(), HttpMethod.GET);
+  await kc.applySecurityAuthentication(ctx);
+  const res = await fetch(url, { headers: ctx.getHeaders(), dispatcher: ctx.getDispatcher() as never, signal });
+  if (res.status !== 200) {
+    const text = await res.text().catch(() => "");
+    let message = text;
+    try {
+      message = (JSON.parse(text) as { message?: string }).message ?? text;
+    } catch {
+      // not a Status object: keep the text
+    }
+    throw new KubeHttpError(res.status, `GET ${path}: HTTP ${res.status}: ${message.slice(0, 500)}`);
+  }
+  return res;
+}
+
+/** Lists every object page by page; returns them with the list's resourceVersion (where a watch resumes). */
+export async function listAll(kc: KubeConfig, path: string, labelSelector: string, signal: AbortSignal): Promise<{ items: KubeObject[]; resourceVersion: string }> {
+  const items: KubeObject[] = [];
+  let cont: string | undefined;
+  let resourceVersion = "";
+  do {
+    const res = await request(kc, path, { labelSelector, limit: "500", continue: cont }, signal);
+    const page = (await res.json()) as { items: KubeObject[]; metadata: { resourceVersion: string; continue?: string } };
+    items.push(...page.items);
+    resourceVersion = page.metadata.resourceVersion;
+    cont = page.metadata.continue || undefined;
+  } while (cont);
+  return { items, resourceVersion };
+}
+
+/** Watches from a resourceVersion; yields one event at a time, so a slow consumer slows the read (no unbounded queue). */
+export async function* watch(kc: KubeConfig, path: string, opts: { resourceVersion: string; labelSelector: string; timeoutSeconds: number }, signal: AbortSignal): AsyncGenerator<WatchEvent> {
+  const res = await request(
+    kc,
+    path,
+    { watch: "true", allowWatchBookmarks: "true", resourceVersion: opts.resourceVersion, labelSelector: opts.labelSelector, timeoutSeconds: String(opts.timeoutSeconds) },
+    signal,
+  );
+  if (!res.body) return;
+  const lines = createInterface({ input: Readable.fromWeb(res.body as never), crlfDelay: Infinity });
+  try {
+    for await (const line of lines) {
+      if (line.trim() === "") continue;
+      yield JSON.parse(line) as WatchEvent;
+    }
+  } finally {
+    lines.close();
+  }
+}
