@@ -1,6 +1,6 @@
 // npm test: prepare, then run every suite (unit tests beside the code, integration suites against real servers).
 import { spawnSync } from "node:child_process";
-import { readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { prepare, root } from "./prepare.mjs";
 
@@ -15,6 +15,21 @@ function find(dir, pattern, out = []) {
 }
 
 prepare();
+// Test servers beyond NATS, installed or built into ~/.cache/impulse-infra once; later runs find them there at once.
+const servers = [
+  ["tools/kube/build.sh", "kube-apiserver + etcd (built from the Go module proxy: ~10 min the first time)"],
+  ["tools/lambda/install.sh", "the Lambda Invoke API emulator (serverless-offline: ~1 min the first time)"],
+  ["tools/kafka/install.sh", "Apache Kafka (jars from Maven Central: ~1 min the first time)"],
+];
+for (const [script, what] of servers) {
+  if (!existsSync(join(root, script))) continue;
+  console.error(`[impulse] test server: ${what}`);
+  const r = spawnSync("bash", [join(root, script)], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
+  if (r.status !== 0) {
+    console.error(`[impulse] ${script} failed (exit ${r.status})`);
+    process.exit(r.status ?? 1);
+  }
+}
 // The build type-checks the sources; this checks the tests, kit and bench too (tsx only strips types).
 console.error("[impulse] type-checking tests");
 const tc = spawnSync(join(root, "node_modules/.bin/tsc"), ["-p", join(root, "tsconfig.tests.json")], { cwd: root, stdio: "inherit" });
