@@ -1,5 +1,6 @@
 // Runtime configuration, read once from flags and environment and validated with zod.
 import { parseGoDuration } from "@impulse/api";
+import { hostname } from "node:os";
 import { z } from "zod";
 
 export const RuntimeConfig = z.object({
@@ -8,6 +9,9 @@ export const RuntimeConfig = z.object({
   metricsPort: z.coerce.number().int().min(0).max(65535),
   secretsDir: z.string().default("/impulse/secrets"),
   kubeconfig: z.string().optional(),
+  leaderElect: z.boolean().default(false),
+  leaseNamespace: z.string().optional(),
+  identity: z.string().min(1),
   logLevel: z.enum(["trace", "debug", "info", "warn", "error", "silent"]).default("info"),
   concurrency: z.coerce.number().int().positive().default(32),
   dedupWindow: z
@@ -24,6 +28,8 @@ export interface CommonFlags {
   metricsPort?: string;
   secretsDir?: string;
   kubeconfig?: string;
+  leaderElect?: boolean;
+  leaseNamespace?: string;
   logLevel?: string;
   concurrency?: string;
   dedupWindow?: string;
@@ -37,6 +43,10 @@ export function readConfig(flags: CommonFlags, env: NodeJS.ProcessEnv, defaults:
     secretsDir: flags.secretsDir ?? env["IMPULSE_SECRETS_DIR"],
     // KUBECONFIG may list several files; the first one is used.
     kubeconfig: flags.kubeconfig ?? (env["KUBECONFIG"]?.split(":")[0] || undefined),
+    leaderElect: flags.leaderElect ?? ["1", "true"].includes(env["IMPULSE_LEADER_ELECT"] ?? ""),
+    // In a pod the downward API gives these; elsewhere the host and process tell replicas apart.
+    leaseNamespace: flags.leaseNamespace ?? env["POD_NAMESPACE"],
+    identity: env["POD_NAME"] ?? `${hostname()}-${process.pid}`,
     logLevel: flags.logLevel ?? env["IMPULSE_LOG_LEVEL"],
     concurrency: flags.concurrency ?? env["IMPULSE_CONCURRENCY"],
     dedupWindow: flags.dedupWindow ?? env["IMPULSE_DEDUP_WINDOW"],

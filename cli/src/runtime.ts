@@ -4,6 +4,7 @@ import { JetStreamBus, type EventBus } from "@impulse/bus";
 import { createEventSourceMetrics, runEventSource, type RunningEventSource } from "@impulse/eventsource";
 import { createSensorMetrics, runSensor, type RunningSensor } from "@impulse/sensor";
 import type { AddressInfo } from "node:net";
+import type { KubeConfig } from "@kubernetes/client-node";
 import type { Logger } from "pino";
 import { collectDefaultMetrics, Registry } from "prom-client";
 import type { RuntimeConfig } from "./config.js";
@@ -47,7 +48,7 @@ export async function startRuntime(resources: Resource[], cfg: RuntimeConfig, na
   const eventSources: RunningEventSource[] = [];
   for (const r of resources) {
     if (r.kind === "EventSource") {
-      const es = runEventSource({ resource: r, bus: await bus(r.spec.eventBusName), logger: log, metrics: esMetrics, secrets, kubeConfig, signal });
+      const es = runEventSource({ resource: r, bus: await bus(r.spec.eventBusName), logger: log, metrics: esMetrics, secrets, kubeConfig, signal, ...leaderElection(cfg, kubeConfig) });
       await es.ready;
       eventSources.push(es);
       waits.push(es.done);
@@ -75,6 +76,13 @@ export async function startRuntime(resources: Resource[], cfg: RuntimeConfig, na
     await new Promise((r) => server.close(r));
   })();
   return { metricsPort: (server.address() as AddressInfo).port, done };
+}
+
+function leaderElection(cfg: RuntimeConfig, kubeConfig: () => KubeConfig) {
+  if (!cfg.leaderElect) return {};
+  const kc = kubeConfig();
+  const namespace = cfg.leaseNamespace ?? kc.getContextObject(kc.getCurrentContext())?.namespace ?? "default";
+  return { leaderElection: { kubeConfig: kc, namespace, identity: cfg.identity } };
 }
 
 /** Aborts on SIGINT/SIGTERM; a second signal exits at once. */

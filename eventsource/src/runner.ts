@@ -2,8 +2,9 @@
 import type { EventSource } from "@impulse/api";
 import type { EventBus } from "@impulse/bus";
 import type { Logger } from "pino";
-import type { Emit, KubeConfigLoader, SecretResolver } from "./define.js";
+import type { Emit, KubeConfigLoader, RunningSource, SecretResolver } from "./define.js";
 import { buildEnvelope } from "./envelope.js";
+import { runWithLease, type LeaseOptions } from "./leader/lease.js";
 import type { EventSourceMetrics } from "./metrics.js";
 import { sourceDefinitions } from "./sources/index.js";
 
@@ -16,6 +17,11 @@ export interface EventSourceRunOptions {
   /** Needed only by sources that talk to Kubernetes. */
   kubeConfig?: KubeConfigLoader;
   signal: AbortSignal;
+  /**
+   * With several replicas: sources with the "leader" strategy (resource, ...) run only in the replica holding the
+   * Lease eventsource-<name>; without it they run in this process (one replica, or impulse dev).
+   */
+  leaderElection?: Omit<LeaseOptions, "name" | "logger">;
 }
 
 export interface RunningEventSource {
@@ -32,7 +38,8 @@ const noKubeConfig: KubeConfigLoader = () => {
 export function runEventSource(o: EventSourceRunOptions): RunningEventSource {
   const name = o.resource.metadata.name;
   const log = o.logger.child({ eventSourceName: name });
-  const running = [];
+  const running: RunningSource[] = [];
+  const singletons: { type: string; start: (signal: AbortSignal) => RunningSource }[] = [];
   const components: Record<string, { healthy: boolean; error?: string }> = {};
   for (const [type, def] of sourceDefinitions) {
     const entries = (o.resource.spec as unknown as Record<string, Record<string, unknown> | undefined>)[type];
@@ -47,7 +54,7 @@ export function runEventSource(o: EventSourceRunOptions): RunningEventSource {
       log.debug({ eventName: e.eventName, eventId: event.id }, "event published");
       return event.id;
     };
-    running.push(
+    const start = (signal: AbortSignal) =>
       def.start(
         {
           eventSourceName: name,
@@ -63,9 +70,19 @@ export function runEventSource(o: EventSourceRunOptions): RunningEventSource {
           kv: (bucket) => o.bus.kv(`eventsource-${name}-${bucket}`),
         },
         emit,
-        o.signal,
-      ),
-    );
+        signal,
+      );
+    if (def.strategy === "leader" && o.leaderElection) singletons.push({ type, start });
+    else running.push(start(o.signal));
+  }
+  if (singletons.length && o.leaderElection) {
+    // One Lease for all singleton sources of this EventSource; a standby replica is ready, it just does not publish.
+    const done = runWithLease({ ...o.leaderElection, name: `eventsource-${name}`, logger: log }, o.signal, async (leading) => {
+      await Promise.all(singletons.map(({ start }) => start(leading).done));
+      // A standby is healthy: forget what the stopped sources last reported, or losing the lease would fail /health.
+      for (const { type } of singletons) for (const key of Object.keys(components)) if (key.startsWith(`${type}/`)) delete components[key];
+    });
+    running.push({ ready: Promise.resolve(), done });
   }
   return {
     ready: Promise.all(running.map((r) => r.ready)).then(() => log.info({ sources: running.length }, "eventsource ready")),

@@ -3,7 +3,7 @@ import type { EventSource, Sensor, StreamConfig } from "@impulse/api";
 import { freePort, JetStreamBus, type EventBus } from "@impulse/bus";
 import { request } from "undici";
 import { eventSource } from "./resources.js";
-import { createEventSourceMetrics, runEventSource, type RunningEventSource } from "@impulse/eventsource";
+import { createEventSourceMetrics, runEventSource, type EventSourceRunOptions, type RunningEventSource } from "@impulse/eventsource";
 import type { KubeConfig } from "@kubernetes/client-node";
 import { createSensorMetrics, runSensor, type RunningSensor } from "@impulse/sensor";
 import { Registry } from "prom-client";
@@ -28,10 +28,14 @@ export async function startEventSource(
   url: string,
   namespace: string,
   resource: EventSource,
-  secrets: (ref: { name: string; key: string }) => Promise<string> = noSecrets,
-  stream?: StreamConfig,
-  kubeConfig?: KubeConfig,
+  opts: {
+    secrets?: (ref: { name: string; key: string }) => Promise<string>;
+    stream?: StreamConfig;
+    kubeConfig?: KubeConfig;
+    leaderElection?: EventSourceRunOptions["leaderElection"];
+  } = {},
 ): Promise<Started & { running: RunningEventSource }> {
+  const { secrets = noSecrets, stream, kubeConfig, leaderElection } = opts;
   const bus = await connectBus(url, namespace, stream);
   const registry = new Registry();
   const ac = new AbortController();
@@ -43,6 +47,7 @@ export async function startEventSource(
     secrets,
     signal: ac.signal,
     ...(kubeConfig ? { kubeConfig: () => kubeConfig } : {}),
+    ...(leaderElection ? { leaderElection } : {}),
   });
   await es.ready;
   return {
@@ -114,7 +119,7 @@ export async function startWebhook(
   stream?: StreamConfig,
 ): Promise<Started & { port: number; send: (body: unknown) => Promise<string> }> {
   const port = await freePort();
-  const started = await startEventSource(url, namespace, eventSource(name, { webhook: { [eventName]: { port: String(port), endpoint: "/e", method: "POST" } } }), noSecrets, stream);
+  const started = await startEventSource(url, namespace, eventSource(name, { webhook: { [eventName]: { port: String(port), endpoint: "/e", method: "POST" } } }), { stream });
   const send = async (body: unknown) => {
     const r = await request(`http://127.0.0.1:${port}/e`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
     const json = (await r.body.json()) as { eventId?: string; error?: string };

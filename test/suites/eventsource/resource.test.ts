@@ -1,12 +1,12 @@
 // The resource EventSource against a real kube-apiserver and nats-server: Argo's event shape, filters, and resume without loss or repeats.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { CoreV1Api, type V1ConfigMap } from "@kubernetes/client-node";
+import { CoordinationV1Api, CoreV1Api, type V1ConfigMap } from "@kubernetes/client-node";
 import type { Delivery, EventBus, NatsServer } from "@impulse/bus";
 import { startKube, type Kube } from "../../kit/kube.js";
 import { startNats } from "../../kit/nats.js";
 import { eventSource } from "../../kit/resources.js";
-import { connectBus, startEventSource, type Started } from "../../kit/runtimes.js";
+import { connectBus, metricValue, startEventSource, type Started } from "../../kit/runtimes.js";
 import { waitFor } from "../../kit/wait.js";
 
 let kube: Kube;
@@ -46,8 +46,15 @@ async function readEvents(busNs: string, eventSourceName: string, eventName: str
   return { events, data: () => events.map((d) => d.event.data as ResourceData) };
 }
 
-async function runSource(busNs: string, name: string, spec: Record<string, unknown>, kubeConfig = kube.kubeConfig): Promise<Awaited<ReturnType<typeof startEventSource>> & { stopped: boolean }> {
-  const s = await startEventSource(nats.url, busNs, eventSource(name, { resource: spec }), undefined, undefined, kubeConfig);
+async function runSource(
+  busNs: string,
+  name: string,
+  spec: Record<string, unknown>,
+  kubeConfig = kube.kubeConfig,
+  leaderElection?: { namespace: string; identity: string },
+): Promise<Awaited<ReturnType<typeof startEventSource>> & { stopped: boolean }> {
+  const election = leaderElection ? { leaderElection: { ...leaderElection, kubeConfig, leaseDurationMs: 3000, retryPeriodMs: 300 } } : {};
+  const s = await startEventSource(nats.url, busNs, eventSource(name, { resource: spec }), { kubeConfig, ...election });
   const handle = { ...s, stopped: false };
   const stop = s.stop;
   handle.stop = async () => {
@@ -189,5 +196,46 @@ describe("resource source", () => {
     });
     assert.equal(health.healthy, false);
     assert.match(health.components["resource/cms"]!.error!, /forbidden/i);
+  });
+
+  it("with leader election, one of two replicas publishes; when it stops, the other takes over", async () => {
+    const ns = await kube.newNamespace("leader");
+    const reader = await readEvents("res-leader", "k8s", "cms");
+    const spec = { cms: { namespace: ns, version: "v1", resource: "configmaps", eventTypes: ["ADD"] } };
+    const a = await runSource("res-leader", "k8s", spec, kube.kubeConfig, { namespace: ns, identity: "replica-a" });
+    const b = await runSource("res-leader", "k8s", spec, kube.kubeConfig, { namespace: ns, identity: "replica-b" });
+    const coordination = kube.kubeConfig.makeApiClient(CoordinationV1Api);
+    const holder = async () => (await coordination.readNamespacedLease({ namespace: ns, name: "eventsource-k8s" }).catch(() => undefined))?.spec?.holderIdentity;
+    const first = await waitFor("a leader", holder);
+    const [leader, standby] = first === "replica-a" ? [a, b] : [b, a];
+    const published = (s: Started) => metricValue(s.registry, "impulse_eventsource_events_published_total", { eventsource: "k8s", event: "cms" });
+
+    await core.createNamespacedConfigMap({ namespace: ns, body: configMap("one", {}) });
+    await waitFor("the first event", () => reader.events.length >= 1);
+    assert.deepEqual([await published(leader), await published(standby)], [1, 0], "only the leader publishes");
+
+    await leader.stop(); // releases the Lease on the way out
+    await waitFor("the standby to lead", async () => (await holder()) === (first === "replica-a" ? "replica-b" : "replica-a"));
+    await core.createNamespacedConfigMap({ namespace: ns, body: configMap("two", {}) });
+    await waitFor("the second event", () => reader.events.length >= 2);
+    assert.deepEqual(reader.data().map(summary), ["ADD one", "ADD two"]);
+    // The new leader resumed from the shared checkpoint: it did not publish "one" again.
+    assert.equal(await published(standby), 1);
+  });
+
+  it("a leader that sees another holder stops publishing, and a lease nobody renews is taken over", async () => {
+    const ns = await kube.newNamespace("takeover");
+    const spec = { cms: { namespace: ns, version: "v1", resource: "configmaps", eventTypes: ["ADD"] } };
+    const a = await runSource("res-takeover", "k8s", spec, kube.kubeConfig, { namespace: ns, identity: "replica-a" });
+    const coordination = kube.kubeConfig.makeApiClient(CoordinationV1Api);
+    const lease = () => coordination.readNamespacedLease({ namespace: ns, name: "eventsource-k8s" });
+    await waitFor("replica-a to lead", async () => (await lease().catch(() => undefined))?.spec?.holderIdentity === "replica-a");
+    // A replica that crashed while holding the lease: it never renews and never releases.
+    const current = await lease();
+    await coordination.replaceNamespacedLease({ namespace: ns, name: "eventsource-k8s", body: { ...current, spec: { ...current.spec, holderIdentity: "replica-crashed" } } });
+    const health = () => a.running.health().components["resource/cms"];
+    await waitFor("replica-a to stop watching (a healthy standby)", () => health() === undefined && a.running.health().healthy);
+    await waitFor("replica-a to take the abandoned lease", async () => (await lease()).spec?.holderIdentity === "replica-a", 20_000);
+    await waitFor("replica-a watching again", () => health()?.healthy === true);
   });
 });

@@ -37,7 +37,7 @@ before(async () => {
         query: { port: String(port), endpoint: "/query", method: "GET" },
       },
     }),
-    async (ref) => (ref.name === "hook" && ref.key === "token" ? "s3cret-token\n" : Promise.reject(new Error("unknown secret"))),
+    { secrets: async (ref) => (ref.name === "hook" && ref.key === "token" ? "s3cret-token\n" : Promise.reject(new Error("unknown secret"))) },
   );
   reader = await connectBus(nats.url, NS);
   await reader.subscribe(

@@ -154,7 +154,7 @@ describe("idempotency", () => {
     const ns = "idem";
     const stream = { duplicates: "1s" };
     const port = await freePort();
-    started.push(await startEventSource(nats.url, ns, eventSource("src", { webhook: { e: { port: String(port), endpoint: "/e", method: "POST" } } }), undefined, stream));
+    started.push(await startEventSource(nats.url, ns, eventSource("src", { webhook: { e: { port: String(port), endpoint: "/e", method: "POST" } } }), { stream }));
     const s = await startSensor(nats.url, ns, sensor("idem", { dependencies: [dep], triggers: [{ template: { name: "once", http: { url: `${sink.url}/idem`, payload } } }] }), { stream, dedupWindowMs: 60_000 });
     started.push(s);
     const sendCe = async () => {

@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { ResourceFilter, LabelSelector } from "@impulse/api";
 import { changeTime, compileObjectFilter, labelSelectorString } from "./filters.js";
 import { eventFingerprint } from "./kube-events.js";
-import type { KubeObject } from "./kube-http.js";
+import type { KubeObject } from "../../kube-http.js";
 
 const pod = (over: Partial<KubeObject["metadata"]> = {}, rest: Record<string, unknown> = {}): KubeObject => ({
   metadata: { name: "my-pod-1", namespace: "ns", uid: "u1", resourceVersion: "10", creationTimestamp: "2026-01-01T00:00:00Z", ...over },

@@ -1,6 +1,6 @@
 // The resource source's filters: the server-side label selector, and the client-side name, field and time checks.
 import { getPath, resultString, type FieldSelector, type LabelSelector, type ResourceEventType, type ResourceFilter } from "@impulse/api";
-import type { KubeObject } from "./kube-http.js";
+import type { KubeObject } from "../../kube-http.js";
 
 /** Renders Argo's label selectors in the API server's selector syntax. */
 export function labelSelectorString(selectors: readonly LabelSelector[] | undefined): string {

@@ -1,6 +1,6 @@
 // What the resource source already published, per object, kept in the bus KV so a restart neither repeats nor misses changes.
 import type { KvStore } from "@impulse/bus";
-import type { KubeObject } from "./kube-http.js";
+import type { KubeObject } from "../../kube-http.js";
 
 /** The little kept per object: enough to diff a relist, date a DELETE, and (only when asked) give UPDATE its oldBody. */
 export interface KnownObject {

@@ -1,6 +1,6 @@
 // Core Kubernetes Events (v1 and events.k8s.io/v1): a repeat only bumps counters and timestamps, so it is not a new event.
 import { createHash } from "node:crypto";
-import type { KubeObject } from "./kube-http.js";
+import type { KubeObject } from "../../kube-http.js";
 
 export function isKubeEventResource(group: string, resource: string): boolean {
   return resource === "events" && (group === "" || group === "events.k8s.io");

@@ -7,7 +7,7 @@ import type { Emit } from "../../define.js";
 import type { EventSourceMetrics } from "../../metrics.js";
 import { compileObjectFilter, labelSelectorString } from "./filters.js";
 import { eventFingerprint, isKubeEventResource } from "./kube-events.js";
-import { collectionPath, KubeHttpError, listAll, watch, type KubeObject } from "./kube-http.js";
+import { collectionPath, KubeHttpError, listAll, watch, type KubeObject } from "../../kube-http.js";
 import { compactBody, type KnownObjects } from "./known.js";
 
 export interface WatcherOptions {

@@ -1,4 +1,4 @@
-// Minimal Kubernetes HTTP for the resource source: paginated list and a watch stream read with backpressure.
+// Minimal Kubernetes HTTP for sources: JSON requests, a paginated list, and a watch stream read with backpressure.
 import { HttpMethod, RequestContext, type KubeConfig } from "@kubernetes/client-node";
 import { createInterface } from "node:readline";
 import { Readable } from "node:stream";
@@ -37,14 +37,24 @@ export function collectionPath(group: string, version: string, resource: string,
 }
 
 async function request(kc: KubeConfig, path: string, query: Record<string, string | undefined>, signal: AbortSignal) {
+  const url = new URL(path, "http://placeholder");
+  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== "") url.searchParams.set(k, v);
+  return kubeRequest(kc, "GET", url.pathname + url.search, undefined, signal);
+}
+
+/**
+ * One authenticated request to the API server with a JSON body; non-2xx answers throw KubeHttpError with the
+ * server's message. (The typed clients serialise Lease times with milliseconds, which the server refuses.)
+ */
+export async function kubeRequest(kc: KubeConfig, method: "GET" | "POST" | "PUT", path: string, body: unknown, signal?: AbortSignal) {
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new Error("no Kubernetes cluster configured");
-  const url = new URL(cluster.server.replace(/\/$/, "") + path);
-  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== "") url.searchParams.set(k, v);
-  const ctx = new RequestContext(url.toString(), HttpMethod.GET);
+  const url = cluster.server.replace(/\/$/, "") + path;
+  const ctx = new RequestContext(url, method === "GET" ? HttpMethod.GET : method === "POST" ? HttpMethod.POST : HttpMethod.PUT);
   await kc.applySecurityAuthentication(ctx);
-  const res = await fetch(url, { headers: ctx.getHeaders(), dispatcher: ctx.getDispatcher() as never, signal });
-  if (res.status !== 200) {
+  const headers = { ...ctx.getHeaders(), ...(body !== undefined ? { "content-type": "application/json" } : {}) };
+  const res = await fetch(url, { method, headers, dispatcher: ctx.getDispatcher() as never, ...(body !== undefined ? { body: JSON.stringify(body) } : {}), ...(signal ? { signal } : {}) });
+  if (res.status < 200 || res.status >= 300) {
     const text = await res.text().catch(() => "");
     let message = text;
     try {
@@ -52,7 +62,7 @@ async function request(kc: KubeConfig, path: string, query: Record<string, strin
     } catch {
       // not a Status object: keep the text
     }
-    throw new KubeHttpError(res.status, `GET ${path}: HTTP ${res.status}: ${message.slice(0, 500)}`);
+    throw new KubeHttpError(res.status, `${method} ${path}: HTTP ${res.status}: ${message.slice(0, 500)}`);
   }
   return res;
 }
