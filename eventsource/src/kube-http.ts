@@ -67,19 +67,18 @@ export async function kubeRequest(kc: KubeConfig, method: "GET" | "POST" | "PUT"
   return res;
 }
 
-/** Lists every object page by page; returns them with the list's resourceVersion (where a watch resumes). */
-export async function listAll(kc: KubeConfig, path: string, labelSelector: string, signal: AbortSignal): Promise<{ items: KubeObject[]; resourceVersion: string }> {
-  const items: KubeObject[] = [];
+/**
+ * Lists page by page (500 objects each), so a large collection is never held whole. Every page carries the
+ * snapshot's resourceVersion, where a watch resumes.
+ */
+export async function* listPages(kc: KubeConfig, path: string, labelSelector: string, signal: AbortSignal): AsyncGenerator<{ items: KubeObject[]; resourceVersion: string }> {
   let cont: string | undefined;
-  let resourceVersion = "";
   do {
     const res = await request(kc, path, { labelSelector, limit: "500", continue: cont }, signal);
     const page = (await res.json()) as { items: KubeObject[]; metadata: { resourceVersion: string; continue?: string } };
-    items.push(...page.items);
-    resourceVersion = page.metadata.resourceVersion;
+    yield { items: page.items, resourceVersion: page.metadata.resourceVersion };
     cont = page.metadata.continue || undefined;
   } while (cont);
-  return { items, resourceVersion };
 }
 
 /** Watches from a resourceVersion; yields one event at a time, so a slow consumer slows the read (no unbounded queue). */

@@ -7,7 +7,7 @@ import type { Emit } from "../../define.js";
 import type { EventSourceMetrics } from "../../metrics.js";
 import { compileObjectFilter, labelSelectorString } from "./filters.js";
 import { eventFingerprint, isKubeEventResource } from "./kube-events.js";
-import { collectionPath, KubeHttpError, listAll, watch, type KubeObject } from "../../kube-http.js";
+import { collectionPath, KubeHttpError, listPages, watch, type KubeObject } from "../../kube-http.js";
 import { compactBody, type KnownObjects } from "./known.js";
 
 export interface WatcherOptions {
@@ -67,13 +67,16 @@ export async function runWatcher(o: WatcherOptions, signal: AbortSignal): Promis
 
   /** Lists everything and publishes the difference from what is known: what changed while nobody watched. */
   async function relist(): Promise<string> {
-    const { items, resourceVersion } = await listAll(o.kubeConfig, path, labelSelector, signal);
     const seen = new Set<string>();
-    for (const obj of items) {
-      seen.add(obj.metadata.uid);
-      const prev = known.get(obj.metadata.uid);
-      if (!prev) await apply("ADD", obj, null);
-      else if (prev.rv !== obj.metadata.resourceVersion) await apply("UPDATE", obj, previousBody(obj.metadata.uid));
+    let resourceVersion = "";
+    for await (const page of listPages(o.kubeConfig, path, labelSelector, signal)) {
+      resourceVersion = page.resourceVersion;
+      for (const obj of page.items) {
+        seen.add(obj.metadata.uid);
+        const prev = known.get(obj.metadata.uid);
+        if (!prev) await apply("ADD", obj, null);
+        else if (prev.rv !== obj.metadata.resourceVersion) await apply("UPDATE", obj, previousBody(obj.metadata.uid));
+      }
     }
     for (const [uid, gone] of [...known.entries()]) {
       if (seen.has(uid)) continue;
@@ -82,7 +85,7 @@ export async function runWatcher(o: WatcherOptions, signal: AbortSignal): Promis
       body.metadata.deletionTimestamp ??= new Date(now()).toISOString();
       await apply("DELETE", body, null);
     }
-    log.info({ objects: items.length, resourceVersion }, "listed");
+    log.info({ objects: seen.size, resourceVersion }, "listed");
     return resourceVersion;
   }
 
