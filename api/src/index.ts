@@ -19,3 +19,4 @@ export * from "./sensor/triggers/http.js";
 export * from "./sensor/triggers/aws-lambda.js";
 export * from "./sensor/triggers/k8s.js";
 export * from "./sensor/triggers/log.js";
+export * from "./crd/index.js";

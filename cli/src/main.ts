@@ -2,6 +2,7 @@
 // The impulse command line.
 import { Command } from "commander";
 import { dev } from "./commands/dev.js";
+import { genCrds } from "./commands/gen-crds.js";
 import { lint } from "./commands/lint.js";
 import { sensorTest } from "./commands/sensor-test.js";
 import { runSingle } from "./commands/single.js";
@@ -59,5 +60,13 @@ program
   .description("validate EventSource, Sensor and EventBus files; exit 1 on errors")
   .argument("<paths...>", "YAML files or directories")
   .action((paths: string[]) => exit(lint(paths)));
+
+program
+  .command("gen-crds")
+  .description("write the EventBus, EventSource and Sensor CRDs and their reference page from the schemas")
+  .option("--out <dir>", "directory of the CRD files", "manifests/crds")
+  .option("--docs <file>", "generated field reference", "docs/crds.md")
+  .option("--check", "write nothing; exit 1 when the files differ from a fresh generation")
+  .action((opts: { out: string; docs: string; check?: boolean }) => exit(genCrds(opts)));
 
 await program.parseAsync();

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds kube-apiserver and etcd for the test kit from the Go module proxy into a cache outside the repo; prints the directory.
+# Builds kube-apiserver, etcd and kubectl for the test kit from the Go module proxy into a cache outside the repo; prints the directory.
 # Reused when present. A cold build takes 8-20 minutes on 2 cores (see ../shared/reference/test-infra.md §1b, §1c).
 set -euo pipefail
 K8S=${IMPULSE_K8S_VERSION:-v1.36.3}
@@ -10,7 +10,8 @@ if [ "${1:-}" = "--dir" ]; then echo "$OUT"; exit 0; fi
 mkdir -p "$OUT"
 export GOTOOLCHAIN=local GOFLAGS=-mod=mod CGO_ENABLED=0
 
-build_apiserver() {
+build_k8s_cmd() {
+  # $1: the command under k8s.io/kubernetes/cmd/ (kube-apiserver, kubectl).
   # k8s.io/kubernetes requires its staging modules at v0.0.0 with local replaces; a wrapper module maps each to the
   # published v0.X.Y of the same release (kubernetes/kubernetes#79384), generated from the release's own go.mod.
   local w; w=$(mktemp -d); trap 'rm -rf "$w"' RETURN
@@ -23,12 +24,12 @@ build_apiserver() {
     for m in $(sed -n 's#^[[:space:]]*\(k8s\.io/[A-Za-z0-9._-]*\) v0\.0\.0\([[:space:]]*//.*\)\{0,1\}$#\1#p' "$gomod"); do
       go mod edit -replace="$m=$m@$staging"
     done
-    go get "k8s.io/kubernetes/cmd/kube-apiserver@$K8S" >/dev/null
+    go get "k8s.io/kubernetes/cmd/$1@$K8S" >/dev/null
     minor=$(echo "$K8S" | cut -d. -f2)
     # Without the version stamp /version says v0.0.0-master and clients that parse it misbehave.
     ldf="-s -w -X k8s.io/component-base/version.gitVersion=$K8S -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$minor"
-    go build -trimpath -ldflags "$ldf" -o "$OUT/kube-apiserver.tmp" k8s.io/kubernetes/cmd/kube-apiserver
-    mv "$OUT/kube-apiserver.tmp" "$OUT/kube-apiserver"
+    go build -trimpath -ldflags "$ldf" -o "$OUT/$1.tmp" "k8s.io/kubernetes/cmd/$1"
+    mv "$OUT/$1.tmp" "$OUT/$1"
   )
 }
 
@@ -46,5 +47,7 @@ build_etcd() {
 }
 
 [ -x "$OUT/etcd" ] || { echo "[impulse] building etcd $ETCD (once, 1-3 min)" >&2; build_etcd >&2; }
-[ -x "$OUT/kube-apiserver" ] || { echo "[impulse] building kube-apiserver $K8S (once, 8-20 min)" >&2; build_apiserver >&2; }
+[ -x "$OUT/kube-apiserver" ] || { echo "[impulse] building kube-apiserver $K8S (once, 8-20 min)" >&2; build_k8s_cmd kube-apiserver >&2; }
+# kubectl (for `kubectl explain` against the test apiserver) shares the module and build caches: a few minutes after the apiserver.
+[ -x "$OUT/kubectl" ] || { echo "[impulse] building kubectl $K8S (once, 3-10 min)" >&2; build_k8s_cmd kubectl >&2; }
 echo "$OUT"
