@@ -39,6 +39,16 @@ describe("parseResource", () => {
     assert.ok(!es.ok && es.errors.some((e) => e.path === "spec.kafka"));
   });
 
+  it("checks an EventSource filter.expression's syntax and names its path", () => {
+    const es = (expression: string) =>
+      parseResource({ apiVersion: "impulse.dev/v1alpha1", kind: "EventSource", metadata: { name: "w" }, spec: { webhook: { e: { port: "12000", endpoint: "/e", filter: { expression } } } } });
+    assert.ok(es("body.id == 4 and body.name != 'Joe'").ok);
+    const bad = es("body.id ==");
+    assert.ok(!bad.ok);
+    assert.equal(bad.errors[0]!.path, "spec.webhook.e.filter.expression");
+    assert.match(bad.errors[0]!.message, /not a valid expression/);
+  });
+
   it("rejects duplicate names and a template with two trigger kinds", () => {
     const r = parseResource(
       sensor({

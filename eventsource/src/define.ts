@@ -26,8 +26,11 @@ export interface Emission {
   extensions?: Record<string, unknown>;
 }
 
-/** Publishes one event; resolves only after the bus stored it, with the id it was stored under. */
-export type Emit = (e: Emission) => Promise<string>;
+/**
+ * Publishes one event; resolves only after the bus stored it, with the id it was stored under, or with undefined
+ * when the event's `filter.expression` dropped it (nothing to retry: the input was handled).
+ */
+export type Emit = (e: Emission) => Promise<string | undefined>;
 
 export interface SourceContext<C> {
   eventSourceName: string;

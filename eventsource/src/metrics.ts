@@ -1,11 +1,14 @@
 // Prometheus metrics of an EventSource runtime (base units: seconds).
-import { Counter, Histogram, type Registry } from "prom-client";
+import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 
 export interface EventSourceMetrics {
   received: Counter<"eventsource" | "event">;
   published: Counter<"eventsource" | "event">;
   failed: Counter<"eventsource" | "event" | "reason">;
   publishDuration: Histogram<"eventsource" | "event">;
+  /** 1 while a source's upstream (a broker, an API watch) is reachable and serving, 0 while it is retrying. */
+  upstreamConnected: Gauge<"eventsource" | "event">;
+  upstreamErrors: Counter<"eventsource" | "event" | "reason">;
 }
 
 export function createEventSourceMetrics(registry: Registry): EventSourceMetrics {
@@ -24,6 +27,18 @@ export function createEventSourceMetrics(registry: Registry): EventSourceMetrics
       help: "Time from receiving an input to the bus acknowledging the event.",
       labelNames,
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+    upstreamConnected: new Gauge({
+      name: "impulse_eventsource_upstream_connected",
+      help: "1 while the source's upstream (broker, API server) is reachable and serving events, 0 while it retries.",
+      labelNames,
+      registers: [registry],
+    }),
+    upstreamErrors: new Counter({
+      name: "impulse_eventsource_upstream_errors_total",
+      help: "Failures talking to the source's upstream (connection lost, broker unavailable, ...), each followed by a retry with backoff.",
+      labelNames: [...labelNames, "reason"],
       registers: [registry],
     }),
   };

@@ -4,6 +4,7 @@ import type { EventBus } from "@impulse/bus";
 import type { Logger } from "pino";
 import type { Emit, KubeConfigLoader, RunningSource, SecretResolver } from "./define.js";
 import { buildEnvelope } from "./envelope.js";
+import { compileEventFilter, type EventFilter } from "./filter-expression.js";
 import { runWithLease, type LeaseOptions } from "./leader/lease.js";
 import type { EventSourceMetrics } from "./metrics.js";
 import { sourceDefinitions } from "./sources/index.js";
@@ -35,6 +36,16 @@ const noKubeConfig: KubeConfigLoader = () => {
   throw new Error("no Kubernetes configuration: pass --kubeconfig or set KUBECONFIG (in a pod the service account is used)");
 };
 
+/** The compiled `filter.expression` of every event that has one. */
+function eventFilters(entries: Record<string, unknown>): Map<string, EventFilter> {
+  const filters = new Map<string, EventFilter>();
+  for (const [eventName, cfg] of Object.entries(entries)) {
+    const expression = (cfg as { filter?: { expression?: string } }).filter?.expression;
+    if (expression) filters.set(eventName, compileEventFilter(expression));
+  }
+  return filters;
+}
+
 export function runEventSource(o: EventSourceRunOptions): RunningEventSource {
   const name = o.resource.metadata.name;
   const log = o.logger.child({ eventSourceName: name });
@@ -45,7 +56,14 @@ export function runEventSource(o: EventSourceRunOptions): RunningEventSource {
     const entries = (o.resource.spec as unknown as Record<string, Record<string, unknown> | undefined>)[type];
     if (!entries || Object.keys(entries).length === 0) continue;
     const published = new Map<string, { inc(): void }>();
+    const filters = eventFilters(entries);
     const emit: Emit = async (e) => {
+      const verdict = filters.get(e.eventName)?.(e.data);
+      if (verdict && !verdict.pass) {
+        o.metrics.filtered.inc({ eventsource: name, event: e.eventName, reason: verdict.error ? "error" : "false" });
+        log.debug({ eventName: e.eventName, reason: verdict.reason }, "event filtered out");
+        return undefined;
+      }
       const event = buildEnvelope(name, type, e);
       await o.bus.publish(event);
       let counter = published.get(e.eventName);

@@ -1,8 +1,5 @@
 // Expr filters: govaluate expressions over fields bound from gjson paths; combined by exprLogicalOperator.
-import { ErrorCodes, ImpulseError } from "@impulse/api";
-import { evaluateExpr } from "../expr/evaluate.js";
-import { parseExpression, variables } from "../expr/parser.js";
-import { compilePath } from "@impulse/api";
+import { compilePath, ErrorCodes, evaluateExpr, ImpulseError, parseExpression, variables } from "@impulse/api";
 import { PASS, type CompiledFilter, type FilterResult } from "./types.js";
 
 interface ExprSpec {

@@ -97,7 +97,7 @@ describe("resource source", () => {
     assert.equal(upd.oldBody.metadata.annotations, undefined, "oldBody is the version before the update");
   });
 
-  it("applies prefix and field filters on the client, with != negating a regex", async () => {
+  it("applies prefix, field and expression filters on the client, with != negating a regex", async () => {
     const ns = await kube.newNamespace("filters");
     const reader = await readEvents("res-filters", "k8s", "cms");
     await runSource("res-filters", "k8s", {
@@ -106,13 +106,18 @@ describe("resource source", () => {
         version: "v1",
         resource: "configmaps",
         eventTypes: ["ADD"],
-        filter: { prefix: "app-", fields: [{ key: "data.tier", value: "^(web|api)$" }, { key: "data.state", operation: "!=", value: "draft" }] },
+        filter: {
+          prefix: "app-",
+          fields: [{ key: "data.tier", value: "^(web|api)$" }, { key: "data.state", operation: "!=", value: "draft" }],
+          expression: "body.data.state != 'retired'",
+        },
       },
     });
     await core.createNamespacedConfigMap({ namespace: ns, body: configMap("app-web", { tier: "web", state: "live" }) });
     await core.createNamespacedConfigMap({ namespace: ns, body: configMap("app-db", { tier: "db", state: "live" }) });
     await core.createNamespacedConfigMap({ namespace: ns, body: configMap("app-api", { tier: "api", state: "draft" }) });
     await core.createNamespacedConfigMap({ namespace: ns, body: configMap("other-web", { tier: "web", state: "live" }) });
+    await core.createNamespacedConfigMap({ namespace: ns, body: configMap("app-web-old", { tier: "web", state: "retired" }) });
     await core.createNamespacedConfigMap({ namespace: ns, body: configMap("app-api2", { tier: "api", state: "live" }) });
     await waitFor("two matching config maps", () => reader.events.length >= 2);
     await waitFor("the last one to be seen by the watch", async () => (await core.readNamespacedConfigMap({ namespace: ns, name: "app-api2" })).metadata?.resourceVersion);

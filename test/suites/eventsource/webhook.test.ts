@@ -35,13 +35,14 @@ before(async () => {
         small: { port: String(port), endpoint: "/small", method: "POST", maxPayloadSize: 64 },
         secured: { port: String(port), endpoint: "/secured", method: "POST", authSecret: { name: "hook", key: "token" } },
         query: { port: String(port), endpoint: "/query", method: "GET" },
+        vip: { port: String(port), endpoint: "/vip", method: "POST", filter: { expression: "body.tier == 'gold' and not (body.name matches '^test-')" } },
       },
     }),
     { secrets: async (ref) => (ref.name === "hook" && ref.key === "token" ? "s3cret-token\n" : Promise.reject(new Error("unknown secret"))) },
   );
   reader = await connectBus(nats.url, NS);
   await reader.subscribe(
-    { durable: "reader", events: ["open", "small", "secured", "query"].map((e) => ({ eventSourceName: "hooks", eventName: e })) },
+    { durable: "reader", events: ["open", "small", "secured", "query", "vip"].map((e) => ({ eventSourceName: "hooks", eventName: e })) },
     async (d) => void got.push(d),
   );
 });
@@ -53,6 +54,19 @@ after(async () => {
 });
 
 describe("webhook source", () => {
+  it("publishes only what filter.expression lets through, and says so in the 200", async () => {
+    const passed = await post("/vip", JSON.stringify({ tier: "gold", name: "ann" }));
+    assert.equal(passed.json!["status"], "success");
+    const dropped = await post("/vip", JSON.stringify({ tier: "silver", name: "bob" }));
+    assert.deepEqual([dropped.status, dropped.json], [200, { status: "filtered" }]);
+    const unevaluable = await post("/vip", JSON.stringify({ name: "no tier" }));
+    assert.deepEqual(unevaluable.json, { status: "filtered" });
+    await eventById(passed.json!["eventId"]);
+    assert.equal(got.filter((d) => d.event.subject === "vip").length, 1);
+    assert.equal(await metricValue(es.registry, "impulse_eventsource_events_filtered_total", { eventsource: "hooks", event: "vip", reason: "false" }), 1);
+    assert.equal(await metricValue(es.registry, "impulse_eventsource_events_filtered_total", { eventsource: "hooks", event: "vip", reason: "error" }), 1);
+  });
+
   it("answers 200 with the event id only once the event is on the bus, in Argo's envelope", async () => {
     const res = await post("/open", JSON.stringify({ message: "hello" }), { "content-type": "application/json", "x-trace": "a" });
     assert.equal(res.status, 200);

@@ -1,5 +1,6 @@
 // Schema of one `spec.resource.<eventName>` entry: watch a Kubernetes resource, with Argo Events' field names.
 import { z } from "zod";
+import { FilterExpression } from "./filter.js";
 
 export const RESOURCE_EVENT_TYPES = ["ADD", "UPDATE", "DELETE"] as const;
 export type ResourceEventType = (typeof RESOURCE_EVENT_TYPES)[number];
@@ -12,7 +13,7 @@ const labelKey = z.string().regex(/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-
 
 export const LabelSelector = z
   .strictObject({
-    key: labelKey,
+    key: labelKey.describe("Label key, e.g. app or example.com/tier."),
     operation: z.enum(LABEL_OPERATIONS).default("==").describe("==, =, !=, in, notin (value is a comma-separated list), exists, !, gt, lt."),
     value: z.string().default("").describe("Label value (comma-separated for in/notin, an integer for gt/lt)."),
   })
@@ -47,6 +48,8 @@ export const ResourceFilter = z.strictObject({
   fields: z.array(FieldSelector).optional().describe("Field filters on the object (gjson path + regex), all must pass."),
   createdBy: z.iso.datetime({ offset: true }).optional().describe("Only objects created at or before this RFC 3339 time."),
   afterStart: z.boolean().optional().describe("Only changes that happened after the source started."),
+  // Not in Argo's resource source; the same language as the other sources' filter.expression, over the event's data.
+  expression: FilterExpression.optional(),
 });
 export type ResourceFilter = z.output<typeof ResourceFilter>;
 
@@ -60,7 +63,7 @@ export const ResourceConfig = z
       .regex(/^[a-z0-9][a-z0-9.-]*$/, "must be the plural lower-case resource name, e.g. pods or deployments")
       .describe("Plural resource name, e.g. pods."),
     eventTypes: z.array(z.enum(RESOURCE_EVENT_TYPES)).min(1, "lists at least one of ADD, UPDATE, DELETE").describe("Which changes become events."),
-    filter: ResourceFilter.optional(),
+    filter: ResourceFilter.optional().describe("Which objects and changes become events."),
     metadata: z.record(z.string(), z.string()).optional().describe("Copied into the event's data.metadata."),
   })
   .describe("Watches a Kubernetes resource and turns added, updated and deleted objects into events.");

@@ -1,6 +1,7 @@
 // Schema of one `spec.webhook.<eventName>` entry, with Argo Events' field names.
 import { z } from "zod";
 import { SecretKeySelector } from "../../common/types.js";
+import { EventSourceFilter } from "./filter.js";
 
 export const WEBHOOK_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"] as const;
 export const DEFAULT_MAX_PAYLOAD_SIZE = 1024 * 1024;
@@ -28,11 +29,7 @@ export const WebhookConfig = z
     authSecret: SecretKeySelector.optional().describe("Bearer token required in the Authorization header."),
     maxPayloadSize: z.number().int().positive().optional().describe("Largest accepted body in bytes (default 1 MiB); larger gets 413."),
     metadata: z.record(z.string(), z.string()).optional().describe("Copied into the event's data.metadata."),
-    filter: z
-      .strictObject({ expression: z.string() })
-      .refine(() => false, "filter.expression is not supported yet; filter in the Sensor instead")
-      .optional()
-      .describe("Event filter expression (not yet supported)."),
+    filter: EventSourceFilter.optional(),
   })
   .describe("An HTTP endpoint that turns each request into an event.");
 

@@ -77,7 +77,7 @@ export async function handleRoute(
     const raw = await readBody(req, route.maxPayloadSize);
     const header = headerMap(req, route.headerNames);
     const metadata = route.config.metadata;
-    let id: string;
+    let id: string | undefined;
     if (isCloudEventRequest(req.headers)) {
       const ce = parseCloudEvent(req.headers, raw);
       const data = metadata ? { header, body: ce.data, metadata } : { header, body: ce.data };
@@ -90,7 +90,8 @@ export async function handleRoute(
       id = await emit({ eventName: route.eventName, data: metadata ? { header, body, metadata } : { header, body } });
     }
     meters.publishDuration.observe((performance.now() - started) / 1000);
-    sendJson(res, 200, { status: "success", eventId: id });
+    // Argo answers 200 for an event its filter dropped too; saying which lets a sender tell them apart.
+    sendJson(res, 200, id === undefined ? { status: "filtered" } : { status: "success", eventId: id });
   } catch (e) {
     if (e instanceof HttpError) {
       metrics.failed.inc({ ...route.labels, reason: e.reason });

@@ -12,7 +12,15 @@ const OPERATORS = ["**", "==", "!=", ">=", "<=", "=~", "!~", "&&", "||", "??", "
 
 export class ExprSyntaxError extends Error {}
 
-export function tokenize(src: string): Token[] {
+/**
+ * `govaluate` is the Sensor exprs language. `expr` is the EventSource filter language (antonmedv/expr); the subset
+ * Impulse reads is govaluate plus expr's word operators, which map onto the same tree.
+ */
+export type ExprDialect = "govaluate" | "expr";
+
+const EXPR_WORDS: Record<string, string> = { and: "&&", or: "||", not: "!", matches: "=~" };
+
+export function tokenize(src: string, dialect: ExprDialect = "govaluate"): Token[] {
   const out: Token[] = [];
   let i = 0;
   while (i < src.length) {
@@ -53,6 +61,7 @@ export function tokenize(src: string): Token[] {
       const word = m[0];
       if (word === "true" || word === "false") out.push({ t: "bool", v: word === "true", at });
       else if (word === "in") out.push({ t: "op", v: "in", at });
+      else if (dialect === "expr" && word in EXPR_WORDS) out.push({ t: "op", v: EXPR_WORDS[word]!, at });
       else out.push({ t: "name", v: word, at });
       i += word.length;
       continue;

@@ -1,5 +1,5 @@
 // A precedence-climbing parser for govaluate expressions; the tree is evaluated without eval().
-import { ExprSyntaxError, tokenize, type Token } from "./lexer.js";
+import { ExprSyntaxError, tokenize, type ExprDialect, type Token } from "./lexer.js";
 
 export type Node =
   | { k: "lit"; v: unknown }
@@ -22,8 +22,8 @@ const BINARY: Record<string, number> = {
   "**": 10,
 };
 
-export function parseExpression(src: string): Node {
-  const tokens = tokenize(src);
+export function parseExpression(src: string, dialect: ExprDialect = "govaluate"): Node {
+  const tokens = tokenize(src, dialect);
   let i = 0;
   const peek = (): Token => tokens[i]!;
   const isOp = (v: string) => peek().t === "op" && (peek() as { v: string }).v === v;

@@ -36,7 +36,10 @@ function compare(a: unknown, b: unknown, op: string): number {
 
 const int = (v: unknown, op: string) => BigInt.asIntN(64, BigInt(Math.trunc(num(v, op))));
 
-export function evaluateExpr(n: Node, vars: ReadonlyMap<string, unknown>, regexes: Map<string, RegExp>): unknown {
+/** Where variable values come from: a Map of bound fields (Sensor exprs) or a lookup into an event (EventSource filters). */
+export type ExprVariables = Pick<ReadonlyMap<string, unknown>, "has" | "get">;
+
+export function evaluateExpr(n: Node, vars: ExprVariables, regexes: Map<string, RegExp>): unknown {
   const ev = (x: Node) => evaluateExpr(x, vars, regexes);
   switch (n.k) {
     case "lit":

@@ -1,0 +1,17 @@
+// `filter.expression` of an EventSource event (Argo's EventSourceFilter): checked for syntax when the spec is validated.
+import { z } from "zod";
+import { parseExpression } from "../../expr/parser.js";
+
+export const FilterExpression = z
+  .string()
+  .min(1)
+  .superRefine((src, ctx) => {
+    try {
+      parseExpression(src, "expr");
+    } catch (e) {
+      ctx.addIssue({ code: "custom", message: `is not a valid expression: ${(e as Error).message}` });
+    }
+  })
+  .describe("Boolean expression over the event's data (e.g. body.id == 4 && body.name != 'Joe'); false drops the event.");
+
+export const EventSourceFilter = z.strictObject({ expression: FilterExpression }).describe("Drops events before they are published.");
