@@ -6,7 +6,7 @@ export const SecretKeySelector = z
   .strictObject({
     name: z.string().min(1).describe("Name of the Secret."),
     key: z.string().min(1).describe("Key inside the Secret."),
-    optional: z.boolean().optional(),
+    optional: z.boolean().optional().describe("Accepted for Argo compatibility; Impulse always needs the key."),
   })
   .describe("A key of a Kubernetes Secret. Locally resolved from the secrets directory or IMPULSE_SECRET_<NAME>_<KEY>.");
 export type SecretKeySelector = z.infer<typeof SecretKeySelector>;
@@ -41,8 +41,8 @@ export const ObjectMetadata = z.looseObject({
 export const PodTemplate = z.record(z.string(), z.unknown()).describe("Pod template overrides (service account, resources, env, ...).");
 
 export const LabelsAndAnnotations = z.strictObject({
-  labels: z.record(z.string(), z.string()).optional(),
-  annotations: z.record(z.string(), z.string()).optional(),
+  labels: z.record(z.string(), z.string()).optional().describe("Labels to add."),
+  annotations: z.record(z.string(), z.string()).optional().describe("Annotations to add."),
 });
 
 export const API_VERSIONS = ["impulse.dev/v1alpha1", "argoproj.io/v1alpha1"] as const;

@@ -23,6 +23,9 @@ export function structuralViolations(s: JSONSchemaProps, path = "", inJunctor = 
   if (!inJunctor && !s.type && !open) out.push(`${path}: no type (and neither preserve-unknown-fields nor int-or-string)`);
   if (s.properties && s.additionalProperties) out.push(`${path}: properties and additionalProperties together`);
   if (s.required) for (const r of s.required) if (!s.properties?.[r]) out.push(`${path}: required ${r} is not a property`);
+  if (s["x-kubernetes-list-type"] === "map")
+    for (const k of s["x-kubernetes-list-map-keys"] ?? [])
+      if (!s.items?.required?.includes(k) && s.items?.properties?.[k]?.default === undefined) out.push(`${path}: list map key ${k} must be required or defaulted`);
   if (s.default !== undefined && s.type) {
     const t = typeOf(s.default);
     if (!(t === s.type || (s.type === "number" && t === "integer"))) out.push(`${path}: default ${JSON.stringify(s.default)} is not a ${s.type}`);

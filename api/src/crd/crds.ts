@@ -2,7 +2,9 @@
 import type { z } from "zod";
 import { EventBusSpec } from "../eventbus.js";
 import { EventSourceSpec } from "../eventsource/schema.js";
+import { sourceConfigSchemas } from "../eventsource/sources/index.js";
 import { SensorSpec } from "../sensor/schema.js";
+import { TRIGGER_KINDS } from "../sensor/triggers/index.js";
 import { eventBusStatus, eventSourceStatus, READY_CONDITION, sensorStatus } from "./status.js";
 import { ordered, toStructural, type Loss } from "./structural.js";
 import type { CustomResourceDefinition, JSONSchemaProps, PrinterColumn } from "./types.js";
@@ -25,9 +27,16 @@ export interface KindDefinition {
   status: JSONSchemaProps;
   /** Printed between NAME and READY. */
   columns: PrinterColumn[];
-  /** Rules the API server checks with CEL, mirroring the zod refinements it cannot express as a schema. */
-  validations?: JSONSchemaProps["x-kubernetes-validations"];
+  /**
+   * Additions at paths of the spec schema (`spec.triggers[].template`): CEL rules mirroring the zod refinements that a schema
+   * cannot express, and list semantics. Only cheap rules: the API server refuses a CRD whose rules could cost too much.
+   */
+  extras?: { path: string; add: JSONSchemaProps }[];
 }
+
+/** `[has(self.a), has(self.b)]`: which of the optional keys are set. */
+const hasList = (keys: readonly string[]) => `[${keys.map((k) => `has(self.${k})`).join(", ")}]`;
+const SOURCE_TYPES = Object.keys(sourceConfigSchemas);
 
 export const KINDS: KindDefinition[] = [
   {
@@ -39,6 +48,12 @@ export const KINDS: KindDefinition[] = [
       "EventBus is the NATS JetStream that carries events from EventSources to Sensors: one the controller runs (spec.jetstream) or an existing one (spec.jetstreamExotic).",
     spec: EventBusSpec,
     status: eventBusStatus,
+    extras: [
+      {
+        path: "spec",
+        add: { "x-kubernetes-validations": [{ rule: `${hasList(["jetstream", "jetstreamExotic"])}.exists_one(x, x)`, message: "set exactly one of jetstream or jetstreamExotic" }] },
+      },
+    ],
     columns: [
       { name: "Version", type: "string", jsonPath: ".spec.jetstream.version", description: "NATS version of a managed JetStream.", priority: 1 },
       { name: "URL", type: "string", jsonPath: ".spec.jetstreamExotic.url", description: "URL of an existing NATS (jetstreamExotic).", priority: 1 },
@@ -53,6 +68,19 @@ export const KINDS: KindDefinition[] = [
       "EventSource turns external happenings (webhooks, Kubernetes resource changes, Kafka records, ...) into CloudEvents on the EventBus. Each key under spec such as webhook maps event names to one source's settings.",
     spec: EventSourceSpec,
     status: eventSourceStatus,
+    extras: [
+      {
+        path: "spec",
+        add: {
+          "x-kubernetes-validations": [
+            {
+              rule: `[${SOURCE_TYPES.map((t) => `has(self.${t}) && size(self.${t}) > 0`).join(", ")}].exists(x, x)`,
+              message: `defines no events: add a source such as spec.webhook.<eventName> (types: ${SOURCE_TYPES.join(", ")})`,
+            },
+          ],
+        },
+      },
+    ],
     columns: [
       { name: "Types", type: "string", jsonPath: ".status.sourceTypes", description: "Source types this EventSource runs." },
       { name: "EventBus", type: "string", jsonPath: ".spec.eventBusName", description: "EventBus it publishes to.", priority: 1 },
@@ -67,6 +95,14 @@ export const KINDS: KindDefinition[] = [
       "Sensor waits for events (spec.dependencies), filters them and, when its conditions hold, fires triggers (spec.triggers) such as an HTTP call, a Kubernetes object or a Lambda invocation.",
     spec: SensorSpec,
     status: sensorStatus,
+    extras: [
+      // Dependency names are keys (conditions and parameters refer to them): a duplicate is refused, server-side apply merges by name.
+      { path: "spec.dependencies", add: { "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["name"] } },
+      {
+        path: "spec.triggers[].template",
+        add: { "x-kubernetes-validations": [{ rule: `${hasList(TRIGGER_KINDS)}.exists_one(x, x)`, message: `needs exactly one trigger kind: ${TRIGGER_KINDS.join(", ")}` }] },
+      },
+    ],
     columns: [
       { name: "Dependencies", type: "integer", jsonPath: ".status.dependencyCount", description: "Number of dependencies." },
       { name: "Triggers", type: "integer", jsonPath: ".status.triggerCount", description: "Number of triggers." },
@@ -81,6 +117,17 @@ const readyColumns: PrinterColumn[] = [
 ];
 const ageColumn: PrinterColumn = { name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp" };
 
+/** A copy of `s` with `add` merged into the node at `path` (segments like `triggers[]`, which step into the items). */
+function withAt(s: JSONSchemaProps, path: string[], add: JSONSchemaProps): JSONSchemaProps {
+  if (path.length === 0) return ordered({ ...s, ...add });
+  const [head, ...rest] = path as [string, ...string[]];
+  const key = head.replace(/\[\]$/, "");
+  const child = s.properties?.[key];
+  if (!child) throw new Error(`CRD extra: no field ${key}`);
+  const next = head.endsWith("[]") ? { ...child, items: withAt(child.items!, rest, add) } : withAt(child, rest, add);
+  return { ...s, properties: { ...s.properties, [key]: next } };
+}
+
 export interface BuiltCrd {
   kind: KindDefinition;
   crd: CustomResourceDefinition;
@@ -90,11 +137,8 @@ export interface BuiltCrd {
 
 export function buildCrd(def: KindDefinition): BuiltCrd {
   const spec = toStructural(def.spec, "spec");
-  const specSchema = ordered({
-    ...spec.schema,
-    description: spec.schema.description ?? `Desired state of the ${def.kind}.`,
-    ...(def.validations ? { "x-kubernetes-validations": def.validations } : {}),
-  });
+  let specSchema = ordered({ ...spec.schema, description: spec.schema.description ?? `Desired state of the ${def.kind}.` });
+  for (const { path, add } of def.extras ?? []) specSchema = withAt(specSchema, path.split(".").slice(1), add);
   const openAPIV3Schema: JSONSchemaProps = {
     description: def.description,
     type: "object",

@@ -27,27 +27,48 @@ function constraints(s: JSONSchemaProps): string[] {
   if (s.minimum !== undefined) out.push(`Minimum ${s.minimum}${s.exclusiveMinimum ? " (exclusive)" : ""}.`);
   if (s.maximum !== undefined) out.push(`Maximum ${s.maximum}${s.exclusiveMaximum ? " (exclusive)" : ""}.`);
   if (s.format) out.push(`Format ${s.format}.`);
+  if (s["x-kubernetes-list-type"] === "map") out.push(`Unique by ${s["x-kubernetes-list-map-keys"]!.join(", ")}.`);
+  for (const v of s["x-kubernetes-validations"] ?? []) out.push(`Rule: ${v.message ?? v.rule}.`);
   if (s["x-kubernetes-preserve-unknown-fields"] && !s.properties) out.push("Free-form: checked by Impulse, not by the API server.");
   return out;
 }
 
-function walk(s: JSONSchemaProps, path: string, required: boolean, rows: Row[]): void {
+/** Object shapes already written out, by their JSON: a repeat (trigger parameters, secret selectors) points back instead. */
+type Seen = Map<string, string>;
+
+function fieldCount(s: JSONSchemaProps): number {
+  const obj = s.type === "array" ? s.items : s.type === "object" ? (s.additionalProperties ?? s) : undefined;
+  return Object.values(obj?.properties ?? {}).reduce((n, c) => n + 1 + fieldCount(c), 0);
+}
+
+function walk(s: JSONSchemaProps, path: string, required: boolean, rows: Row[], seen: Seen = new Map()): void {
+  const key = fieldCount(s) > 3 ? JSON.stringify({ ...s, description: undefined }) : undefined;
+  const first = key ? seen.get(key) : undefined;
   rows.push({
     path,
     type: typeName(s),
     required,
     ...(s.default !== undefined ? { default: s.default } : {}),
-    description: [s.description ?? "", ...constraints(s)].filter(Boolean).join(" "),
+    description: [s.description ?? "", ...constraints(s), first ? `Same fields as \`${first}\`.` : ""].filter(Boolean).join(" "),
   });
+  if (first) return;
+  if (key) seen.set(key, path);
   const children = (obj: JSONSchemaProps, prefix: string) => {
-    for (const [k, v] of Object.entries(obj.properties ?? {})) walk(v, `${prefix}.${k}`, obj.required?.includes(k) ?? false, rows);
+    for (const [k, v] of Object.entries(obj.properties ?? {})) walk(v, `${prefix}.${k}`, obj.required?.includes(k) ?? false, rows, seen);
   };
   if (s.type === "object" && s.properties) children(s, path);
   if (s.type === "array" && s.items?.properties) children(s.items, `${path}[]`);
   if (s.type === "object" && s.additionalProperties?.properties) children(s.additionalProperties, `${path}.<name>`);
 }
 
-const cell = (t: string) => t.replace(/\|/g, "\\|").replace(/\s*\n\s*/g, " ");
+/** Table cells: pipes split cells (even in code spans), and outside code spans a bare <name> would vanish as an HTML tag. */
+const cell = (t: string) =>
+  t
+    .replace(/\s*\n\s*/g, " ")
+    .split("`")
+    .map((part, i) => (i % 2 ? part : part.replace(/</g, "&lt;")))
+    .join("`")
+    .replace(/\|/g, "\\|");
 
 function table(rows: Row[]): string {
   const lines = ["| Field | Type | Required | Default | Description |", "| --- | --- | --- | --- | --- |"];
@@ -97,8 +118,10 @@ export function crdReference(crds: BuiltCrd[]): string {
     "Impulse's custom resources live in the `impulse.dev/v1alpha1` API group (the CLI also reads `argoproj.io/v1alpha1` files;",
     "the cluster serves `impulse.dev` only). The CRDs in [`manifests/crds/`](../manifests/crds/) carry a full structural",
     "schema with these descriptions, so `kubectl explain sensor.spec.triggers` works and the API server rejects a wrong",
-    "type at `kubectl apply`. Rules a schema cannot express (exactly one trigger kind per template, cross-field checks,",
-    "regular expressions) are checked by the controller, which sets `Ready=False` with the field's path.",
+    "type, a missing required field, a value outside an enum, two trigger kinds in one template or a duplicate dependency",
+    "name at `kubectl apply` (and kubectl's strict field validation reports a misspelt field). What a schema cannot",
+    "express (cross-field checks, URL and expression syntax, Go durations) is checked by the controller with the same zod",
+    "schemas `impulse lint` uses: it sets `Ready=False` with the field's path and records a `Warning` event.",
     "",
     "Fields typed *any* or marked free-form are open in the CRD: the controller validates them. `Trigger.dlqTrigger` is",
     "one of them: it has the same fields as `spec.triggers[]`, but a recursive type cannot be written out in a CRD.",

@@ -201,7 +201,7 @@ function convert(n: Json, path: string, ctx: Ctx): JSONSchemaProps {
   }
   if (!out.description && out.type === "object" && out.additionalProperties?.description) {
     const { description, ...values } = out.additionalProperties;
-    Object.assign(out, { description: `Map of name to: ${description}`, additionalProperties: values });
+    Object.assign(out, { description: `By name: ${description}`, additionalProperties: values });
   }
   return ordered(out);
 }

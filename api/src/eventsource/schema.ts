@@ -6,24 +6,33 @@ import { sourceConfigSchemas, type SourceType } from "./sources/index.js";
 const eventMaps = Object.fromEntries(
   Object.entries(sourceConfigSchemas).map(([type, schema]) => [
     type,
-    z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/, "event names use letters, digits, '-', '_' and '.'"), schema).optional(),
+    z
+      .record(z.string().regex(/^[A-Za-z0-9_.-]+$/, "event names use letters, digits, '-', '_' and '.'"), schema)
+      .optional()
+      .describe(`${type} events by name (the name becomes the event's subject). Each: ${schema.description ?? "settings of one event."}`),
   ]),
 ) as { [K in SourceType]: z.ZodOptional<z.ZodRecord<z.ZodString, (typeof sourceConfigSchemas)[K]>> };
 
-export const ServicePort = z.strictObject({
-  name: z.string().optional(),
-  port: z.number().int(),
-  targetPort: z.union([z.number().int(), z.string()]).optional(),
-  protocol: z.string().optional(),
-});
+export const ServicePort = z
+  .strictObject({
+    name: z.string().optional().describe("Port name."),
+    port: z.number().int().describe("Port the Service listens on."),
+    targetPort: z.union([z.number().int(), z.string()]).optional().describe("Container port (number or name); default: port."),
+    protocol: z.string().optional().describe("TCP (default), UDP or SCTP."),
+  })
+  .describe("A port of the Service.");
 
 export const EventSourceSpec = z
   .strictObject({
     eventBusName: z.string().default("default").describe("EventBus to publish to."),
-    replicas: z.number().int().min(0).optional(),
+    replicas: z.number().int().min(0).optional().describe("Pods to run (default 1). Webhooks serve from every replica; singleton sources (kafka, resource) elect a leader."),
     template: PodTemplate.optional(),
     service: z
-      .strictObject({ ports: z.array(ServicePort).optional(), clusterIP: z.string().optional(), metadata: LabelsAndAnnotations.optional() })
+      .strictObject({
+        ports: z.array(ServicePort).optional(),
+        clusterIP: z.string().optional().describe("Fixed cluster IP, or None for a headless Service."),
+        metadata: LabelsAndAnnotations.optional().describe("Labels and annotations of the Service."),
+      })
       .optional()
       .describe("Service exposing webhook ports."),
     ...eventMaps,

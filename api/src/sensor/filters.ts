@@ -14,17 +14,27 @@ export const DataFilter = z
   .describe("Compares one field of the event data with a list of values.");
 export type DataFilter = z.output<typeof DataFilter>;
 
-export const ExprFilter = z.strictObject({
-  expr: z.string().min(1),
-  fields: z.array(z.strictObject({ name: z.string().min(1), path: z.string().min(1) })).min(1),
-});
+export const ExprFilter = z
+  .strictObject({
+    expr: z.string().min(1).describe("Boolean expression over the named fields (govaluate syntax: == != < > && || =~ in ...)."),
+    fields: z
+      .array(
+        z.strictObject({
+          name: z.string().min(1).describe("Name the expression uses."),
+          path: z.string().min(1).describe("gjson path into the event data."),
+        }),
+      )
+      .min(1)
+      .describe("Values of the event bound to names for the expression."),
+  })
+  .describe("An expression over values taken from the event data.");
 
 export const ContextFilter = z
   .strictObject({
-    type: z.string().optional(),
-    subject: z.string().optional(),
-    source: z.string().optional(),
-    datacontenttype: z.string().optional(),
+    type: z.string().optional().describe("Event type (the source type, e.g. webhook)."),
+    subject: z.string().optional().describe("Event subject (the event name inside the EventSource)."),
+    source: z.string().optional().describe("Event source (the EventSource name)."),
+    datacontenttype: z.string().optional().describe("Content type of the event data, e.g. application/json."),
   })
   .refine((c) => Object.values(c).some((v) => v), "needs at least one of type, subject, source, datacontenttype")
   .describe("Exact match on event context attributes.");
@@ -32,18 +42,25 @@ export type ContextFilter = z.output<typeof ContextFilter>;
 
 const ClockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d:[0-5]\d$/, "must be HH:MM:SS");
 export const TimeFilter = z
-  .strictObject({ start: ClockTime, stop: ClockTime, timezone: z.string().optional() })
-  .refine((t) => t.start !== t.stop, "stop must differ from start");
+  .strictObject({
+    start: ClockTime.describe("Start of the window, HH:MM:SS, inclusive."),
+    stop: ClockTime.describe("End of the window, HH:MM:SS, exclusive; before start wraps past midnight."),
+    timezone: z.string().optional().describe("IANA time zone, e.g. Europe/Paris (default UTC)."),
+  })
+  .refine((t) => t.start !== t.stop, "stop must differ from start")
+  .describe("Passes events whose time falls in a daily window.");
 
-export const LogicalOperator = z.enum(["and", "or", ""]);
+export const LogicalOperator = z.enum(["and", "or", ""]).describe("How the parts combine: and (default) or or.");
 
-export const EventDependencyFilter = z.strictObject({
-  data: z.array(DataFilter).optional(),
-  dataLogicalOperator: LogicalOperator.optional(),
-  exprs: z.array(ExprFilter).optional(),
-  exprLogicalOperator: LogicalOperator.optional(),
-  context: ContextFilter.optional(),
-  time: TimeFilter.optional(),
-  script: z.string().optional(),
-});
+export const EventDependencyFilter = z
+  .strictObject({
+    data: z.array(DataFilter).optional().describe("Comparisons of event data fields."),
+    dataLogicalOperator: LogicalOperator.optional().describe("How the data filters combine: and (default) or or."),
+    exprs: z.array(ExprFilter).optional().describe("Expressions over event data fields."),
+    exprLogicalOperator: LogicalOperator.optional().describe("How the expressions combine: and (default) or or."),
+    context: ContextFilter.optional(),
+    time: TimeFilter.optional(),
+    script: z.string().optional().describe("Lua script over the event data (the global event); the event passes when it returns true."),
+  })
+  .describe("Which events satisfy the dependency; every kind given must pass (see filtersLogicalOperator).");
 export type EventDependencyFilter = z.output<typeof EventDependencyFilter>;

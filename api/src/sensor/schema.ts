@@ -12,8 +12,14 @@ export const EventDependency = z
     eventSourceName: z.string().min(1).describe("Name of the EventSource (the event's source)."),
     eventName: z.string().min(1).describe("Name of the event inside the EventSource (the event's subject)."),
     filters: EventDependencyFilter.optional(),
-    filtersLogicalOperator: LogicalOperator.optional(),
-    transform: z.strictObject({ jq: z.string().optional(), script: z.string().optional() }).optional(),
+    filtersLogicalOperator: LogicalOperator.optional().describe("How the filter kinds combine: and (default) or or."),
+    transform: z
+      .strictObject({
+        jq: z.string().optional().describe("jq program; its first output (an object) replaces the event data."),
+        script: z.string().optional().describe("Lua script over the global event; the table it returns replaces the event data."),
+      })
+      .optional()
+      .describe("Rewrites the event before the filters run; triggers receive the rewritten event."),
   })
   .describe("An event the sensor waits for.");
 export type EventDependency = z.output<typeof EventDependency>;
@@ -27,28 +33,46 @@ export const TriggerTemplate = z
     name: z.string().min(1).describe("Unique name of the trigger."),
     conditions: z.string().optional().describe("Boolean expression over dependency names (default: all of them)."),
     conditionsReset: z
-      .array(z.strictObject({ byTime: z.strictObject({ cron: z.string(), timezone: z.string().optional() }).optional() }))
-      .optional(),
+      .array(
+        z.strictObject({
+          byTime: z
+            .strictObject({
+              cron: z.string().describe("5-field cron schedule, e.g. 59 23 * * *."),
+              timezone: z.string().optional().describe("IANA time zone of the schedule (default UTC)."),
+            })
+            .optional()
+            .describe("Reset on a schedule."),
+        }),
+      )
+      .optional()
+      .describe("When to forget the events saved for conditions that are not complete yet."),
     ...kindFields,
   })
   .superRefine((t, ctx) => {
     const set = TRIGGER_KINDS.filter((k) => t[k] !== undefined);
     if (set.length === 0) ctx.addIssue({ code: "custom", message: `needs one trigger kind: ${TRIGGER_KINDS.join(", ")}` });
     if (set.length > 1) ctx.addIssue({ code: "custom", message: `sets ${set.join(" and ")}; a template has exactly one trigger kind` });
-  });
+  })
+  .describe(`What to fire: a name, optional conditions, and exactly one trigger kind (${TRIGGER_KINDS.join(", ")}).`);
 export type TriggerTemplate = z.output<typeof TriggerTemplate>;
 
-export const StatusPolicy = z.strictObject({ allow: z.array(z.number().int().min(100).max(599)).min(1) });
-
-export const TriggerPolicy = z.strictObject({
-  status: StatusPolicy.optional().describe("Response statuses that count as success."),
-  k8s: K8sTriggerPolicy.optional().describe("For k8s triggers: wait until the object carries these labels."),
+export const StatusPolicy = z.strictObject({
+  allow: z.array(z.number().int().min(100).max(599)).min(1).describe("HTTP statuses (or Lambda status codes) that count as success."),
 });
 
-export const RateLimit = z.strictObject({
-  unit: z.enum(["Second", "Minute", "Hour"]).optional(),
-  requestsPerUnit: z.number().int().min(0).optional(),
-});
+export const TriggerPolicy = z
+  .strictObject({
+    status: StatusPolicy.optional().describe("Response statuses that count as success."),
+    k8s: K8sTriggerPolicy.optional().describe("For k8s triggers: wait until the object carries these labels."),
+  })
+  .describe("When a firing counts as successful.");
+
+export const RateLimit = z
+  .strictObject({
+    unit: z.enum(["Second", "Minute", "Hour"]).optional().describe("Time unit of the limit (default Second)."),
+    requestsPerUnit: z.number().int().min(0).optional().describe("Firings allowed per unit."),
+  })
+  .describe("Most firings of this trigger per unit of time.");
 
 export interface Trigger {
   template: TriggerTemplate;
@@ -80,14 +104,14 @@ export const Trigger: z.ZodType<Trigger, unknown> = z
 
 export const SensorSpec = z
   .strictObject({
-    eventBusName: z.string().default("default"),
-    replicas: z.number().int().min(0).optional(),
-    revisionHistoryLimit: z.number().int().optional(),
-    loggingFields: z.record(z.string(), z.string()).optional(),
-    errorOnFailedRound: z.boolean().optional(),
+    eventBusName: z.string().default("default").describe("EventBus to consume from."),
+    replicas: z.number().int().min(0).optional().describe("Pods to run (default 1)."),
+    revisionHistoryLimit: z.number().int().optional().describe("Old ReplicaSets of the Deployment to keep."),
+    loggingFields: z.record(z.string(), z.string()).optional().describe("Extra fields added to every log line of the sensor."),
+    errorOnFailedRound: z.boolean().optional().describe("Accepted for Argo compatibility (unused there too)."),
     template: PodTemplate.optional(),
-    dependencies: z.array(EventDependency).min(1, "needs at least one dependency"),
-    triggers: z.array(Trigger).min(1, "needs at least one trigger"),
+    dependencies: z.array(EventDependency).min(1, "needs at least one dependency").describe("Events the sensor waits for."),
+    triggers: z.array(Trigger).min(1, "needs at least one trigger").describe("What to do when the dependencies are satisfied."),
   })
   .superRefine((spec, ctx) => {
     const deps = new Set<string>();

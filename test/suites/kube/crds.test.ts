@@ -95,6 +95,21 @@ describe("Impulse CRDs on kube-apiserver", () => {
     assert.match(none.json.message, /spec\.dependencies: Invalid value: 0: .*should have at least 1 items/);
   });
 
+  it("refuses what zod's refinements refuse, through CEL rules and list keys: trigger kinds, bus shape, no events, duplicate dependencies", async () => {
+    const dep = { name: "d", eventSourceName: "es", eventName: "e" };
+    const two = await create("Sensor", "two-kinds", { dependencies: [dep, { ...dep }], triggers: [{ template: { name: "t", log: {}, http: { url: "http://x" } } }, { template: { name: "u" } }] });
+    assert.equal(two.status, 422, JSON.stringify(two.json));
+    assert.match(two.json.message, /spec\.triggers\[0\]\.template: Invalid value: (?:"object": )?needs exactly one trigger kind: http, awsLambda, k8s/);
+    assert.match(two.json.message, /spec\.triggers\[1\]\.template: Invalid value: (?:"object": )?needs exactly one trigger kind/);
+    assert.match(two.json.message, /spec\.dependencies\[1\]: Duplicate value: {"name":"d"}/);
+    const bus = await create("EventBus", "both", { jetstream: {}, jetstreamExotic: { url: "nats://x:4222" } });
+    assert.equal(bus.status, 422);
+    assert.match(bus.json.message, /spec: Invalid value: (?:"object": )?set exactly one of jetstream or jetstreamExotic/);
+    const none = await create("EventSource", "none", { webhook: {} });
+    assert.equal(none.status, 422);
+    assert.match(none.json.message, /spec: Invalid value: (?:"object": )?defines no events: add a source such as spec\.webhook\.<eventName>/);
+  });
+
   it("reports a misspelt field under strict field validation (kubectl's default) instead of dropping it silently", async () => {
     const spec = { dependencies: [{ name: "d", eventSourceName: "es", eventName: "e" }], triggers: [{ template: { name: "t", log: {}, htttp: { url: "http://x" } } }] };
     const manifest = JSON.stringify({ apiVersion: "impulse.dev/v1alpha1", kind: "Sensor", metadata: { name: "typo", namespace: ns }, spec });

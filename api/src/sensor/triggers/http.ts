@@ -28,11 +28,27 @@ export const HttpTriggerTemplate = z
     parameters: z.array(TriggerParameter).optional().describe("Parameters applied to this http template (e.g. dest: url)."),
     headers: z.record(z.string(), z.string()).optional().describe("Static request headers."),
     secureHeaders: z
-      .array(z.strictObject({ name: z.string(), valueFrom: z.strictObject({ secretKeyRef: SecretKeySelector.optional(), configMapKeyRef: SecretKeySelector.optional() }) }))
+      .array(
+        z.strictObject({
+          name: z.string().describe("Header name."),
+          valueFrom: z
+            .strictObject({
+              secretKeyRef: SecretKeySelector.optional().describe("Secret key holding the value."),
+              configMapKeyRef: SecretKeySelector.optional().describe("ConfigMap key holding the value."),
+            })
+            .describe("Where the value comes from."),
+        }),
+      )
       .optional()
       .describe("Headers whose values come from Secrets."),
     dynamicHeaders: z.array(TriggerParameter).optional().describe("Headers from event values (dest = header name)."),
-    basicAuth: z.strictObject({ username: SecretKeySelector.optional(), password: SecretKeySelector.optional() }).optional(),
+    basicAuth: z
+      .strictObject({
+        username: SecretKeySelector.optional().describe("Secret key holding the user name."),
+        password: SecretKeySelector.optional().describe("Secret key holding the password."),
+      })
+      .optional()
+      .describe("HTTP basic authentication."),
     tls: z.record(z.string(), z.unknown()).optional().describe("TLS client settings (not yet supported)."),
     timeout: z.number().int().positive().optional().describe("Request timeout in seconds (default 60)."),
     host: z.string().optional().describe("Host header override."),

@@ -24,13 +24,14 @@ export const KubernetesObjectSpec = z
     kind: z.string().min(1).describe("Kind, e.g. ConfigMap or Job (any kind the API server serves, CRDs included)."),
     metadata: z
       .looseObject({
-        name: z.string().optional(),
-        generateName: z.string().optional(),
-        namespace: z.string().optional(),
-        labels: z.record(z.string(), z.string()).optional(),
-        annotations: z.record(z.string(), z.string()).optional(),
+        name: z.string().optional().describe("Object name (or generateName, or a parameter with dest metadata.name)."),
+        generateName: z.string().optional().describe("Prefix of a name the API server completes (create only)."),
+        namespace: z.string().optional().describe("Namespace of the object (default: the Sensor's)."),
+        labels: z.record(z.string(), z.string()).optional().describe("Labels of the object."),
+        annotations: z.record(z.string(), z.string()).optional().describe("Annotations of the object."),
       })
-      .optional(),
+      .optional()
+      .describe("Standard object metadata; other fields are kept as written."),
   })
   .describe("A Kubernetes object.");
 export type KubernetesObjectSpec = z.output<typeof KubernetesObjectSpec>;
@@ -42,7 +43,11 @@ export const K8sSource = z
     resource: KubernetesObjectSpec.optional().describe("The object, inline in the Sensor."),
     inline: z.string().optional().describe("The object as a YAML or JSON string."),
     configmap: z
-      .strictObject({ name: z.string().min(1).describe("ConfigMap in the Sensor's namespace."), key: z.string().min(1).describe("Key holding the object as YAML or JSON."), optional: z.boolean().optional() })
+      .strictObject({
+        name: z.string().min(1).describe("ConfigMap in the Sensor's namespace."),
+        key: z.string().min(1).describe("Key holding the object as YAML or JSON."),
+        optional: z.boolean().optional().describe("Accepted for Argo compatibility; a missing ConfigMap or key fails the firing."),
+      })
       .optional()
       .describe("Reads the object from a ConfigMap key at each firing."),
     file: notYet("A file in the sensor's container"),
@@ -58,12 +63,14 @@ export const K8sSource = z
   })
   .describe("Where the object comes from (Argo's ArtifactLocation).");
 
-export const JsonPatchOperation = z.strictObject({
-  op: z.enum(["add", "remove", "replace", "move", "copy", "test"]),
-  path: z.string().describe("JSON Pointer, e.g. /metadata/labels/stage."),
-  value: z.unknown().optional(),
-  from: z.string().optional(),
-});
+export const JsonPatchOperation = z
+  .strictObject({
+    op: z.enum(["add", "remove", "replace", "move", "copy", "test"]).describe("RFC 6902 operation."),
+    path: z.string().describe("JSON Pointer, e.g. /metadata/labels/stage."),
+    value: z.unknown().optional().describe("Value for add, replace and test (any JSON)."),
+    from: z.string().optional().describe("Source JSON Pointer for move and copy."),
+  })
+  .describe("One JSON patch (RFC 6902) operation.");
 
 export const K8sTriggerTemplate = z
   .strictObject({
