@@ -5,10 +5,10 @@ import { Duration, resourceSchema, SecretKeySelector } from "./common/types.js";
 export const StreamConfig = z
   .strictObject({
     maxMsgs: z.number().int().optional().describe("Most messages the stream keeps (default -1: no limit; Argo 50000)."),
-    maxAge: Duration.optional().describe("Longest time a message is kept (default 168h, as in Argo)."),
+    maxAge: Duration.optional().describe("Longest time a message is kept, a Go duration or integer nanoseconds (default 168h, as in Argo)."),
     maxBytes: z.number().int().optional().describe("Most bytes the stream keeps (default -1: no limit)."),
     replicas: z.number().int().min(1).optional().describe("Copies of the stream in the NATS cluster (default 1; Argo 3)."),
-    duplicates: Duration.optional().describe("Window in which a repeated event id is dropped (default 300s, as in Argo)."),
+    duplicates: Duration.optional().describe("Window in which a repeated event id is dropped, a Go duration or integer nanoseconds (default 300s, as in Argo)."),
     retention: z.union([z.literal(0), z.literal(1)]).optional().describe("0 Limits, 1 Interest (WorkQueue breaks sensors and is refused)."),
     discard: z.union([z.literal(0), z.literal(1)]).optional().describe("When full: 0 drops the oldest messages, 1 refuses new ones."),
   })

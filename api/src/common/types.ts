@@ -22,9 +22,9 @@ export const Amount = z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/, "
 
 export const Backoff = z
   .strictObject({
-    duration: Duration.optional().describe("First delay (default 1s)."),
-    factor: Amount.optional().describe("Multiplier applied to the delay after each attempt (default 1)."),
-    jitter: Amount.optional().describe("Random extra fraction of the delay, 0..1 (default 1 in Argo; Impulse uses 0.1 when unset)."),
+    duration: Duration.optional().describe("First delay (default 1s): a Go duration such as 1s, or an integer number of nanoseconds."),
+    factor: Amount.optional().describe("Multiplier applied to the delay after each attempt, a number (default 1)."),
+    jitter: Amount.optional().describe("Random extra fraction of the delay, a number from 0 to 1 (default 1 in Argo; Impulse uses 0.1 when unset)."),
     steps: z.number().int().min(0).optional().describe("Total number of attempts (0 means 5)."),
   })
   .describe("Retry backoff.");

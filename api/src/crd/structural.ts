@@ -193,8 +193,16 @@ function convert(n: Json, path: string, ctx: Ctx): JSONSchemaProps {
   if (desc) out.description = desc;
   if ("default" in n && n.default !== undefined) out.default = n.default;
   if (n.nullable === true) out.nullable = true;
-  // An array or map documents itself through its elements when it has no description of its own (kubectl explain shows the field's).
-  // (moved, not copied: kubectl explain never shows the element's own, and the text would double the CRD's size).
+  // kubectl explain prints a field's description and then its elements': an element's that only repeats it goes.
+  if (out.description && out.items?.description && out.description.includes(out.items.description)) {
+    const { description: _, ...items } = out.items;
+    out.items = items;
+  }
+  if (out.description && out.additionalProperties?.description && out.description.includes(out.additionalProperties.description)) {
+    const { description: _, ...values } = out.additionalProperties;
+    out.additionalProperties = values;
+  }
+  // An array or map without a description of its own takes its elements' (moved, not copied: kubectl would print it twice).
   if (!out.description && out.type === "array" && out.items?.description) {
     const { description, ...items } = out.items;
     Object.assign(out, { description, items });

@@ -97,7 +97,9 @@ export const Trigger: z.ZodType<Trigger, unknown> = z
     concurrency: z.number().int().min(1).max(10_000).optional().describe("Impulse: firings of this trigger in progress at once (default: the runtime's --concurrency, 32)."),
     orderingKey: z.string().min(1).optional().describe("Impulse: path into the event data; events with the same value fire one after another, in stream order."),
     get dlqTrigger() {
-      return Trigger.optional();
+      return Trigger.optional().describe(
+        "Dead-letter trigger: fired with the same events when this trigger still fails after its retries. Same fields as spec.triggers[] (checked by Impulse, not by the API server: the type is recursive).",
+      );
     },
   })
   .describe("What to do when the dependencies are satisfied.");

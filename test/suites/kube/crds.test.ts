@@ -173,7 +173,8 @@ describe("Impulse CRDs on kube-apiserver", () => {
     );
     assert.match(out, /GROUP:\s+impulse\.dev/);
     assert.match(out, /FIELD: triggers <\[\]Object>/);
-    assert.match(out, /What to do when the dependencies are satisfied\./);
+    assert.equal(out.match(/What to do when the dependencies are satisfied\./g)?.length, 1, out);
+    assert.match(out, /dlqTrigger\s+<Object>\n\s+Dead-letter trigger: fired with the same events/);
     assert.match(out, /template\s+<Object> -required-/);
     assert.match(out, /atLeastOnce\s+<boolean>\n\s+Ack only after success/);
     const http = kubectl(kube, ["explain", "sn.spec.triggers.template.http.url"]);
@@ -181,6 +182,7 @@ describe("Impulse CRDs on kube-apiserver", () => {
     assert.match(http.stdout, /FIELD: url <string>/);
     assert.match(http.stdout, /URL to call\./);
     const webhook = kubectl(kube, ["explain", "eventsource.spec.webhook"]);
-    assert.match(webhook.stdout, /HTTP endpoint that turns each request into an event/, webhook.stderr);
+    assert.match(webhook.stdout, /webhook events by name \(the name becomes the event.s subject\)\. Each: An HTTP\s+endpoint that turns each request into an event\./, webhook.stderr);
+    assert.match(webhook.stdout, /endpoint\t<string> -required-\n\s+HTTP path this event listens on/);
   });
 });

@@ -22,7 +22,7 @@ export const WebhookConfig = z
       .union([z.string(), z.number().int()])
       .transform(String)
       .pipe(z.string().regex(/^\d{1,5}$/, "must be a port number").refine((p) => Number(p) > 0 && Number(p) < 65536, "must be between 1 and 65535"))
-      .describe("Port of the HTTP server; events on the same port share one server."),
+      .describe("Port of the HTTP server, a number or a numeric string; events on the same port share one server."),
     url: z.string().optional().describe("External URL (used by hook-registering sources)."),
     serverCertSecret: SecretKeySelector.optional().describe("TLS certificate (with serverKeySecret)."),
     serverKeySecret: SecretKeySelector.optional().describe("TLS private key (with serverCertSecret)."),
