@@ -20,6 +20,7 @@ const servers = [
   ["tools/kube/build.sh", "kube-apiserver + etcd (built from the Go module proxy: ~10 min the first time)"],
   ["tools/lambda/install.sh", "the Lambda Invoke API emulator (serverless-offline: ~1 min the first time)"],
   ["tools/kafka/install.sh", "Apache Kafka (jars from Maven Central: ~1 min the first time)"],
+  ["tools/helm/install.sh", "helm (built from the Go module proxy: ~4 min the first time)"],
 ];
 for (const [script, what] of servers) {
   if (!existsSync(join(root, script))) continue;
