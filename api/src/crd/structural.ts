@@ -175,7 +175,14 @@ function convert(n: Json, path: string, ctx: Ctx): JSONSchemaProps {
     ctx.losses.push({ path, what: "open", detail: "intersection" });
     return ordered(open(desc, false));
   }
-  const branches = (n.anyOf ?? n.oneOf) as Json[] | undefined;
+  // Draft 2020-12 writes simple unions as a list of types (["string", "null"]): the same as anyOf.
+  const typeList = Array.isArray(n.type)
+    ? (n.type as string[]).map((type) => {
+        const { description: _d, default: _f, type: _t, ...rest } = n;
+        return { ...rest, type };
+      })
+    : undefined;
+  const branches = (typeList ?? n.anyOf ?? n.oneOf) as Json[] | undefined;
   let out: JSONSchemaProps;
   if (Array.isArray(branches)) out = convertUnion(n, branches, path, ctx);
   else if (n.type === "object") out = convertObject(n, path, ctx);
@@ -216,7 +223,7 @@ function convert(n: Json, path: string, ctx: Ctx): JSONSchemaProps {
 
 /** Converts a zod schema (as users write it: the input side of transforms and defaults) into a structural schema. */
 export function toStructural(schema: z.ZodType, path = ""): StructuralResult {
-  const json = z.toJSONSchema(schema, { target: "openapi-3.0", io: "input", unrepresentable: "any", cycles: "ref", reused: "inline" }) as Json;
+  const json = z.toJSONSchema(schema, { target: "draft-2020-12", io: "input", unrepresentable: "any", cycles: "ref", reused: "inline" }) as Json;
   const ctx: Ctx = { defs: { ...(json.definitions ?? {}), ...(json.$defs ?? {}) }, refs: [], losses: [] };
   const { definitions: _d, $defs: _s, $schema: _x, ...root } = json;
   return { schema: convert(root, path, ctx), losses: ctx.losses };
