@@ -161,6 +161,14 @@ describe("Impulse CRDs on kube-apiserver", () => {
     for (const n of ["eventbus.impulse.dev/managed", "eventsource.impulse.dev/columns", "sensor.impulse.dev/columns"]) assert.ok(cat.stdout.includes(n), cat.stdout);
   });
 
+  it("applies with kubectl's client-side apply (the whole CRD fits in the last-applied annotation) through manifests/crds/kustomization.yaml", () => {
+    const r = kubectl(kube, ["apply", "-k", join(repoRoot, "manifests", "crds")]);
+    assert.equal(r.status, 0, r.stderr);
+    for (const n of ["eventbuses", "eventsources", "sensors"]) assert.match(r.stdout, new RegExp(`customresourcedefinition\\.apiextensions\\.k8s\\.io/${n}\\.impulse\\.dev (configured|unchanged)`));
+    const annotated = kubectl(kube, ["get", "crd", "sensors.impulse.dev", "-o", "jsonpath={.metadata.annotations.kubectl\\.kubernetes\\.io/last-applied-configuration}"]);
+    assert.ok(annotated.stdout.length > 10_000 && annotated.stdout.length < 128 * 1024, `last-applied-configuration is ${annotated.stdout.length} bytes`);
+  });
+
   it("kubectl explain prints the descriptions of sensor.spec.triggers and its fields", async () => {
     // The API server publishes a new CRD's OpenAPI a moment after it is Established.
     const out = await waitFor(
