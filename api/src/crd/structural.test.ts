@@ -42,6 +42,9 @@ describe("toStructural", () => {
     assert.deepEqual(amount.schema, { "x-kubernetes-preserve-unknown-fields": true });
     assert.deepEqual(amount.losses.map((l) => [l.path, l.what]), [[".f", "open"]]);
     assert.deepEqual(field(z.unknown()).schema, { "x-kubernetes-preserve-unknown-fields": true });
+    const date = field(z.date());
+    assert.deepEqual(date.schema, { "x-kubernetes-preserve-unknown-fields": true });
+    assert.deepEqual(date.losses.map((l) => [l.path, l.what]), [[".f", "open"]]);
     const catchall = field(z.object({ a: z.string() }).catchall(z.number()));
     assert.deepEqual(catchall.schema, { type: "object", "x-kubernetes-preserve-unknown-fields": true, properties: { a: { type: "string" } }, required: ["a"] });
     assert.deepEqual(catchall.losses.map((l) => l.what), ["open"]);

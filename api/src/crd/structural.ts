@@ -110,7 +110,7 @@ function convertObject(n: Json, path: string, ctx: Ctx): JSONSchemaProps {
     const req = ((n.required as string[] | undefined) ?? []).filter((k) => k in props);
     if (req.length) out.required = req;
     // properties and additionalProperties are mutually exclusive in a CRD; a typed catch-all becomes open.
-    if (openExtra || (typeof extra === "object" && !openExtra)) {
+    if (openExtra || typeof extra === "object") {
       if (!openExtra) ctx.losses.push({ path, what: "open", detail: "typed additionalProperties beside properties" });
       out["x-kubernetes-preserve-unknown-fields"] = true;
     }
@@ -223,8 +223,19 @@ function convert(n: Json, path: string, ctx: Ctx): JSONSchemaProps {
 
 /** Converts a zod schema (as users write it: the input side of transforms and defaults) into a structural schema. */
 export function toStructural(schema: z.ZodType, path = ""): StructuralResult {
-  const json = z.toJSONSchema(schema, { target: "draft-2020-12", io: "input", unrepresentable: "any", cycles: "ref", reused: "inline" }) as Json;
-  const ctx: Ctx = { defs: { ...(json.definitions ?? {}), ...(json.$defs ?? {}) }, refs: [], losses: [] };
+  const losses: Loss[] = [];
+  const json = z.toJSONSchema(schema, {
+    target: "draft-2020-12",
+    io: "input",
+    // z.date(), z.bigint(), custom types: any JSON in the CRD, and said so.
+    unrepresentable: ({ path: p, message }) => {
+      losses.push({ path: [path, ...p.filter((k) => k !== "properties")].join("."), what: "open", detail: message });
+      return "any";
+    },
+    cycles: "ref",
+    reused: "inline",
+  }) as Json;
+  const ctx: Ctx = { defs: { ...(json.definitions ?? {}), ...(json.$defs ?? {}) }, refs: [], losses };
   const { definitions: _d, $defs: _s, $schema: _x, ...root } = json;
   return { schema: convert(root, path, ctx), losses: ctx.losses };
 }
