@@ -9,6 +9,7 @@ import type { AddressInfo } from "node:net";
 import { findNatsServer, freePort, startNatsServer } from "@impulse/bus";
 import { Pool } from "undici";
 import { benchEngine } from "./engine.js";
+import { benchKafka } from "./kafka.js";
 
 const root = join(import.meta.dirname, "..");
 const CONNECTIONS = Number(process.env["BENCH_CONNECTIONS"] ?? 64);
@@ -255,12 +256,24 @@ try {
   console.log("|---|---|---|---|---|---|");
   for (const r of [floor, impulse]) console.log(`| ${r.pipeline} | ${r.sustainedPerSec} | ${r.ingestPerSec} | ${r.p50Ms} | ${r.p99Ms} | ${r.rejected} |`);
   console.log(`\nImpulse / floor (sustained): ${(ratio * 100).toFixed(1)} %  (goal >= 80 %)`);
+  // Kafka → bus: needs java and the jars of tools/kafka/install.sh (the kit resolves them once).
+  let kafka: Awaited<ReturnType<typeof benchKafka>> | { skipped: string };
+  try {
+    kafka = await benchKafka(ROUNDS);
+    console.log(`\n| kafka → bus (median of ${ROUNDS}) | events stored /s |`);
+    console.log("|---|---|");
+    for (const r of [kafka.floor, kafka.impulse]) console.log(`| ${r.pipeline} | ${r.perSec} |`);
+    console.log(`\nImpulse / floor (kafka → bus): ${((kafka.impulse.perSec / kafka.floor.perSec) * 100).toFixed(1)} %`);
+  } catch (e) {
+    kafka = { skipped: (e as Error).message };
+    console.log(`\nkafka → bus: skipped (${kafka.skipped})`);
+  }
   const outDir = join(root, "bench", "results");
   mkdirSync(outDir, { recursive: true });
   const file = join(outDir, `bench-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
   writeFileSync(
     file,
-    JSON.stringify({ date: new Date().toISOString(), node: process.version, connections: CONNECTIONS, events: BATCH, pacedRate: PACED_RATE, rounds: runs, median: { floor, impulse }, ratio, engine }, null, 2),
+    JSON.stringify({ date: new Date().toISOString(), node: process.version, connections: CONNECTIONS, events: BATCH, pacedRate: PACED_RATE, rounds: runs, median: { floor, impulse }, ratio, engine, kafka }, null, 2),
   );
   console.log(`results: ${file}`);
 } finally {

@@ -5,6 +5,8 @@ export interface EventSourceMetrics {
   received: Counter<"eventsource" | "event">;
   published: Counter<"eventsource" | "event">;
   failed: Counter<"eventsource" | "event" | "reason">;
+  /** Inputs filter.expression dropped: reason "false", or "error" when it could not be evaluated. */
+  filtered: Counter<"eventsource" | "event" | "reason">;
   publishDuration: Histogram<"eventsource" | "event">;
   /** 1 while a source's upstream (a broker, an API watch) is reachable and serving, 0 while it is retrying. */
   upstreamConnected: Gauge<"eventsource" | "event">;
@@ -19,6 +21,12 @@ export function createEventSourceMetrics(registry: Registry): EventSourceMetrics
     failed: new Counter({
       name: "impulse_eventsource_events_failed_total",
       help: "Inputs rejected or not stored, by reason (invalid, unauthorized, too_large, bus_unavailable, ...).",
+      labelNames: [...labelNames, "reason"],
+      registers: [registry],
+    }),
+    filtered: new Counter({
+      name: "impulse_eventsource_events_filtered_total",
+      help: "Inputs not published because filter.expression was false (reason false) or could not be evaluated (reason error).",
       labelNames: [...labelNames, "reason"],
       registers: [registry],
     }),

@@ -77,7 +77,7 @@ function compileTrigger(t: Trigger, at: string, deps: Map<string, CompiledDepend
   if (t.dlqTrigger?.dlqTrigger) throw new ImpulseError(ErrorCodes.InvalidSpec, `${at}.dlqTrigger.dlqTrigger: a dead-letter trigger cannot have its own dlqTrigger`);
   const resets = (t.template.conditionsReset ?? []).flatMap((r, i) => (r.byTime ? [compileReset(r.byTime, `${at}.template.conditionsReset[${i}].byTime`)] : []));
   const kindTemplate = (t.template as unknown as Record<string, Record<string, unknown>>)[kind]!;
-  if (kindTemplate["tls"]) unsupported(`${at}.template.${kind}.tls`, "trigger TLS settings");
+  if (kindTemplate["tls"] && !definition.supportsTls) unsupported(`${at}.template.${kind}.tls`, "trigger TLS settings");
   const depNames = new Set(deps.keys());
   checkParams(t.parameters, `${at}.parameters`, depNames);
   checkParams(kindTemplate["parameters"] as TriggerParameter[] | undefined, `${at}.template.${kind}.parameters`, depNames);

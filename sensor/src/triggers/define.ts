@@ -50,6 +50,8 @@ export interface TriggerDefinition<S extends z.ZodType = z.ZodType, R = unknown>
    * template: the runner leaves them in the template and the trigger applies them with applyParameters.
    */
   resourceParameters?: boolean;
+  /** Whether the kind applies `template.<kind>.tls`; for other kinds a tls block is rejected when the sensor is compiled. */
+  supportsTls?: boolean;
   create(ctx: TriggerContext): TriggerExecutor<z.output<S>, R>;
   /** Throws a PolicyError when the result is not a success under the trigger's policy. */
   applyPolicy(result: R, policy: Trigger["policy"]): void;

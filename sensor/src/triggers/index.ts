@@ -3,8 +3,9 @@ import { awsLambda } from "./aws-lambda.js";
 import type { TriggerDefinition } from "./define.js";
 import { http } from "./http.js";
 import { k8s } from "./k8s/index.js";
+import { kafka } from "./kafka.js";
 import { log } from "./log.js";
 
 export const triggerDefinitions: ReadonlyMap<string, TriggerDefinition> = new Map<string, TriggerDefinition>(
-  [http, awsLambda, k8s, log].map((d) => [d.type, d as unknown as TriggerDefinition]),
+  [http, awsLambda, k8s, kafka, log].map((d) => [d.type, d as unknown as TriggerDefinition]),
 );

@@ -2,12 +2,14 @@
 import { AwsLambdaTriggerTemplate } from "./aws-lambda.js";
 import { HttpTriggerTemplate } from "./http.js";
 import { K8sTriggerTemplate } from "./k8s.js";
+import { KafkaTriggerTemplate } from "./kafka.js";
 import { LogTriggerTemplate } from "./log.js";
 
 export const triggerTemplateSchemas = {
   http: HttpTriggerTemplate,
   awsLambda: AwsLambdaTriggerTemplate,
   k8s: K8sTriggerTemplate,
+  kafka: KafkaTriggerTemplate,
   log: LogTriggerTemplate,
 } as const;
 
@@ -16,6 +18,6 @@ export const TRIGGER_KINDS = Object.keys(triggerTemplateSchemas) as TriggerKind[
 
 /** Kinds Argo Events has that Impulse does not run yet: named in errors instead of "unknown field". */
 export const ARGO_TRIGGER_KINDS = [
-  "argoWorkflow", "azureEventHubs", "azureServiceBus", "kafka", "pulsar", "nats", "slack",
+  "argoWorkflow", "azureEventHubs", "azureServiceBus", "pulsar", "nats", "slack",
   "openWhisk", "custom", "email",
 ] as const;

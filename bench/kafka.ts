@@ -1,0 +1,131 @@
+// Kafka → bus events/s: the kafka EventSource against a raw kafkajs → JetStream loop with the same guarantees, on one broker.
+import { parseResource, type EventSource } from "@impulse/api";
+import { findNatsServer, JetStreamBus, startNatsServer } from "@impulse/bus";
+import { createEventSourceMetrics, runEventSource } from "@impulse/eventsource";
+import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { connect } from "@nats-io/transport-node";
+import { Kafka, logLevel } from "kafkajs";
+import { pino } from "pino";
+import { Registry } from "prom-client";
+import { startKafka, type KafkaBroker } from "../test/kit/kafka.js";
+
+const RECORDS = Number(process.env["BENCH_KAFKA_RECORDS"] ?? 20000);
+const PARTITIONS = 4;
+const TOPIC = "bench";
+const PAD = "x".repeat(1024 - 40);
+
+export interface KafkaBenchResult {
+  pipeline: string;
+  /** Records stored on the bus per second, from the first stored to the last (the group join is not counted). */
+  perSec: number;
+}
+
+async function fill(broker: KafkaBroker): Promise<void> {
+  const kafka = new Kafka({ clientId: "bench", brokers: broker.brokers, logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic: TOPIC, numPartitions: PARTITIONS }], waitForLeaders: true });
+  await admin.disconnect();
+  const producer = kafka.producer();
+  await producer.connect();
+  for (let i = 0; i < RECORDS; i += 1000)
+    await producer.send({ topic: TOPIC, messages: Array.from({ length: Math.min(1000, RECORDS - i) }, (_, j) => ({ key: `k${(i + j) % 64}`, value: JSON.stringify({ n: i + j, pad: PAD }) })) });
+  await producer.disconnect();
+}
+
+/** Polls a counter until it reaches RECORDS; the rate counts from the first stored record. */
+async function rate(pipeline: string, count: () => number | Promise<number>): Promise<KafkaBenchResult> {
+  let first = 0;
+  for (;;) {
+    const n = await count();
+    if (n > 0 && !first) first = performance.now();
+    if (n >= RECORDS) return { pipeline, perSec: Math.round(RECORDS / ((performance.now() - first) / 1000)) };
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function impulse(broker: KafkaBroker, natsUrl: string, group: string): Promise<KafkaBenchResult> {
+  const logger = pino({ level: "silent" });
+  const bus = await JetStreamBus.connect({ url: natsUrl, namespace: "bench", busName: "default", logger });
+  const parsed = parseResource({
+    apiVersion: "impulse.dev/v1alpha1",
+    kind: "EventSource",
+    metadata: { name: "bench" },
+    spec: { kafka: { records: { url: broker.url, topic: TOPIC, jsonBody: true, consumerGroup: { groupName: group, oldest: true } } } },
+  });
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+  const registry = new Registry();
+  const metrics = createEventSourceMetrics(registry);
+  const ac = new AbortController();
+  const es = runEventSource({ resource: parsed.resource as EventSource, bus, logger, metrics, secrets: async () => "", signal: ac.signal });
+  try {
+    return await rate("impulse kafka source", async () => (await metrics.published.get()).values.reduce((s, v) => s + v.value, 0));
+  } finally {
+    ac.abort();
+    await es.done;
+    await bus.close();
+  }
+}
+
+/** The least work with the same guarantees: per partition in order, publish with a msg id, await the PubAck, then commit. */
+async function floor(broker: KafkaBroker, natsUrl: string, group: string): Promise<KafkaBenchResult> {
+  const nc = await connect({ servers: natsUrl });
+  const jsm = await jetstreamManager(nc);
+  await jsm.streams.add({ name: "floor", subjects: ["floor.>"] });
+  const js = jetstream(nc);
+  const consumer = new Kafka({ clientId: "floor", brokers: broker.brokers, logLevel: logLevel.NOTHING }).consumer({ groupId: group, maxWaitTimeInMs: 1000 });
+  await consumer.connect();
+  await consumer.subscribe({ topic: TOPIC, fromBeginning: true });
+  let stored = 0;
+  const enc = new TextEncoder();
+  await consumer.run({
+    autoCommit: true,
+    autoCommitInterval: 1000,
+    eachBatchAutoResolve: false,
+    partitionsConsumedConcurrently: 16,
+    eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat }) => {
+      for (const m of batch.messages) {
+        const id = `bench:records:${broker.url}:${batch.topic}:${batch.partition}:${m.offset}`;
+        const data = { topic: batch.topic, partition: batch.partition, key: m.key?.toString() ?? "", body: JSON.parse(m.value!.toString()) };
+        await js.publish("floor.bench.records", enc.encode(JSON.stringify({ id, data })), { msgID: id });
+        stored++;
+        resolveOffset(m.offset);
+        await commitOffsetsIfNecessary();
+        await heartbeat();
+      }
+    },
+  });
+  try {
+    return await rate("raw floor (kafkajs → JetStream)", () => stored);
+  } finally {
+    await consumer.disconnect();
+    await nc.close();
+  }
+}
+
+const median = (xs: KafkaBenchResult[]) => [...xs].sort((a, b) => a.perSec - b.perSec)[Math.floor(xs.length / 2)]!;
+
+/** Alternates the two pipelines `rounds` times, each on a fresh nats-server and a fresh consumer group. */
+export async function benchKafka(rounds: number): Promise<{ floor: KafkaBenchResult; impulse: KafkaBenchResult; rounds: { floor: KafkaBenchResult[]; impulse: KafkaBenchResult[] } }> {
+  const binary = findNatsServer(process.env["NATS_SERVER_BIN"], process.env["PATH"]);
+  if (!binary) throw new Error("nats-server not found: run bash tools/nats/install.sh");
+  const broker = await startKafka();
+  const runs = { floor: [] as KafkaBenchResult[], impulse: [] as KafkaBenchResult[] };
+  try {
+    await fill(broker);
+    for (let i = 0; i < rounds; i++) {
+      for (const [name, run] of [["floor", floor], ["impulse", impulse]] as const) {
+        const nats = await startNatsServer({ binary });
+        try {
+          runs[name].push(await run(broker, nats.url, `bench-${name}-${i}`));
+        } finally {
+          await nats.stop();
+        }
+      }
+      console.error(`kafka round ${i + 1}: floor ${runs.floor[i]!.perSec} ev/s, impulse ${runs.impulse[i]!.perSec} ev/s`);
+    }
+  } finally {
+    await broker.stop();
+  }
+  return { floor: median(runs.floor), impulse: median(runs.impulse), rounds: runs };
+}

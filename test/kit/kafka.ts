@@ -1,0 +1,150 @@
+// Starts a real single-node Apache Kafka 4.x broker (KRaft) for one test file, from the jars tools/kafka/install.sh caches.
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freePort } from "@impulse/bus";
+import { Kafka, logLevel } from "kafkajs";
+import { repoRoot } from "./cli.js";
+
+export interface KafkaBroker {
+  /** host:port of the PLAINTEXT listener. */
+  brokers: string[];
+  /** "127.0.0.1:<port>", as an EventSource `url` takes it. */
+  url: string;
+  pid: number | undefined;
+  /** The broker's own log (slf4j-simple), for failure messages. */
+  log(): string;
+  /** Stops the broker (SIGTERM, SIGKILL after 10 s) and removes its data. */
+  stop(): Promise<void>;
+  /** Stops it and starts it again on the same ports and data (outage tests); `downMs` is how long it stays down. */
+  restart(downMs?: number): Promise<void>;
+  /** Stops it, keeping data and ports, until `start()`. */
+  pause(): Promise<void>;
+  start(): Promise<void>;
+}
+
+/** The classpath file of the cached jars; install.sh resolves them once (it is a no-op when they are cached). */
+function classpath(): string {
+  const dir = process.env["IMPULSE_KAFKA_DIR"] ?? execFileSync("bash", [join(repoRoot, "tools/kafka/install.sh")], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim();
+  return readFileSync(join(dir, "kafka.cp"), "utf8").trim();
+}
+
+/** Test-only single-node settings; the replication-factor-1 lines are mandatory or the group coordinator never appears. */
+function serverProperties(port: number, controllerPort: number, dataDir: string): string {
+  return `process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:${controllerPort}
+listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}
+advertised.listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+log.dirs=${dataDir}
+num.partitions=1
+auto.create.topics.enable=true
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+transaction.state.log.num.partitions=1
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+group.initial.rebalance.delay.ms=0
+`;
+}
+
+/** Small heap, serial GC and C1 only: several brokers may share 2 cores with the tests. */
+const JVM_FLAGS = ["-Xms128m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-Djava.awt.headless=true"];
+
+function stopProcess(proc: ChildProcess): Promise<void> {
+  if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const kill = setTimeout(() => proc.kill("SIGKILL"), 10_000);
+    proc.once("exit", () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    proc.kill("SIGTERM");
+  });
+}
+
+/** Ready when a client can fetch cluster metadata (the log line alone does not mean the listener answers). */
+async function waitForMetadata(brokers: string[], proc: ChildProcess, output: () => string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const kafka = new Kafka({ clientId: "impulse-test-kit", brokers, logLevel: logLevel.NOTHING, retry: { retries: 0 }, connectionTimeout: 1000 });
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`kafka exited with code ${proc.exitCode}:\n${output().slice(-4000)}`);
+    const admin = kafka.admin();
+    try {
+      await admin.connect();
+      const cluster = await admin.describeCluster();
+      if (cluster.brokers.length > 0 && cluster.controller !== null) return;
+    } catch {
+      /* not ready yet */
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+    if (Date.now() > deadline) throw new Error(`kafka did not answer metadata requests within ${timeoutMs} ms:\n${output().slice(-4000)}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+export async function startKafka(): Promise<KafkaBroker> {
+  const cp = classpath();
+  const dir = mkdtempSync(join(tmpdir(), "impulse-kafka-"));
+  const dataDir = join(dir, "data");
+  mkdirSync(dataDir);
+  const port = await freePort();
+  const controllerPort = await freePort();
+  const props = join(dir, "server.properties");
+  writeFileSync(props, serverProperties(port, controllerPort, dataDir));
+  // A random cluster id here avoids a JVM start for `random-uuid`.
+  const clusterId = randomBytes(16).toString("base64url");
+  execFileSync("java", [...JVM_FLAGS, "-cp", cp, "kafka.tools.StorageTool", "format", "--cluster-id", clusterId, "--config", props, "--ignore-formatted"], {
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+
+  const brokers = [`127.0.0.1:${port}`];
+  let out = "";
+  let proc: ChildProcess | undefined;
+  const launch = async () => {
+    const child = spawn("java", [...JVM_FLAGS, "-cp", cp, "kafka.Kafka", props], { stdio: ["ignore", "pipe", "pipe"] });
+    proc = child;
+    const keep = (c: Buffer) => {
+      out += c.toString();
+      if (out.length > 200_000) out = out.slice(-100_000);
+    };
+    child.stdout!.on("data", keep);
+    child.stderr!.on("data", keep);
+    // If the test process dies without stopping the broker (an error path), do not leave a JVM behind.
+    const killOnExit = () => child.kill("SIGKILL");
+    process.once("exit", killOnExit);
+    child.once("exit", () => process.removeListener("exit", killOnExit));
+    await waitForMetadata(brokers, child, () => out);
+  };
+  await launch();
+
+  return {
+    brokers,
+    url: brokers[0]!,
+    get pid() {
+      return proc?.pid;
+    },
+    log: () => out,
+    stop: async () => {
+      if (proc) await stopProcess(proc);
+      rmSync(dir, { recursive: true, force: true });
+    },
+    pause: async () => {
+      if (proc) await stopProcess(proc);
+    },
+    start: launch,
+    restart: async (downMs = 0) => {
+      if (proc) await stopProcess(proc);
+      if (downMs) await new Promise((r) => setTimeout(r, downMs));
+      await launch();
+    },
+  };
+}
