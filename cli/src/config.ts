@@ -5,6 +5,9 @@ import { z } from "zod";
 
 export const RuntimeConfig = z.object({
   natsUrl: z.string().optional(),
+  /** From the controller: the bus Secret's value (token or username/password YAML) and the EventBus's streamConfig (JSON). */
+  busAuth: z.string().optional(),
+  busStream: z.string().optional(),
   namespace: z.string().min(1).default("local"),
   metricsPort: z.coerce.number().int().min(0).max(65535),
   secretsDir: z.string().default("/impulse/secrets"),
@@ -38,6 +41,8 @@ export interface CommonFlags {
 export function readConfig(flags: CommonFlags, env: NodeJS.ProcessEnv, defaults: { metricsPort: number }): RuntimeConfig {
   const parsed = RuntimeConfig.safeParse({
     natsUrl: flags.natsUrl ?? env["IMPULSE_BUS_URL"],
+    busAuth: env["IMPULSE_BUS_AUTH"],
+    busStream: env["IMPULSE_BUS_STREAM"],
     namespace: flags.namespace ?? env["IMPULSE_NAMESPACE"],
     metricsPort: flags.metricsPort ?? env["IMPULSE_METRICS_PORT"] ?? defaults.metricsPort,
     secretsDir: flags.secretsDir ?? env["IMPULSE_SECRETS_DIR"],

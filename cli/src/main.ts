@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The impulse command line.
 import { Command } from "commander";
+import { runController } from "./commands/controller.js";
 import { dev } from "./commands/dev.js";
 import { genCrds } from "./commands/gen-crds.js";
 import { lint } from "./commands/lint.js";
@@ -54,6 +55,22 @@ sensorCommand
   .requiredOption("-e, --event <file...>", "CloudEvent JSON file(s), applied in order")
   .option("--json", "print the result as JSON")
   .action((file: string, opts: { event: string[]; json?: boolean }) => exit(sensorTest(file, opts.event, opts)));
+
+program
+  .command("controller")
+  .description("reconcile EventBus, EventSource and Sensor resources into StatefulSets, Deployments and Services")
+  .option("--kubeconfig <path>", "kubeconfig (env KUBECONFIG; in a pod the service account)")
+  .option("--namespace <ns>", "watch only this namespace (env IMPULSE_WATCH_NAMESPACE); default: every namespace")
+  .option("--metrics-port <port>", "port of /healthz, /readyz and /metrics (env IMPULSE_METRICS_PORT, default 7777)")
+  .option("--leader-elect", "run several replicas; only the holder of the Lease impulse-controller reconciles (env IMPULSE_LEADER_ELECT)")
+  .option("--lease-namespace <ns>", "namespace of that Lease (env POD_NAMESPACE, else --namespace, else the kubeconfig's)")
+  .option("--image <image>", "impulse image of EventSource and Sensor pods (env IMPULSE_IMAGE)")
+  .option("--image-pull-policy <policy>", "Always|IfNotPresent|Never for those pods (env IMPULSE_IMAGE_PULL_POLICY)")
+  .option("--nats-image <image>", "NATS image of managed EventBuses; spec.jetstream.version replaces its tag (env IMPULSE_NATS_IMAGE)")
+  .option("--allow-privileged-pods", "let pod templates use privileged containers, host namespaces and hostPath volumes (env IMPULSE_ALLOW_PRIVILEGED_PODS)")
+  .option("--workers <n>", "resources reconciled at once (env IMPULSE_CONTROLLER_WORKERS, default 2)")
+  .option("--log-level <level>", "trace|debug|info|warn|error (env IMPULSE_LOG_LEVEL)")
+  .action((opts) => exit(runController(opts)));
 
 program
   .command("lint")

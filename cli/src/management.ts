@@ -8,11 +8,16 @@ export interface HealthReport {
   [detail: string]: unknown;
 }
 
-export function startManagementServer(port: number, registry: Registry, health: () => HealthReport): Promise<Server> {
+/** `ready` answers /readyz when readiness differs from health (the controller: a standby is healthy and ready, a leader only once synced). */
+export function startManagementServer(port: number, registry: Registry, health: () => HealthReport, ready: () => HealthReport = health): Promise<Server> {
   const app = express();
-  app.get(["/health", "/healthz", "/readyz"], (_req, res) => {
+  app.get(["/health", "/healthz"], (_req, res) => {
     const h = health();
     res.status(h.healthy ? 200 : 503).json(h);
+  });
+  app.get("/readyz", (_req, res) => {
+    const r = ready();
+    res.status(r.healthy ? 200 : 503).json(r);
   });
   app.get("/metrics", async (_req, res) => {
     res.type(registry.contentType).send(await registry.metrics());

@@ -8,6 +8,7 @@ import type { KubeConfig } from "@kubernetes/client-node";
 import type { Logger } from "pino";
 import { collectDefaultMetrics, Registry } from "prom-client";
 import type { RuntimeConfig } from "./config.js";
+import { parseBusAuth, parseBusStream } from "./bus-auth.js";
 import { startManagementServer } from "./management.js";
 import { kubeConfigLoader } from "./kube.js";
 import { createSecretResolver } from "./secrets.js";
@@ -36,8 +37,10 @@ export async function startRuntime(resources: Resource[], cfg: RuntimeConfig, na
     let b = buses.get(name);
     if (!b) {
       const spec = busFor(resources, name)?.spec;
-      const stream = spec?.jetstreamExotic?.streamConfig ?? spec?.jetstream?.streamConfig;
-      b = await JetStreamBus.connect({ url: natsUrl, namespace: cfg.namespace, busName: name, logger: log.child({ eventBusName: name }), signal, ...(stream ? { stream } : {}) });
+      // In a pod the EventBus is not among the resources: the controller passes its settings in the environment.
+      const stream = spec?.jetstreamExotic?.streamConfig ?? spec?.jetstream?.streamConfig ?? parseBusStream(cfg.busStream);
+      const credentials = parseBusAuth(cfg.busAuth);
+      b = await JetStreamBus.connect({ url: natsUrl, namespace: cfg.namespace, busName: name, logger: log.child({ eventBusName: name }), signal, ...credentials, ...(stream ? { stream } : {}) });
       buses.set(name, b);
     }
     return b;

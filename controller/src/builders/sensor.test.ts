@@ -1,0 +1,54 @@
+// Sensor builder: one replica, Recreate, `impulse sensor` with the spec, its ServiceAccount, secrets mounted.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import type { Sensor } from "@impulse/api";
+import type { V1Deployment } from "@kubernetes/client-node";
+import { buildSensor } from "./sensor.js";
+import type { CustomResource, RuntimeOptions } from "./types.js";
+import { validate } from "./validate.js";
+
+const opts: RuntimeOptions = { image: "impulse:test", imagePullPolicy: "IfNotPresent", policy: { allowPrivileged: false } };
+const spec = {
+  dependencies: [{ name: "d", eventSourceName: "hooks", eventName: "example" }],
+  triggers: [{ template: { name: "call", http: { url: "http://example.com", method: "POST", basicAuth: { username: { name: "creds", key: "user" }, password: { name: "creds", key: "pass" } } } } }],
+};
+
+function plan(extra: Record<string, unknown> = {}) {
+  const cr: CustomResource = { apiVersion: "impulse.dev/v1alpha1", kind: "Sensor", metadata: { name: "orders", namespace: "team", uid: "u-s" }, spec: { ...spec, ...extra } };
+  const v = validate<Sensor>(cr, opts.policy);
+  assert.ok(v.ok, JSON.stringify(!v.ok && v.findings));
+  return buildSensor(cr, v.resource, { url: "nats://bus:4222" }, opts);
+}
+const deploymentOf = (p: ReturnType<typeof plan>) => p.objects.find((o) => o.kind === "Deployment") as unknown as V1Deployment;
+
+describe("Sensor builder", () => {
+  it("runs `impulse sensor` in one replica, never two at once, with its own ServiceAccount", () => {
+    const p = plan();
+    const d = deploymentOf(p);
+    assert.equal(d.metadata!.name, "orders-sensor");
+    assert.equal(d.spec!.replicas, 1);
+    assert.equal(d.spec!.strategy!.type, "Recreate");
+    const c = d.spec!.template.spec!.containers[0]!;
+    assert.deepEqual(c.args, ["sensor"]);
+    assert.equal(c.imagePullPolicy, "IfNotPresent");
+    assert.equal(JSON.parse(c.env!.find((e) => e.name === "IMPULSE_SPEC")!.value!).kind, "Sensor");
+    assert.equal(c.env!.some((e) => e.name === "IMPULSE_BUS_AUTH"), false);
+    assert.equal(d.spec!.template.spec!.serviceAccountName, "orders-sensor");
+    assert.equal(p.objects.find((o) => o.kind === "ServiceAccount")?.metadata.name, "orders-sensor");
+    assert.ok(d.spec!.template.spec!.volumes!.some((v) => v.secret?.secretName === "creds"));
+    assert.deepEqual(p.notes, []);
+  });
+
+  it("caps replicas at one and says why; zero scales it down", () => {
+    const p = plan({ replicas: 3 });
+    assert.equal(deploymentOf(p).spec!.replicas, 1);
+    assert.equal(p.notes[0]!.reason, "ReplicasCapped");
+    assert.equal(deploymentOf(plan({ replicas: 0 })).spec!.replicas, 0);
+  });
+
+  it("uses the template's service account instead of creating one", () => {
+    const p = plan({ template: { serviceAccountName: "deployer" } });
+    assert.equal(deploymentOf(p).spec!.template.spec!.serviceAccountName, "deployer");
+    assert.equal(p.objects.some((o) => o.kind === "ServiceAccount"), false);
+  });
+});
