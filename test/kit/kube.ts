@@ -8,6 +8,7 @@ import { AuthorizationV1Api, CoreV1Api, KubeConfig, RbacAuthorizationV1Api, type
 import { freePort } from "@impulse/bus";
 import { Agent, request } from "undici";
 import { repoRoot } from "./cli.js";
+import { stopServersOnKill } from "./reaper.js";
 
 /** A running control plane. Everything it created lives in `dir` and is removed by stop(). */
 export interface Kube {
@@ -128,6 +129,7 @@ async function poll(what: string, timeoutMs: number, probe: () => Promise<boolea
 }
 
 export async function startKube(opts: KubeOptions = {}): Promise<Kube> {
+  stopServersOnKill();
   const binDir = kubeBinDir();
   // etcd data and certificates in memory when possible: faster, and nothing to fsync.
   const dir = mkdtempSync(join(existsSync("/dev/shm") ? "/dev/shm" : tmpdir(), "impulse-kube-"));

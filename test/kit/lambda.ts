@@ -5,6 +5,7 @@ import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "@impulse/bus";
 import { repoRoot } from "./cli.js";
+import { stopServersOnKill } from "./reaper.js";
 
 export const SERVERLESS_VERSION = "3.40.0";
 const SERVICE = "impulse";
@@ -60,6 +61,7 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
 }
 
 export async function startLambda(opts: { timeoutMs?: number; onLog?: (line: string) => void } = {}): Promise<LambdaEmulator> {
+  stopServersOnKill();
   const dir = serverlessDir();
   const bin = join(dir, "node_modules", "serverless", "bin", "serverless.js");
   if (!existsSync(bin) || !existsSync(join(dir, "node_modules", "serverless-offline", "package.json"))) {
