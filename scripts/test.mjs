@@ -17,7 +17,7 @@ function find(dir, pattern, out = []) {
 prepare();
 // Test servers beyond NATS, installed or built into ~/.cache/impulse-infra once; later runs find them there at once.
 const servers = [
-  ["tools/kube/build.sh", "kube-apiserver + etcd (built from the Go module proxy: ~10 min the first time)"],
+  ["tools/kube/build.sh", "kube-apiserver + etcd + kubectl (built from the Go module proxy: ~10 min the first time)"],
   ["tools/lambda/install.sh", "the Lambda Invoke API emulator (serverless-offline: ~1 min the first time)"],
   ["tools/kafka/install.sh", "Apache Kafka (jars from Maven Central: ~1 min the first time)"],
   ["tools/helm/install.sh", "helm (built from the Go module proxy: ~4 min the first time)"],
@@ -35,7 +35,7 @@ for (const [script, what] of servers) {
 console.error("[impulse] type-checking tests");
 const tc = spawnSync(join(root, "node_modules/.bin/tsc"), ["-p", join(root, "tsconfig.tests.json")], { cwd: root, stdio: "inherit" });
 if (tc.status !== 0) process.exit(tc.status ?? 1);
-const workspaces = ["api", "bus", "eventsource", "sensor", "cli"];
+const workspaces = ["api", "bus", "eventsource", "sensor", "controller", "cli"];
 const unit = workspaces.flatMap((w) => find(join(root, w, "src"), /\.test\.ts$/));
 const integration = find(join(root, "test", "suites"), /\.test\.ts$/);
 const only = process.argv.slice(2);
