@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { freePort } from "@impulse/bus";
 import { Kafka, logLevel } from "kafkajs";
 import { repoRoot } from "./cli.js";
+import { stopServersOnKill } from "./reaper.js";
 
 export interface KafkaBroker {
   /** host:port of the PLAINTEXT listener. */
@@ -92,6 +93,7 @@ async function waitForMetadata(brokers: string[], proc: ChildProcess, output: ()
 }
 
 export async function startKafka(): Promise<KafkaBroker> {
+  stopServersOnKill();
   const cp = classpath();
   const dir = mkdtempSync(join(tmpdir(), "impulse-kafka-"));
   const dataDir = join(dir, "data");
