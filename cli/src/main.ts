@@ -17,7 +17,7 @@ const common = (c: Command) =>
     .option("--metrics-port <port>", "port of /metrics and /health (env IMPULSE_METRICS_PORT)")
     .option("--secrets-dir <dir>", "directory of mounted secrets <name>/<key> (env IMPULSE_SECRETS_DIR)")
     .option("--kubeconfig <path>", "kubeconfig for Kubernetes sources and triggers (env KUBECONFIG; in a pod the service account)")
-    .option("--leader-elect", "with several replicas, run singleton sources (resource, ...) only in the one holding a Lease (env IMPULSE_LEADER_ELECT)")
+    .option("--leader-elect", "with several replicas, run singleton sources (resource, ...) and Sensors only in the one holding a Lease (env IMPULSE_LEADER_ELECT)")
     .option("--lease-namespace <ns>", "namespace of that Lease (env POD_NAMESPACE, else the kubeconfig's namespace)")
     .option("--log-level <level>", "trace|debug|info|warn|error (env IMPULSE_LOG_LEVEL)")
     .option("--concurrency <n>", "firings in progress at once per trigger (env IMPULSE_CONCURRENCY, default 32)")

@@ -1,7 +1,7 @@
 // Starts EventSources and Sensors against one bus, with a management server; shared by dev, eventsource and sensor.
 import type { EventBus as EventBusResource, Resource } from "@impulse/api";
 import { JetStreamBus, type EventBus } from "@impulse/bus";
-import { createEventSourceMetrics, runEventSource, type RunningEventSource } from "@impulse/eventsource";
+import { createEventSourceMetrics, runEventSource, runWithLease, type LeaseOptions, type RunningEventSource } from "@impulse/eventsource";
 import { createSensorMetrics, runSensor, type RunningSensor } from "@impulse/sensor";
 import type { AddressInfo } from "node:net";
 import type { KubeConfig } from "@kubernetes/client-node";
@@ -56,7 +56,11 @@ export async function startRuntime(resources: Resource[], cfg: RuntimeConfig, na
       eventSources.push(es);
       waits.push(es.done);
     } else if (r.kind === "Sensor") {
-      const s = await runSensor({ resource: r, bus: await bus(r.spec.eventBusName), logger: log, metrics: sensorMetrics, secrets, kubeConfig, signal, concurrency: cfg.concurrency, dedupWindowMs: cfg.dedupWindow });
+      const sensorBus = await bus(r.spec.eventBusName);
+      const run = (sig: AbortSignal) =>
+        runSensor({ resource: r, bus: sensorBus, logger: log, metrics: sensorMetrics, secrets, kubeConfig, signal: sig, concurrency: cfg.concurrency, dedupWindowMs: cfg.dedupWindow });
+      const election = leaderElection(cfg, kubeConfig).leaderElection;
+      const s = election ? standbySensor(run, { ...election, name: `sensor-${r.metadata.name}`, logger: log.child({ sensorName: r.metadata.name }) }, signal) : await run(signal);
       sensors.push(s);
       waits.push(s.done);
     }
@@ -79,6 +83,20 @@ export async function startRuntime(resources: Resource[], cfg: RuntimeConfig, na
     await new Promise((r) => server.close(r));
   })();
   return { metricsPort: (server.address() as AddressInfo).port, done };
+}
+
+/**
+ * A Sensor that runs only while this replica holds its Lease: condition state assumes one active consumer, so
+ * extra replicas wait as healthy standbys and the next one resumes from the durable consumers and KV state.
+ */
+function standbySensor(run: (signal: AbortSignal) => Promise<RunningSensor>, lease: LeaseOptions, signal: AbortSignal): RunningSensor {
+  let active: RunningSensor | undefined;
+  const done = runWithLease(lease, signal, async (leading) => {
+    active = await run(leading);
+    await active.done;
+    active = undefined;
+  });
+  return { health: () => active?.health() ?? { healthy: true, triggers: {} }, done };
 }
 
 function leaderElection(cfg: RuntimeConfig, kubeConfig: () => KubeConfig) {

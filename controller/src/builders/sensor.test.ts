@@ -36,13 +36,17 @@ describe("Sensor builder", () => {
     assert.equal(d.spec!.template.spec!.serviceAccountName, "orders-sensor");
     assert.equal(p.objects.find((o) => o.kind === "ServiceAccount")?.metadata.name, "orders-sensor");
     assert.ok(d.spec!.template.spec!.volumes!.some((v) => v.secret?.secretName === "creds"));
-    assert.deepEqual(p.notes, []);
+    assert.equal(p.leaderElect, false);
   });
 
-  it("caps replicas at one and says why; zero scales it down", () => {
+  it("runs extra replicas as standbys behind a Lease, rolled one at a time; zero scales it down", () => {
     const p = plan({ replicas: 3 });
-    assert.equal(deploymentOf(p).spec!.replicas, 1);
-    assert.equal(p.notes[0]!.reason, "ReplicasCapped");
+    const d = deploymentOf(p);
+    assert.equal(d.spec!.replicas, 3);
+    assert.equal(p.leaderElect, true);
+    assert.ok(d.spec!.template.spec!.containers[0]!.env!.some((e) => e.name === "IMPULSE_LEADER_ELECT" && e.value === "true"));
+    assert.equal(d.spec!.strategy!.type, "RollingUpdate");
+    assert.equal(deploymentOf(plan({ replicas: 1 })).spec!.strategy!.type, "Recreate", "a single sensor is never doubled during a rollout");
     assert.equal(deploymentOf(plan({ replicas: 0 })).spec!.replicas, 0);
   });
 

@@ -9,18 +9,16 @@ export interface SensorPlan {
   objects: DesiredObject[];
   deploymentName: string;
   replicas: number;
-  /** Things worth a Warning Event once per generation (e.g. replicas capped). */
-  notes: { reason: string; message: string }[];
+  /** Several replicas: one runs the Sensor, the others wait behind a Lease. */
+  leaderElect: boolean;
 }
 
 export function buildSensor(cr: CustomResource, sensor: Sensor, bus: BusConnection, opts: RuntimeOptions): SensorPlan {
   const name = cr.metadata.name;
   const labels = labelsFor("Sensor", name);
-  const notes: SensorPlan["notes"] = [];
-  // Condition state (&& across dependencies) assumes one active replica: more would fire twice or miss a join.
-  const asked = sensor.spec.replicas ?? 1;
-  const replicas = Math.min(asked, 1);
-  if (asked > 1) notes.push({ reason: "ReplicasCapped", message: `spec.replicas is ${asked}: a Sensor runs one replica (its condition state assumes a single active consumer)` });
+  // Condition state (&& across dependencies) assumes one active replica: extra replicas are standbys behind a Lease.
+  const replicas = sensor.spec.replicas ?? 1;
+  const leaderElect = replicas > 1;
   const saName = childName(name, "sensor");
   const template = sensor.spec.template as Record<string, unknown> | undefined;
   const deploymentName = childName(name, "sensor");
@@ -32,12 +30,18 @@ export function buildSensor(cr: CustomResource, sensor: Sensor, bus: BusConnecti
       replicas,
       ...(sensor.spec.revisionHistoryLimit !== undefined ? { revisionHistoryLimit: sensor.spec.revisionHistoryLimit } : {}),
       selector: { matchLabels: selectorLabels("Sensor", name) },
-      // Never two sensor pods at once, not even during a rollout.
-      strategy: { type: "Recreate" },
-      template: buildPodTemplate({ labels, container: runtimeContainer("sensor", cr, bus, opts), serviceAccountName: saName, secrets: secretNames({ ...sensor.spec, template: undefined }), template }),
+      // Never two active sensors at once: one pod is replaced at a time, or standbys take over through the Lease.
+      strategy: leaderElect ? { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } } : { type: "Recreate" },
+      template: buildPodTemplate({
+        labels,
+        container: runtimeContainer("sensor", cr, bus, opts, { env: leaderElect ? [{ name: "IMPULSE_LEADER_ELECT", value: "true" }] : [] }),
+        serviceAccountName: saName,
+        secrets: secretNames({ ...sensor.spec, template: undefined }),
+        template,
+      }),
     },
   };
   const objects: DesiredObject[] = [deployment];
   if (!template?.["serviceAccountName"]) objects.push(serviceAccount("Sensor", cr, saName));
-  return { objects, deploymentName, replicas, notes };
+  return { objects, deploymentName, replicas, leaderElect };
 }

@@ -16,7 +16,6 @@ interface Plan {
   deploymentName: string;
   replicas: number;
   fields: Record<string, unknown>;
-  notes: { reason: string; message: string }[];
 }
 
 type RuntimeKind = "EventSource" | "Sensor";
@@ -24,18 +23,17 @@ type RuntimeKind = "EventSource" | "Sensor";
 function plan(ctx: ReconcileContext, kind: RuntimeKind, cr: CustomResource, resource: EventSource | Sensor, bus: BusConnection): Plan {
   if (kind === "EventSource") {
     const p = buildEventSource(cr, resource as EventSource, bus, ctx.options, ctx.options.strategyOf, ctx.options.sourceTypes);
-    return { ...p, fields: { sourceTypes: p.sourceTypes.join(",") }, notes: [] };
+    return { ...p, fields: { sourceTypes: p.sourceTypes.join(",") } };
   }
   const sensor = resource as Sensor;
   const p = buildSensor(cr, sensor, bus, ctx.options);
   return { ...p, fields: { dependencyCount: sensor.spec.dependencies.length, triggerCount: sensor.spec.triggers.length } };
 }
 
-/** Findings worth telling once per spec change (unknown fields, capped replicas): when this generation was not seen yet. */
-async function notesOnce(ctx: ReconcileContext, cr: CustomResource, warnings: Finding[], notes: Plan["notes"]): Promise<void> {
-  if (cr.status?.["observedGeneration"] === cr.metadata.generation) return;
-  if (warnings.length) await ctx.recorder.record(cr, "Warning", "UnknownFields", findingsMessage(warnings));
-  for (const n of notes) await ctx.recorder.record(cr, "Warning", n.reason, n.message);
+/** Unknown fields are told once per spec change: when this generation was not seen yet. */
+async function warnOnce(ctx: ReconcileContext, cr: CustomResource, warnings: Finding[]): Promise<void> {
+  if (cr.status?.["observedGeneration"] === cr.metadata.generation || !warnings.length) return;
+  await ctx.recorder.record(cr, "Warning", "UnknownFields", findingsMessage(warnings));
 }
 
 export async function reconcileRuntime(ctx: ReconcileContext, kind: RuntimeKind, namespace: string, name: string): Promise<void> {
@@ -59,12 +57,12 @@ export async function reconcileRuntime(ctx: ReconcileContext, kind: RuntimeKind,
   const busName = v.resource.spec.eventBusName;
   const bus = await lookupBus(ctx, namespace, busName);
   if (!bus.connection) {
-    await notesOnce(ctx, cr, v.warnings, []);
+    await warnOnce(ctx, cr, v.warnings);
     const waiting: ConditionInput = { type: "Deployed", status: "False", reason: "WaitingForEventBus", message: `nothing deployed until EventBus ${busName} has a connection` };
     return writeStatus(ctx, cr, withReady([bus.condition, waiting], { reason: "Available", message: "" }));
   }
   const p = plan(ctx, kind, cr, v.resource, bus.connection);
-  await notesOnce(ctx, cr, v.warnings, p.notes);
+  await warnOnce(ctx, cr, v.warnings);
   const live = await applyOwned(ctx, cr, p.objects);
   await pruneOwned(ctx, kind, cr, p.objects);
   const deployed: ConditionInput = { type: "Deployed", status: "True", reason: "Deployed", message: `Deployment ${p.deploymentName} is up to date` };
