@@ -8,6 +8,7 @@ import { freePort } from "@impulse/bus";
 import { Kafka, logLevel } from "kafkajs";
 import { repoRoot } from "./cli.js";
 import { stopServersOnKill } from "./reaper.js";
+import { stopProcess } from "@impulse/bus";
 
 export interface KafkaBroker {
   /** host:port of the PLAINTEXT listener. */
@@ -58,18 +59,6 @@ group.initial.rebalance.delay.ms=0
 
 /** Small heap, serial GC and C1 only: several brokers may share 2 cores with the tests. */
 const JVM_FLAGS = ["-Xms128m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-Djava.awt.headless=true"];
-
-function stopProcess(proc: ChildProcess): Promise<void> {
-  if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const kill = setTimeout(() => proc.kill("SIGKILL"), 10_000);
-    proc.once("exit", () => {
-      clearTimeout(kill);
-      resolve();
-    });
-    proc.kill("SIGTERM");
-  });
-}
 
 /** Ready when a client can fetch cluster metadata (the log line alone does not mean the listener answers). */
 async function waitForMetadata(brokers: string[], proc: ChildProcess, output: () => string, timeoutMs = 60_000): Promise<void> {

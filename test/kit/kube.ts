@@ -9,6 +9,7 @@ import { freePort } from "@impulse/bus";
 import { Agent, request } from "undici";
 import { repoRoot } from "./cli.js";
 import { stopServersOnKill } from "./reaper.js";
+import { stopProcess } from "@impulse/bus";
 
 /** A running control plane. Everything it created lives in `dir` and is removed by stop(). */
 export interface Kube {
@@ -97,18 +98,6 @@ function launch(binary: string, args: string[], logFile: string): ChildProcess {
   process.once("exit", killOnExit);
   child.once("exit", () => process.removeListener("exit", killOnExit));
   return child;
-}
-
-function stopProcess(proc: ChildProcess): Promise<void> {
-  if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const kill = setTimeout(() => proc.kill("SIGKILL"), 10_000);
-    proc.once("exit", () => {
-      clearTimeout(kill);
-      resolve();
-    });
-    proc.kill("SIGTERM");
-  });
 }
 
 function tail(file: string, lines: number): string {

@@ -11,6 +11,16 @@ export const SecretKeySelector = z
   .describe("A key of a Kubernetes Secret. Locally resolved from the secrets directory or IMPULSE_SECRET_<NAME>_<KEY>.");
 export type SecretKeySelector = z.infer<typeof SecretKeySelector>;
 
+/** An absolute http:// or https:// URL (trigger targets, service endpoints). */
+export const HttpUrl = z.string().refine((u) => {
+  try {
+    const p = new URL(u).protocol;
+    return p === "http:" || p === "https:";
+  } catch {
+    return false;
+  }
+}, "must be an absolute http:// or https:// URL");
+
 /** Int64OrString: an integer is nanoseconds, a string is a Go duration. */
 export const Duration = z
   .union([z.number().int(), z.string()])

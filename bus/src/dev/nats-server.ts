@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { freePort } from "./free-port.js";
+import { stopProcess } from "./process.js";
 
 export const NATS_SERVER_VERSION = "2.15.1";
 
@@ -58,18 +59,6 @@ async function waitReady(monitorPort: number, proc: ChildProcess, timeoutMs = 20
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error("nats-server did not become ready in time");
-}
-
-function stopProcess(proc: ChildProcess): Promise<void> {
-  if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const kill = setTimeout(() => proc.kill("SIGKILL"), 10_000);
-    proc.once("exit", () => {
-      clearTimeout(kill);
-      resolve();
-    });
-    proc.kill("SIGTERM");
-  });
 }
 
 export async function startNatsServer(opts: NatsServerOptions): Promise<NatsServer> {

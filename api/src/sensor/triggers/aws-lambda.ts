@@ -1,6 +1,6 @@
 // Schema of `template.awsLambda`: one Lambda Invoke per firing, with Argo's fields and two documented Impulse extensions.
 import { z } from "zod";
-import { SecretKeySelector } from "../../common/types.js";
+import { HttpUrl, SecretKeySelector } from "../../common/types.js";
 import { TriggerParameter } from "../parameters.js";
 
 export const LAMBDA_INVOCATION_TYPES = ["RequestResponse", "Event", "DryRun"] as const;
@@ -16,17 +16,7 @@ export const AwsLambdaTriggerTemplate = z
     invocationType: z.enum(LAMBDA_INVOCATION_TYPES).optional().describe("RequestResponse (default: synchronous), Event (asynchronous, 202) or DryRun (checks permissions, 204)."),
     payload: z.array(TriggerParameter).optional().describe("Builds the JSON event the function receives."),
     parameters: z.array(TriggerParameter).optional().describe("Parameters applied to this awsLambda template (e.g. dest: functionName)."),
-    endpoint: z
-      .string()
-      .refine((u) => {
-        try {
-          const p = new URL(u).protocol;
-          return p === "http:" || p === "https:";
-        } catch {
-          return false;
-        }
-      }, "must be an absolute http:// or https:// URL")
-      .optional()
+    endpoint: HttpUrl.optional()
       .describe("Impulse: Lambda (and STS) endpoint URL instead of AWS's, e.g. LocalStack or a local emulator."),
     functionErrorIsSuccess: z
       .boolean()

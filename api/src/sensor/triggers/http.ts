@@ -1,23 +1,13 @@
 // Schema of `template.http`: an HTTP request per firing, with Argo's fields.
 import { z } from "zod";
-import { SecretKeySelector } from "../../common/types.js";
+import { HttpUrl, SecretKeySelector } from "../../common/types.js";
 import { TriggerParameter } from "../parameters.js";
 
 export const HTTP_TRIGGER_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 
 export const HttpTriggerTemplate = z
   .strictObject({
-    url: z
-      .string()
-      .refine((u) => {
-        try {
-          const p = new URL(u).protocol;
-          return p === "http:" || p === "https:";
-        } catch {
-          return false;
-        }
-      }, "must be an absolute http:// or https:// URL")
-      .describe("URL to call."),
+    url: HttpUrl.describe("URL to call."),
     method: z
       .string()
       .transform((m) => m.toUpperCase())
