@@ -5,6 +5,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { request } from "undici";
 import { waitFor } from "./wait.js";
+import { freePort } from "@impulse/bus";
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const cliMain = join(repoRoot, "cli", "dist", "main.js");
@@ -61,3 +62,16 @@ export async function waitHealthy(p: CliProcess, metricsPort: number): Promise<v
     30_000,
   );
 }
+
+/**
+ * Runs `impulse eventsource|sensor -f <file>` as its pod would, with /metrics and /health on a free port, and waits
+ * until it is healthy. `started` collects it for the suite's cleanup even when it never becomes healthy.
+ */
+export async function startRuntime(kind: "eventsource" | "sensor", file: string, args: string[], started: CliProcess[]): Promise<CliProcess & { metricsPort: number }> {
+  const metricsPort = await freePort();
+  const p = spawnCli([kind, "-f", file, "--metrics-port", String(metricsPort), ...args]);
+  started.push(p);
+  await waitHealthy(p, metricsPort);
+  return { ...p, metricsPort };
+}
+

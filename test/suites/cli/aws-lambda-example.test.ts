@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { after, before, it } from "node:test";
 import { freePort, type NatsServer } from "@impulse/bus";
 import { request } from "undici";
-import { repoRoot, spawnCli, waitHealthy, type CliProcess } from "../../kit/cli.js";
+import { repoRoot, startRuntime, type CliProcess } from "../../kit/cli.js";
 import { startLambda, type LambdaEmulator } from "../../kit/lambda.js";
 import { startNats } from "../../kit/nats.js";
 import { waitFor } from "../../kit/wait.js";
@@ -41,14 +41,8 @@ it("invokes the remediation function with the documented payload for OOM kills o
   writeFileSync(join(secretsDir, "aws-credentials", "secretkey"), "example-secret-key\n");
 
   const common = ["--nats-url", nats.url, "--namespace", "lambda-example", "--log-level", "warn", "--secrets-dir", secretsDir];
-  const snMetrics = await freePort();
-  const esMetrics = await freePort();
-  const sensor = spawnCli(["sensor", "-f", join(dir, "sensor.yaml"), "--metrics-port", String(snMetrics), ...common]);
-  procs.push(sensor);
-  await waitHealthy(sensor, snMetrics);
-  const es = spawnCli(["eventsource", "-f", join(dir, "eventsource.yaml"), "--metrics-port", String(esMetrics), ...common]);
-  procs.push(es);
-  await waitHealthy(es, esMetrics);
+  const sensor = await startRuntime("sensor", join(dir, "sensor.yaml"), [...common], procs);
+  const es = await startRuntime("eventsource", join(dir, "eventsource.yaml"), common, procs);
 
   const post = async (body: unknown) => {
     const r = await request(`http://127.0.0.1:${webhookPort}/crashes`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
@@ -63,7 +57,7 @@ it("invokes the remediation function with the documented payload for OOM kills o
   const fired = /impulse_sensor_triggers_fired_total\{sensor="pod-remediation",trigger="remediate"\} 1/;
   // The handler records before it returns: the sensor counts the firing a moment after the function saw it.
   const text = await waitFor("counted as fired", async () => {
-    const t = await (await request(`http://127.0.0.1:${snMetrics}/metrics`)).body.text();
+    const t = await (await request(`http://127.0.0.1:${sensor.metricsPort}/metrics`)).body.text();
     return fired.test(t) && t;
   });
   assert.match(text, /impulse_sensor_events_filtered_total\{sensor="pod-remediation",trigger="remediate"\} 1/);

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { after, before, it } from "node:test";
 import { freePort, type NatsServer } from "@impulse/bus";
 import { request } from "undici";
-import { repoRoot, spawnCli, waitHealthy, type CliProcess } from "../../kit/cli.js";
+import { repoRoot, startRuntime, type CliProcess } from "../../kit/cli.js";
 import { startNats } from "../../kit/nats.js";
 import { startSink, type Sink } from "../../kit/sink.js";
 import { waitFor } from "../../kit/wait.js";
@@ -33,14 +33,8 @@ it("forwards orders of 100 or more to the billing service with the documented pa
   writeFileSync(join(dir, "sensor.yaml"), readFileSync(join(example, "sensor.yaml"), "utf8").replace("http://localhost:8090/billing", `${sink.url}/billing`));
 
   const common = ["--nats-url", nats.url, "--namespace", "http-example", "--log-level", "warn"];
-  const esMetrics = await freePort();
-  const snMetrics = await freePort();
-  const sensor = spawnCli(["sensor", "-f", join(dir, "sensor.yaml"), "--metrics-port", String(snMetrics), ...common]);
-  procs.push(sensor);
-  await waitHealthy(sensor, snMetrics);
-  const es = spawnCli(["eventsource", "-f", join(dir, "eventsource.yaml"), "--metrics-port", String(esMetrics), ...common]);
-  procs.push(es);
-  await waitHealthy(es, esMetrics);
+  const sensor = await startRuntime("sensor", join(dir, "sensor.yaml"), [...common], procs);
+  const es = await startRuntime("eventsource", join(dir, "eventsource.yaml"), common, procs);
 
   const post = async (body: unknown) => {
     const r = await request(`http://127.0.0.1:${webhookPort}/orders`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
@@ -53,7 +47,7 @@ it("forwards orders of 100 or more to the billing service with the documented pa
   assert.equal(call.headers["x-source"], "impulse");
   assert.deepEqual(call.json, { orderId: "o-2", amount: 150, team: "shop", eventId });
 
-  const metrics = await request(`http://127.0.0.1:${snMetrics}/metrics`);
+  const metrics = await request(`http://127.0.0.1:${sensor.metricsPort}/metrics`);
   const text = await metrics.body.text();
   assert.match(text, /impulse_sensor_triggers_fired_total\{sensor="large-orders",trigger="notify-billing"\} 1/);
   assert.match(text, /impulse_sensor_events_filtered_total\{sensor="large-orders",trigger="notify-billing"\} 1/);

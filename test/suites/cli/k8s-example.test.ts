@@ -7,7 +7,7 @@ import { after, before, it } from "node:test";
 import { BatchV1Api, CoreV1Api } from "@kubernetes/client-node";
 import { freePort, type NatsServer } from "@impulse/bus";
 import { request } from "undici";
-import { repoRoot, spawnCli, waitHealthy, type CliProcess } from "../../kit/cli.js";
+import { repoRoot, startRuntime, type CliProcess } from "../../kit/cli.js";
 import { startKube, type Kube } from "../../kit/kube.js";
 import { startNats } from "../../kit/nats.js";
 import { waitFor } from "../../kit/wait.js";
@@ -37,14 +37,8 @@ it("starts a release Job and records the release in a ConfigMap for each webhook
   writeFileSync(join(dir, "sensor.yaml"), sensorYaml);
 
   const common = ["--nats-url", nats.url, "--namespace", "k8s-example", "--log-level", "warn"];
-  const snMetrics = await freePort();
-  const esMetrics = await freePort();
-  const sensor = spawnCli(["sensor", "-f", join(dir, "sensor.yaml"), "--kubeconfig", kube.kubeconfigPath, "--metrics-port", String(snMetrics), ...common]);
-  procs.push(sensor);
-  await waitHealthy(sensor, snMetrics);
-  const es = spawnCli(["eventsource", "-f", join(dir, "eventsource.yaml"), "--metrics-port", String(esMetrics), ...common]);
-  procs.push(es);
-  await waitHealthy(es, esMetrics);
+  const sensor = await startRuntime("sensor", join(dir, "sensor.yaml"), ["--kubeconfig", kube.kubeconfigPath, ...common], procs);
+  const es = await startRuntime("eventsource", join(dir, "eventsource.yaml"), common, procs);
 
   const r = await request(`http://127.0.0.1:${webhookPort}/releases`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ app: "shop", version: "1.4.2" }) });
   assert.equal(r.statusCode, 200);
@@ -64,7 +58,7 @@ it("starts a release Job and records the release in a ConfigMap for each webhook
   // The objects exist a moment before the firings are counted.
   const fired = (text: string, trigger: string) => new RegExp(`impulse_sensor_triggers_fired_total\\{sensor="release-on-request",trigger="${trigger}"\\} 1`).test(text);
   await waitFor("both firings counted", async () => {
-    const text = await (await request(`http://127.0.0.1:${snMetrics}/metrics`)).body.text();
+    const text = await (await request(`http://127.0.0.1:${sensor.metricsPort}/metrics`)).body.text();
     return fired(text, "run-release") && fired(text, "record-release");
   });
 });

@@ -5,8 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, it } from "node:test";
 import { CoreV1Api } from "@kubernetes/client-node";
-import { freePort, type NatsServer } from "@impulse/bus";
-import { repoRoot, spawnCli, waitHealthy, type CliProcess } from "../../kit/cli.js";
+import type { NatsServer } from "@impulse/bus";
+import { repoRoot, startRuntime, type CliProcess } from "../../kit/cli.js";
 import { adaptExample } from "../../kit/examples.js";
 import { startKube, type Kube } from "../../kit/kube.js";
 import { startLambda, type LambdaEmulator } from "../../kit/lambda.js";
@@ -45,13 +45,8 @@ it("invokes the function with the new pod's name, once, and ignores pods without
   writeFileSync(join(secretsDir, "aws-credentials", "secretkey"), "example-secret-key\n");
 
   const common = ["--nats-url", nats.url, "--namespace", "headline", "--log-level", "warn", "--secrets-dir", secretsDir, "--kubeconfig", kube.kubeconfigPath];
-  const [snMetrics, esMetrics] = [await freePort(), await freePort()];
-  const sensor = spawnCli(["sensor", "-f", join(dir, "sensor.yaml"), "--metrics-port", String(snMetrics), ...common]);
-  procs.push(sensor);
-  await waitHealthy(sensor, snMetrics);
-  const es = spawnCli(["eventsource", "-f", join(dir, "eventsource.yaml"), "--metrics-port", String(esMetrics), ...common]);
-  procs.push(es);
-  await waitHealthy(es, esMetrics);
+  const sensor = await startRuntime("sensor", join(dir, "sensor.yaml"), [...common], procs);
+  const es = await startRuntime("eventsource", join(dir, "eventsource.yaml"), common, procs);
 
   await core.createNamespacedPod({ namespace: ns, body: pod("web-7", "other") });
   await core.createNamespacedPod({ namespace: ns, body: pod("my-pod-1", "my-pod") });

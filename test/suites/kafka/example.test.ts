@@ -4,9 +4,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, it } from "node:test";
-import { freePort, type NatsServer } from "@impulse/bus";
+import type { NatsServer } from "@impulse/bus";
 import { request } from "undici";
-import { repoRoot, spawnCli, waitHealthy, type CliProcess } from "../../kit/cli.js";
+import { repoRoot, startRuntime, type CliProcess } from "../../kit/cli.js";
 import { startKafka, type KafkaBroker } from "../../kit/kafka.js";
 import { createTopic, produce, readTopic } from "../../kit/kafka-io.js";
 import { startNats } from "../../kit/nats.js";
@@ -32,14 +32,8 @@ it("writes orders of 100 or more to large-orders, keyed by customer, with the do
   await createTopic(kafka.brokers, "large-orders", 2);
 
   const common = ["--nats-url", nats.url, "--namespace", "kafka-example", "--log-level", "warn"];
-  const esMetrics = await freePort();
-  const snMetrics = await freePort();
-  const sensor = spawnCli(["sensor", "-f", join(dir, "sensor.yaml"), "--metrics-port", String(snMetrics), ...common]);
-  procs.push(sensor);
-  await waitHealthy(sensor, snMetrics);
-  const es = spawnCli(["eventsource", "-f", join(dir, "eventsource.yaml"), "--metrics-port", String(esMetrics), ...common]);
-  procs.push(es);
-  await waitHealthy(es, esMetrics);
+  const sensor = await startRuntime("sensor", join(dir, "sensor.yaml"), [...common], procs);
+  const es = await startRuntime("eventsource", join(dir, "eventsource.yaml"), common, procs);
 
   await produce(kafka.brokers, "orders", [
     { key: "o-1", value: JSON.stringify({ id: "o-1", amount: 20, customer: "ada" }) },
@@ -56,7 +50,7 @@ it("writes orders of 100 or more to large-orders, keyed by customer, with the do
   assert.equal(byOrder["o-3"]!.key, "bob");
   assert.equal(byOrder["o-2"]!.headers["X-Source"], "impulse");
 
-  const health = await request(`http://127.0.0.1:${esMetrics}/health`);
+  const health = await request(`http://127.0.0.1:${es.metricsPort}/health`);
   const report = (await health.body.json()) as { healthy: boolean; eventSources?: unknown };
   assert.equal(report.healthy, true);
   assert.match(JSON.stringify(report.eventSources), /kafka\/created/, "the broker connection is part of /health");
