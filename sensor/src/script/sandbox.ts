@@ -1,5 +1,6 @@
 // Runs a user's Lua script (Argo's script filter and Lua transform) or jq program (`transform.jq`) in a wasm
-// VM on its own thread. Lua sees `event` = the event data and has no host access (io, os, require removed).
+// VM on its own thread. Lua sees `event` = a copy of the event data as plain tables, and has no host access
+// (io, os, require removed).
 // A program that runs past its time limit is stopped by ending the thread; the next call starts a fresh one.
 // The thread also keeps the wasm runtimes' side effects (jq-wasm sets process.exitCode on errors) away from
 // the sensor process.
@@ -21,10 +22,47 @@ const load = require("node:module").createRequire(workerData.base);
 const { LuaFactory } = load("wasmoon");
 const jq = load("jq-wasm");
 const REMOVED = ["io", "os", "require", "dofile", "loadfile", "package", "debug"];
+// Argo's marker: a table whose metatable has __is_array = true is a JSON array even when empty (an empty table
+// is otherwise an object). The VM bridge cannot see metatables, so such tables travel wrapped and are unwrapped here.
+const MARK_ARRAYS = \`
+function __impulse_mark(v, seen)
+  if type(v) ~= "table" then return v end
+  if seen[v] then return v end
+  seen[v] = true
+  local mt = getmetatable(v)
+  if type(mt) == "table" and rawget(mt, "__is_array") == true then
+    local items = {}
+    for i = 1, #v do items[i] = __impulse_mark(v[i], seen) end
+    return { __impulse_array = items }
+  end
+  for k, x in pairs(v) do rawset(v, k, __impulse_mark(x, seen)) end
+  return v
+end
+\`;
+const unmark = (v) => {
+  if (Array.isArray(v)) return v.map(unmark);
+  if (v === null || typeof v !== "object") return v;
+  if ("__impulse_array" in v) {
+    const items = v.__impulse_array;
+    return Array.isArray(items) ? items.map(unmark) : [];
+  }
+  for (const k of Object.keys(v)) v[k] = unmark(v[k]);
+  return v;
+};
+// Argo hands Lua a copy of the data in which JSON nulls are absent (nil); the bridge also fails on null.
+const withoutNulls = (v) => {
+  if (Array.isArray(v)) return v.filter((x) => x !== null).map(withoutNulls);
+  if (v === null || typeof v !== "object") return v;
+  const out = {};
+  for (const [k, x] of Object.entries(v)) if (x !== null) out[k] = withoutNulls(x);
+  return out;
+};
 let engine;
 const fresh = async () => {
-  const lua = await new LuaFactory().createEngine();
+  // Plain tables, not proxies of JS objects: pairs() works, and metatables set by the script survive.
+  const lua = await new LuaFactory().createEngine({ enableProxy: false });
   for (const name of REMOVED) lua.global.set(name, undefined);
+  await lua.doString(MARK_ARRAYS);
   return lua;
 };
 parentPort.on("message", async (req) => {
@@ -48,8 +86,9 @@ parentPort.on("message", async (req) => {
       parentPort.postMessage({ id: req.id, ok: true, value: err ?? null });
       return;
     }
-    lua.global.set("event", req.data);
-    const value = await lua.doString(req.source);
+    lua.global.set("event", req.data === null || req.data === undefined ? undefined : withoutNulls(req.data));
+    lua.global.set("__impulse_src", req.source);
+    const value = unmark(await lua.doString("local run, err = load(__impulse_src, 'script'); if not run then error(err, 0) end; return __impulse_mark(run(), {})"));
     parentPort.postMessage({ id: req.id, ok: true, value: value === undefined ? null : value });
   } catch (e) {
     const message = String((e && e.message) || e).replace(/^Failed to execute JSON query: /, "");

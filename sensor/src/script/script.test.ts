@@ -50,4 +50,16 @@ describe("transforms", () => {
     const { transform } = compileTransform({ name: "d", eventSourceName: "s", eventName: "e", transform: { script: "event.body.name = string.upper(event.body.name); return event" } });
     assert.deepEqual(await transform!({ body: { name: "ada" } }), { body: { name: "ADA" } });
   });
+  it("turns a table marked with Argo's __is_array metatable into an array, even an empty one", async () => {
+    const script = new LuaScript(`
+      event.env = setmetatable({}, { __is_array = true })
+      event.nested = { tags = setmetatable({ "a", { deep = setmetatable({}, { __is_array = true }) } }, { __is_array = true }) }
+      event.plain = {}
+      return event`);
+    assert.deepEqual(await script.run({ env: 123 }), { env: [], nested: { tags: ["a", { deep: [] }] }, plain: {} }, "an unmarked empty table stays an object, as in Argo");
+  });
+  it("gives Lua plain tables (pairs works) and leaves JSON nulls out, as Argo does", async () => {
+    const count = new LuaScript("local n = 0; for k, v in pairs(event.body) do n = n + 1 end; event.count = n; return event");
+    assert.deepEqual(await count.run({ body: { a: 1, b: null, c: [1, null, 2] } }), { body: { a: 1, c: [1, 2] }, count: 2 });
+  });
 });
