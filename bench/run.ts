@@ -10,6 +10,7 @@ import { findNatsServer, freePort, startNatsServer } from "@impulse/bus";
 import { Pool } from "undici";
 import { benchEngine } from "./engine.js";
 import { benchKafka } from "./kafka.js";
+import { benchResourceMemory } from "./resource-memory.js";
 
 const root = join(import.meta.dirname, "..");
 const CONNECTIONS = Number(process.env["BENCH_CONNECTIONS"] ?? 64);
@@ -268,12 +269,28 @@ try {
     kafka = { skipped: (e as Error).message };
     console.log(`\nkafka → bus: skipped (${kafka.skipped})`);
   }
+  // Memory of watching many objects: needs the kube-apiserver of tools/kube/build.sh.
+  let resourceMemory: Awaited<ReturnType<typeof benchResourceMemory>> | { skipped: string };
+  try {
+    resourceMemory = await benchResourceMemory();
+    console.log(`\n| watching ${resourceMemory[0]!.objects} ConfigMaps of ~4 KB | heap kept after the initial list |`);
+    console.log("|---|---|");
+    const label: Record<string, string> = {
+      informer: "client-node informer (Argo's approach: whole objects cached)",
+      "impulse-add": "impulse resource source, ADD/DELETE",
+      "impulse-update": "impulse resource source, ADD/UPDATE/DELETE (oldBody from the KV)",
+    };
+    for (const r of resourceMemory) console.log(`| ${label[r.mode] ?? r.mode} | ${r.retainedMiB} MiB |`);
+  } catch (e) {
+    resourceMemory = { skipped: (e as Error).message };
+    console.log(`\nresource memory: skipped (${resourceMemory.skipped})`);
+  }
   const outDir = join(root, "bench", "results");
   mkdirSync(outDir, { recursive: true });
   const file = join(outDir, `bench-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
   writeFileSync(
     file,
-    JSON.stringify({ date: new Date().toISOString(), node: process.version, connections: CONNECTIONS, events: BATCH, pacedRate: PACED_RATE, rounds: runs, median: { floor, impulse }, ratio, engine, kafka }, null, 2),
+    JSON.stringify({ date: new Date().toISOString(), node: process.version, connections: CONNECTIONS, events: BATCH, pacedRate: PACED_RATE, rounds: runs, median: { floor, impulse }, ratio, engine, kafka, resourceMemory }, null, 2),
   );
   console.log(`results: ${file}`);
 } finally {

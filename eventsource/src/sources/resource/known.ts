@@ -2,14 +2,21 @@
 import type { KvStore } from "@impulse/bus";
 import type { KubeObject } from "../../kube-http.js";
 
-/** The little kept per object: enough to diff a relist, date a DELETE, and (only when asked) give UPDATE its oldBody. */
+/** The little kept in memory per object: enough to diff a relist and to recognise repeats. */
 export interface KnownObject {
   rv: string;
   name: string;
   namespace?: string;
   /** Fingerprint of a core Event, to recognise repeats. */
   fp?: string;
-  /** The object as JSON without managedFields; kept only when UPDATE events need oldBody. */
+}
+
+/**
+ * What is stored per object in the KV: the above, plus (only when UPDATE events need oldBody) the object as JSON
+ * without managedFields. The body is read back from the KV when needed and never held in memory, so memory per
+ * object stays small however large the objects are.
+ */
+export interface StoredObject extends KnownObject {
   body?: string;
 }
 
@@ -43,7 +50,10 @@ export class KnownObjects {
           if (!entry) return;
           const text = dec.decode(entry.value);
           if (key === CHECKPOINT) checkpoint = text || undefined;
-          else if (key.startsWith(OBJECT_PREFIX)) objects.set(key.slice(OBJECT_PREFIX.length), JSON.parse(text) as KnownObject);
+          else if (key.startsWith(OBJECT_PREFIX)) {
+            const { body: _body, ...known } = JSON.parse(text) as StoredObject;
+            objects.set(key.slice(OBJECT_PREFIX.length), known);
+          }
         }),
       );
     }
@@ -66,9 +76,17 @@ export class KnownObjects {
     return this.objects.entries();
   }
 
-  async set(uid: string, known: KnownObject): Promise<void> {
+  async set(uid: string, stored: StoredObject): Promise<void> {
+    const { body: _body, ...known } = stored;
     this.objects.set(uid, known);
-    await this.kv.put(OBJECT_PREFIX + uid, enc.encode(JSON.stringify(known)));
+    await this.kv.put(OBJECT_PREFIX + uid, enc.encode(JSON.stringify(stored)));
+  }
+
+  /** The last version stored for an object (when bodies are kept), from the KV: one read per UPDATE or relist DELETE. */
+  async body(uid: string): Promise<KubeObject | undefined> {
+    const entry = await this.kv.get(OBJECT_PREFIX + uid);
+    const body = entry ? (JSON.parse(dec.decode(entry.value)) as StoredObject).body : undefined;
+    return body ? (JSON.parse(body) as KubeObject) : undefined;
   }
 
   async forget(uid: string): Promise<void> {

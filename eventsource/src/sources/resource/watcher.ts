@@ -60,10 +60,7 @@ export async function runWatcher(o: WatcherOptions, signal: AbortSignal): Promis
     else await known.set(uid, { rv, name, ...(namespace ? { namespace } : {}), ...(fp ? { fp } : {}), ...(keepBodies ? { body: compactBody(obj) } : {}) });
   }
 
-  const previousBody = (uid: string): unknown => {
-    const body = known.get(uid)?.body;
-    return body ? JSON.parse(body) : null;
-  };
+  const previousBody = async (uid: string): Promise<unknown> => (keepBodies ? ((await known.body(uid)) ?? null) : null);
 
   /** Lists everything and publishes the difference from what is known: what changed while nobody watched. */
   async function relist(): Promise<string> {
@@ -75,13 +72,13 @@ export async function runWatcher(o: WatcherOptions, signal: AbortSignal): Promis
         seen.add(obj.metadata.uid);
         const prev = known.get(obj.metadata.uid);
         if (!prev) await apply("ADD", obj, null);
-        else if (prev.rv !== obj.metadata.resourceVersion) await apply("UPDATE", obj, previousBody(obj.metadata.uid));
+        else if (prev.rv !== obj.metadata.resourceVersion) await apply("UPDATE", obj, await previousBody(obj.metadata.uid));
       }
     }
     for (const [uid, gone] of [...known.entries()]) {
       if (seen.has(uid)) continue;
       // Deleted while nobody watched: the last known version stands in for the object.
-      const body = (gone.body ? JSON.parse(gone.body) : { metadata: { name: gone.name, namespace: gone.namespace, uid, resourceVersion: gone.rv } }) as KubeObject;
+      const body = (keepBodies ? await known.body(uid) : undefined) ?? ({ metadata: { name: gone.name, namespace: gone.namespace, uid, resourceVersion: gone.rv } } as KubeObject);
       body.metadata.deletionTimestamp ??= new Date(now()).toISOString();
       await apply("DELETE", body, null);
     }
@@ -102,7 +99,7 @@ export async function runWatcher(o: WatcherOptions, signal: AbortSignal): Promis
         if (ev.type === "ERROR") throw new KubeHttpError(ev.object.code ?? 500, `watch ${path}: ${ev.object.message ?? "error"}`);
         if (ev.type !== "BOOKMARK") {
           const type = WATCH_TYPES[ev.type];
-          await apply(type, ev.object, type === "UPDATE" ? previousBody(ev.object.metadata.uid) : null);
+          await apply(type, ev.object, type === "UPDATE" ? await previousBody(ev.object.metadata.uid) : null);
         }
         known.advance(ev.object.metadata.resourceVersion);
         backoffMs = 0;
