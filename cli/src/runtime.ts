@@ -91,12 +91,14 @@ export async function startRuntime(resources: Resource[], cfg: RuntimeConfig, na
  */
 function standbySensor(run: (signal: AbortSignal) => Promise<RunningSensor>, lease: LeaseOptions, signal: AbortSignal): RunningSensor {
   let active: RunningSensor | undefined;
-  const done = runWithLease(lease, signal, async (leading) => {
+  let leaseError: string | undefined;
+  const done = runWithLease({ ...lease, onLeaseError: (e) => (leaseError = e) }, signal, async (leading) => {
     active = await run(leading);
     await active.done;
     active = undefined;
   });
-  return { health: () => active?.health() ?? { healthy: true, triggers: {} }, done };
+  // A standby is healthy, unless it cannot even read the Lease (e.g. RBAC): then no replica may ever run the Sensor.
+  return { health: () => active?.health() ?? { healthy: leaseError === undefined, triggers: {}, ...(leaseError ? { leaseError } : {}) }, done };
 }
 
 function leaderElection(cfg: RuntimeConfig, kubeConfig: () => KubeConfig) {

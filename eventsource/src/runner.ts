@@ -95,7 +95,11 @@ export function runEventSource(o: EventSourceRunOptions): RunningEventSource {
   }
   if (singletons.length && o.leaderElection) {
     // One Lease for all singleton sources of this EventSource; a standby replica is ready, it just does not publish.
-    const done = runWithLease({ ...o.leaderElection, name: `eventsource-${name}`, logger: log }, o.signal, async (leading) => {
+    const onLeaseError = (error: string | undefined) => {
+      if (error) components["leader-election"] = { healthy: false, error };
+      else delete components["leader-election"];
+    };
+    const done = runWithLease({ ...o.leaderElection, name: `eventsource-${name}`, logger: log, onLeaseError }, o.signal, async (leading) => {
       await Promise.all(singletons.map(({ start }) => start(leading).done));
       // A standby is healthy: forget what the stopped sources last reported, or losing the lease would fail /health.
       for (const { type } of singletons) for (const key of Object.keys(components)) if (key.startsWith(`${type}/`)) delete components[key];

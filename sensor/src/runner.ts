@@ -35,7 +35,7 @@ export interface SensorRunOptions {
 
 export interface RunningSensor {
   /** Per trigger: is its subscription attached to the bus? */
-  health(): { healthy: boolean; triggers: Record<string, SubscriptionStatus> };
+  health(): { healthy: boolean; triggers: Record<string, SubscriptionStatus>; leaseError?: string };
   /** Resolves after the signal aborted and in-flight firings finished. */
   done: Promise<void>;
 }

@@ -16,6 +16,11 @@ export interface LeaseOptions {
   /** How often the holder renews and a candidate retries (default a third of the duration). */
   retryPeriodMs?: number;
   logger: Logger;
+  /**
+   * Told after every campaign attempt: undefined when the Lease could be read (held here or elsewhere), else why not
+   * (e.g. RBAC forbids leases). A replica that cannot even campaign must not look like a healthy standby.
+   */
+  onLeaseError?: (error: string | undefined) => void;
 }
 
 const statusOf = (e: unknown) => (e instanceof KubeHttpError ? e.status : undefined);
@@ -107,8 +112,10 @@ export async function runWithLease(o: LeaseOptions, signal: AbortSignal, lead: (
     let acquired = false;
     try {
       acquired = await tryAcquire();
+      o.onLeaseError?.(undefined);
     } catch (e) {
       log.warn({ err: (e as Error).message }, "lease check failed");
+      o.onLeaseError?.((e as Error).message);
     }
     if (!acquired) {
       await sleep(retryMs, undefined, { signal }).catch(() => undefined);

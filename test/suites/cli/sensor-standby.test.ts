@@ -79,3 +79,26 @@ it("fires from the Lease holder only, and from the standby once the holder stops
   assert.deepEqual(sink.received.map((r) => (r.json as { n: string }).n), ["1", "2"]); // dataKey values are strings, as in Argo
   assert.equal(await firedBy(standby.metrics), 1);
 });
+
+it("answers 503 naming the denial when its service account may not use Leases", async () => {
+  const ns = await kube.newNamespace("nolease");
+  const sa = await kube.serviceAccount(ns, "sensor-without-leases", []);
+  const dir = mkdtempSync(join(tmpdir(), "impulse-nolease-"));
+  writeFileSync(
+    join(dir, "sensor.yaml"),
+    `apiVersion: impulse.dev/v1alpha1\nkind: Sensor\nmetadata: {name: relay}\nspec:\n  dependencies: [{name: d, eventSourceName: hooks, eventName: in}]\n  triggers: [{template: {name: t, log: {}}}]\n`,
+  );
+  const metrics = await freePort();
+  const proc = spawnCli(
+    ["sensor", "-f", join(dir, "sensor.yaml"), "--leader-elect", "--metrics-port", String(metrics), "--nats-url", nats.url, "--namespace", "nolease", "--log-level", "silent", "--kubeconfig", sa.kubeconfigPath, "--lease-namespace", ns],
+    { POD_NAME: "sensor-x" },
+  );
+  procs.push(proc);
+  const body = await waitFor("an unhealthy /health", async () => {
+    const r = await request(`http://127.0.0.1:${metrics}/health`).catch(() => undefined);
+    if (!r) return undefined;
+    const text = await r.body.text();
+    return r.statusCode === 503 && /leaseError/.test(text) ? text : undefined;
+  });
+  assert.match(body, /forbidden/i);
+});

@@ -243,4 +243,17 @@ describe("resource source", () => {
     await waitFor("replica-a to take the abandoned lease", async () => (await lease()).spec?.holderIdentity === "replica-a", 20_000);
     await waitFor("replica-a watching again", () => health()?.healthy === true);
   });
+
+  it("is unhealthy, naming the denial, when RBAC does not let it read the Lease (never a silent standby)", async () => {
+    const ns = await kube.newNamespace("nolease");
+    const sa = await kube.serviceAccount(ns, "no-leases", [{ apiGroups: [""], resources: ["configmaps"], verbs: ["list", "watch"] }]);
+    const src = await runSource("res-nolease", "k8s", { cms: { namespace: ns, version: "v1", resource: "configmaps", eventTypes: ["ADD"] } }, sa.kubeConfig, { namespace: ns, identity: "replica-a" });
+    const health = await waitFor("the lease error on /health", () => {
+      const h = src.running.health();
+      return h.components["leader-election"] ? h : undefined;
+    });
+    assert.equal(health.healthy, false);
+    assert.match(health.components["leader-election"]!.error!, /403.*forbidden/is);
+  });
 });
+
