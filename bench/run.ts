@@ -8,6 +8,7 @@ import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { findNatsServer, freePort, startNatsServer } from "@impulse/bus";
 import { Pool } from "undici";
+import { benchCliStartup } from "./cli-startup.js";
 import { benchEngine } from "./engine.js";
 import { benchKafka } from "./kafka.js";
 import { benchResourceMemory } from "./resource-memory.js";
@@ -243,6 +244,11 @@ console.log("\n| engine (one core) | Impulse /s | hand-written raw /s | goal /s 
 console.log("|---|---|---|---|");
 for (const e of engine) console.log(`| ${e.name} | ${e.perSec} | ${e.rawPerSec} | ${e.goal}${e.perSec >= e.goal ? " ✓" : " ✗"} |`);
 
+const cliStartup = benchCliStartup(root);
+console.log("\n| CLI start-up (median wall time) | ms | goal ms |");
+console.log("|---|---|---|");
+for (const c of cliStartup) console.log(`| ${c.command} | ${c.medianMs} | ${c.goalMs === undefined ? "" : `< ${c.goalMs}${c.medianMs < c.goalMs ? " ✓" : " ✗"}`} |`);
+
 try {
   const runs: { floor: Result[]; impulse: Result[] } = { floor: [], impulse: [] };
   for (let i = 0; i < ROUNDS; i++) {
@@ -290,7 +296,7 @@ try {
   const file = join(outDir, `bench-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
   writeFileSync(
     file,
-    JSON.stringify({ date: new Date().toISOString(), node: process.version, connections: CONNECTIONS, events: BATCH, pacedRate: PACED_RATE, rounds: runs, median: { floor, impulse }, ratio, engine, kafka, resourceMemory }, null, 2),
+    JSON.stringify({ date: new Date().toISOString(), node: process.version, connections: CONNECTIONS, events: BATCH, pacedRate: PACED_RATE, rounds: runs, median: { floor, impulse }, ratio, engine, cliStartup, kafka, resourceMemory }, null, 2),
   );
   console.log(`results: ${file}`);
 } finally {

@@ -2,7 +2,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { extname, join } from "node:path";
 import { parseResource, type Finding, type Resource } from "@impulse/api";
-import { compileSensor } from "@impulse/sensor";
+import { compileSensor } from "@impulse/sensor/compile";
 import { parseAllDocuments } from "yaml";
 
 export interface LoadedDoc {

@@ -1,14 +1,23 @@
 #!/usr/bin/env node
 // The impulse command line.
+// Each command's module is imported when that command runs: the Kubernetes client, the AWS SDK and the runtimes
+// take seconds to load, and `--help` or `lint` need none of them.
+import { readFileSync } from "node:fs";
 import { Command } from "commander";
-import { runController } from "./commands/controller.js";
-import { dev } from "./commands/dev.js";
-import { genCrds } from "./commands/gen-crds.js";
-import { lint } from "./commands/lint.js";
-import { sensorTest } from "./commands/sensor-test.js";
-import { runSingle } from "./commands/single.js";
 
-const program = new Command("impulse").description("Impulse: Argo Events-compatible event platform on NATS JetStream").showHelpAfterError();
+const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
+
+const program = new Command("impulse")
+  .description("Impulse: Argo Events-compatible event platform on NATS JetStream")
+  .version(version, "-v, --version", "print the version")
+  .showHelpAfterError();
+
+/** Adds an example block to a command's --help. */
+const examples = (c: Command, ...lines: string[]) => c.addHelpText("after", ["", "Examples:", ...lines.map((l) => "  $ " + l)].join("\n"));
+
+/** Files and directories given as arguments and with -f/--file, in that order. */
+const pathsOf = (args: string[] | string | undefined, file: string[] | string | undefined): string[] =>
+  [args, file].flatMap((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]));
 
 const common = (c: Command) =>
   c
@@ -32,31 +41,59 @@ const exit = (p: Promise<number> | number) =>
     },
   );
 
-common(
+const devCommand = common(
   program
     .command("dev")
     .description("run every EventSource and Sensor in the files against a local nats-server")
-    .requiredOption("-f, --file <path...>", "YAML files or directories")
+    .argument("[paths...]", "YAML files or directories")
+    .option("-f, --file <path...>", "YAML files or directories (the same as the arguments)")
     .option("--data-dir <dir>", "JetStream store of the local nats-server (default .impulse/nats)")
     .option("--nats-bin <path>", "nats-server binary (env NATS_SERVER_BIN)"),
-).action((opts) => exit(dev(opts.file, opts)));
+).action(async (args: string[], opts) => {
+  const paths = pathsOf(args, opts.file);
+  if (!paths.length) devCommand.error("error: give at least one YAML file or directory, e.g. impulse dev manifests/examples/quickstart");
+  const { dev } = await import("./commands/dev.js");
+  return exit(dev(paths, opts));
+});
+examples(devCommand, "impulse dev manifests/examples/quickstart", "impulse dev -f eventsource.yaml -f sensor.yaml --log-level debug");
 
-common(program.command("eventsource").description("run one EventSource, as its pod does").option("-f, --file <path>", "spec file (or env IMPULSE_SPEC)")).action(
-  (opts) => exit(runSingle("EventSource", opts)),
+const single = (kind: "EventSource" | "Sensor") => async (arg: string | undefined, opts: { file?: string }) => {
+  const { runSingle } = await import("./commands/single.js");
+  return exit(runSingle(kind, { ...opts, ...(arg ? { file: arg } : {}) }));
+};
+
+const eventSourceCommand = common(
+  program
+    .command("eventsource")
+    .description("run one EventSource, as its pod does")
+    .argument("[path]", "spec file (the same as --file)")
+    .option("-f, --file <path>", "spec file (or env IMPULSE_SPEC)"),
+).action(single("EventSource"));
+examples(eventSourceCommand, "impulse eventsource manifests/examples/quickstart/eventsource.yaml --nats-url nats://127.0.0.1:4222");
+
+const sensorCommand = common(
+  program
+    .command("sensor")
+    .description("run one Sensor, as its pod does")
+    .argument("[path]", "spec file (the same as --file)")
+    .option("-f, --file <path>", "spec file (or env IMPULSE_SPEC)"),
+).action(single("Sensor"));
+examples(sensorCommand, "impulse sensor manifests/examples/quickstart/sensor.yaml --nats-url nats://127.0.0.1:4222", "impulse sensor test sensor.yaml --event event.json");
+examples(
+  sensorCommand
+    .command("test")
+    .description("dry-run CloudEvents through a Sensor and explain each decision; nothing is fired")
+    .argument("<sensor>", "Sensor YAML file")
+    .requiredOption("-e, --event <file...>", "CloudEvent JSON file(s), applied in order")
+    .option("--json", "print the result as JSON")
+    .action(async (file: string, opts: { event: string[]; json?: boolean }) => {
+      const { sensorTest } = await import("./commands/sensor-test.js");
+      return exit(sensorTest(file, opts.event, opts));
+    }),
+  "impulse sensor test manifests/examples/quickstart/sensor.yaml --event docs/examples/order-small.json --json",
 );
 
-const sensorCommand = common(program.command("sensor").description("run one Sensor, as its pod does").option("-f, --file <path>", "spec file (or env IMPULSE_SPEC)")).action(
-  (opts) => exit(runSingle("Sensor", opts)),
-);
-sensorCommand
-  .command("test")
-  .description("dry-run CloudEvents through a Sensor and explain each decision; nothing is fired")
-  .argument("<sensor>", "Sensor YAML file")
-  .requiredOption("-e, --event <file...>", "CloudEvent JSON file(s), applied in order")
-  .option("--json", "print the result as JSON")
-  .action((file: string, opts: { event: string[]; json?: boolean }) => exit(sensorTest(file, opts.event, opts)));
-
-program
+const controllerCommand = program
   .command("controller")
   .description("reconcile EventBus, EventSource and Sensor resources into StatefulSets, Deployments and Services")
   .option("--kubeconfig <path>", "kubeconfig (env KUBECONFIG; in a pod the service account)")
@@ -70,20 +107,34 @@ program
   .option("--allow-privileged-pods", "let pod templates use privileged containers, host namespaces and hostPath volumes (env IMPULSE_ALLOW_PRIVILEGED_PODS)")
   .option("--workers <n>", "resources reconciled at once (env IMPULSE_CONTROLLER_WORKERS, default 2)")
   .option("--log-level <level>", "trace|debug|info|warn|error (env IMPULSE_LOG_LEVEL)")
-  .action((opts) => exit(runController(opts)));
+  .action(async (opts) => {
+    const { runController } = await import("./commands/controller.js");
+    return exit(runController(opts));
+  });
+examples(controllerCommand, "impulse controller --kubeconfig ~/.kube/config --namespace impulse-system");
 
-program
-  .command("lint")
-  .description("validate EventSource, Sensor and EventBus files; exit 1 on errors")
-  .argument("<paths...>", "YAML files or directories")
-  .action((paths: string[]) => exit(lint(paths)));
+examples(
+  program
+    .command("lint")
+    .description("validate EventSource, Sensor and EventBus files; exit 1 on errors")
+    .argument("<paths...>", "YAML files or directories")
+    .action(async (paths: string[]) => {
+      const { lint } = await import("./commands/lint.js");
+      return exit(lint(paths));
+    }),
+  "impulse lint manifests/examples/",
+);
 
-program
+const genCrdsCommand = program
   .command("gen-crds")
   .description("write the EventBus, EventSource and Sensor CRDs and their reference page from the schemas")
   .option("--out <dir>", "directory of the CRD files", "manifests/crds")
   .option("--docs <file>", "generated field reference", "docs/crds.md")
   .option("--check", "write nothing; exit 1 when the files differ from a fresh generation")
-  .action((opts: { out: string; docs: string; check?: boolean }) => exit(genCrds(opts)));
+  .action(async (opts: { out: string; docs: string; check?: boolean }) => {
+    const { genCrds } = await import("./commands/gen-crds.js");
+    return exit(genCrds(opts));
+  });
+examples(genCrdsCommand, "impulse gen-crds --check");
 
 await program.parseAsync();

@@ -1,5 +1,5 @@
 // Minimal Kubernetes HTTP for sources: JSON requests, a paginated list, and a watch stream read with backpressure.
-import { HttpMethod, RequestContext, type KubeConfig } from "@kubernetes/client-node";
+import type { KubeConfig } from "@kubernetes/client-node";
 import { createInterface } from "node:readline";
 import { Readable } from "node:stream";
 import { fetch } from "undici";
@@ -50,6 +50,8 @@ export async function kubeRequest(kc: KubeConfig, method: "GET" | "POST" | "PUT"
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new Error("no Kubernetes cluster configured");
   const url = cluster.server.replace(/\/$/, "") + path;
+  // Loaded by the first request: a process that never talks to Kubernetes never pays for the client's start-up.
+  const { HttpMethod, RequestContext } = await import("@kubernetes/client-node");
   const ctx = new RequestContext(url, method === "GET" ? HttpMethod.GET : method === "POST" ? HttpMethod.POST : HttpMethod.PUT);
   await kc.applySecurityAuthentication(ctx);
   const headers = { ...ctx.getHeaders(), ...(body !== undefined ? { "content-type": "application/json" } : {}) };

@@ -1,5 +1,5 @@
 // `impulse lint`: validates resources; exit 1 with path-aware messages on any error.
-import { compileSensor, checkScripts } from "@impulse/sensor";
+import { compileSensor, checkScripts } from "@impulse/sensor/compile";
 import { formatFindings, loadResources, type LoadedDoc } from "../load.js";
 
 /** Lua and jq programs are compiled in their VMs (asynchronous), after the synchronous checks. */

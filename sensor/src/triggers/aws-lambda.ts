@@ -1,6 +1,5 @@
 // The awsLambda trigger: one Invoke per firing; success is the Invoke status under policy.status.allow and no FunctionError.
-import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
-import { STSClient } from "@aws-sdk/client-sts";
+import type { LambdaClient } from "@aws-sdk/client-lambda";
 import { AwsLambdaTriggerTemplate, PolicyError, type LambdaInvocationType, type Trigger } from "@impulse/api";
 import { assumeRole, roleSessionName, type AwsCredentialProvider, type AwsCredentials } from "./aws/credentials.js";
 import { awsTriggerError } from "./aws/errors.js";
@@ -59,7 +58,10 @@ async function newClient(ctx: TriggerContext, t: Template, owned: { destroy(): v
   // One attempt per SDK call: the trigger's retryStrategy decides retries, so attempts are counted and logged once.
   const common = { maxAttempts: 1, ...(t.region ? { region: t.region } : {}), ...(t.endpoint ? { endpoint: t.endpoint } : {}) };
   let credentials: AwsCredentials | AwsCredentialProvider | undefined = base;
+  // The SDK is loaded by the first firing, not at start: commands that never invoke Lambda (lint, --help) stay fast.
+  const { LambdaClient } = await import("@aws-sdk/client-lambda");
   if (t.roleARN) {
+    const { STSClient } = await import("@aws-sdk/client-sts");
     const sts = new STSClient({ ...common, ...(base ? { credentials: base } : {}) });
     owned.push(sts);
     credentials = assumeRole(sts, t.roleARN, roleSessionName(ctx.sensorName, ctx.triggerName));
@@ -95,6 +97,7 @@ export const awsLambda = defineTrigger({
         const what = `Lambda ${t.functionName} (${invocationType})`;
         try {
           const client = await clientFor(t);
+          const { InvokeCommand } = await import("@aws-sdk/client-lambda");
           const out = await client.send(
             new InvokeCommand({
               FunctionName: t.functionName,

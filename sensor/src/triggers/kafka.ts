@@ -1,6 +1,6 @@
 // The kafka trigger: one record per firing; the firing succeeds only when the broker acknowledged it (Argo only logs errors).
 import { ErrorCodes, ImpulseError, KafkaTriggerTemplate, resolveSecurity } from "@impulse/api";
-import { CompressionTypes, Kafka, logLevel, Partitioners, type Message, type Producer, type RecordMetadata } from "kafkajs";
+import type { Message, Producer, RecordMetadata } from "kafkajs";
 import type { Logger } from "pino";
 import { defineTrigger, type TriggerContext } from "./define.js";
 
@@ -14,7 +14,10 @@ export interface KafkaResult {
 /** Firing retries come from retryStrategy; the client itself retries only briefly so a failure surfaces quickly. */
 const CLIENT_RETRY = { retries: 2, initialRetryTime: 100, maxRetryTime: 2000 };
 
-function quietLogs(log: Logger) {
+/** Kafka's codec id for gzip (kafkajs CompressionTypes.GZIP): a wire-protocol constant, known before kafkajs loads. */
+const GZIP_CODEC = 1;
+
+function quietLogs(log: Logger, logLevel: Record<number, string>) {
   return () =>
     ({ namespace, level, log: entry }: { namespace: string; level: number; log: { message: string } & Record<string, unknown> }) => {
       const { message, ...rest } = entry;
@@ -57,13 +60,15 @@ function producers(ctx: TriggerContext) {
     if (!p) {
       p = (async () => {
         const security = await resolveSecurity(t.tls, t.sasl, ctx.secrets);
+        // kafkajs is loaded by the first firing, not at start: commands without a kafka trigger never pay for it.
+        const { Kafka, logLevel, Partitioners } = await import("kafkajs");
         const kafka = new Kafka({
           clientId: `impulse-${ctx.sensorName}-${ctx.triggerName}`,
           brokers: t.url.split(",").map((b) => b.trim()),
           ...security,
           connectionTimeout: 3000,
           retry: CLIENT_RETRY,
-          logCreator: quietLogs(ctx.logger),
+          logCreator: quietLogs(ctx.logger, logLevel),
         });
         // The Java client's murmur2 partitioner: the same key lands where Java producers put it.
         const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, retry: CLIENT_RETRY });
@@ -90,7 +95,7 @@ export const kafka = defineTrigger({
       topic: t.topic,
       // Argo turns 0 into WaitForAll; so does Impulse, and a firing never succeeds unacknowledged.
       acks: t.requiredAcks === 1 ? 1 : -1,
-      ...(t.compress ? { compression: CompressionTypes.GZIP } : {}),
+      ...(t.compress ? { compression: GZIP_CODEC } : {}),
     });
     return {
       async execute({ template: t, payload, idempotencyKey }): Promise<KafkaResult> {

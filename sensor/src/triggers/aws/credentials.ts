@@ -1,5 +1,5 @@
 // AWS credentials for triggers: static keys from Secrets, or an STS-assumed role cached until shortly before it expires.
-import { AssumeRoleCommand, type STSClient } from "@aws-sdk/client-sts";
+import type { STSClient } from "@aws-sdk/client-sts";
 
 /** The shape the AWS SDK accepts as credentials (structurally its AwsCredentialIdentity). */
 export interface AwsCredentials {
@@ -53,6 +53,7 @@ export function roleSessionName(sensor: string, trigger: string): string {
 /** Credentials of `roleArn`, assumed through `sts` (itself configured with the base credentials). */
 export function assumeRole(sts: STSClient, roleArn: string, sessionName: string): AwsCredentialProvider {
   return cachedUntilNearExpiry(async () => {
+    const { AssumeRoleCommand } = await import("@aws-sdk/client-sts");
     const out = await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: sessionName }));
     const c = out.Credentials;
     if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error(`STS AssumeRole ${roleArn} returned no credentials`);

@@ -1,6 +1,6 @@
 // Builds the object a k8s trigger acts on: load the source, apply parameters, check it, add Impulse's labels.
 import { ErrorCodes, ImpulseError, type K8sTriggerTemplate } from "@impulse/api";
-import { loadYaml } from "@kubernetes/client-node";
+import { parse as parseYaml } from "yaml";
 import { applyParameters } from "../../params/apply.js";
 import type { FiredEvents } from "../../params/resolve.js";
 import type { KubeClient, KubeObject } from "./client.js";
@@ -31,7 +31,7 @@ export function asKubeObject(v: unknown, where: string): KubeObject {
 export function parseObject(text: string, where: string): KubeObject {
   let doc: unknown;
   try {
-    doc = loadYaml(text);
+    doc = parseYaml(text);
   } catch (e) {
     throw invalid(`${where}: not valid YAML: ${(e as Error).message.split("\n")[0]}`);
   }
