@@ -17,15 +17,23 @@ function depsStale() {
   return statSync(join(root, "package-lock.json")).mtimeMs > statSync(marker).mtimeMs + 1000;
 }
 
+/** Runs one step, saying beforehand what it does and how long it may take, and afterwards how long it took. */
+function step(log, what, expect, fn) {
+  log(`${what}${expect ? ` (${expect})` : ""}`);
+  const t0 = Date.now();
+  fn();
+  const s = Math.round((Date.now() - t0) / 1000);
+  if (s >= 2) log(`${what}: done in ${s} s`);
+}
+
 export function prepare({ quiet = false } = {}) {
   const log = (m) => quiet || console.error(`[impulse] ${m}`);
   if (depsStale()) {
-    log("installing npm dependencies");
-    // npm ci refuses lock files without every platform's optional binaries (turbo); install honours the lock otherwise.
-    run("npm", ["install", "--no-audit", "--no-fund"]);
+    // The lock file lists every platform's optional binaries (turbo's), so npm ci accepts it and leaves it unchanged.
+    step(log, "installing npm dependencies", "about 30 s the first time", () => run("npm", ["ci", "--no-audit", "--no-fund"]));
   }
-  log("checking nats-server");
-  run("bash", [join(root, "tools/nats/install.sh")]);
-  log("building");
-  run(join(root, "node_modules/.bin/turbo"), ["run", "build", "--output-logs=errors-only"]);
+  step(log, "checking nats-server", "", () => run("bash", [join(root, "tools/nats/install.sh")]));
+  step(log, "building the TypeScript workspaces", "1 to 2 minutes the first time; seconds afterwards, from turbo's cache", () =>
+    run(join(root, "node_modules/.bin/turbo"), ["run", "build", "--output-logs=errors-only"]),
+  );
 }
