@@ -40,6 +40,12 @@ export function eventContext(e: ImpulseEvent): Record<(typeof CONTEXT_ATTRIBUTES
   };
 }
 
+/** The event as a structured-mode CloudEvent JSON object: context attributes first, extensions, then data. */
+export function structuredCloudEvent(e: ImpulseEvent): Record<string, unknown> {
+  const { specversion, id, source, subject, type, time, datacontenttype, data, ...extensions } = e;
+  return { specversion: specversion ?? "1.0", id, source, subject, type, time, datacontenttype, ...extensions, data };
+}
+
 /** A CloudEvent in structured JSON form, as `impulse sensor test` reads it; defaults fill what a source would. */
 export const StructuredCloudEvent = z.looseObject({
   specversion: z.literal("1.0", { message: 'must be "1.0"' }),

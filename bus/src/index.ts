@@ -5,4 +5,5 @@ export { JetStreamBus, type JetStreamBusOptions } from "./jetstream/bus.js";
 export { DEFAULT_STREAM } from "./jetstream/stream.js";
 export { freePort } from "./dev/free-port.js";
 export { stopProcess } from "./dev/process.js";
+export { lockDataDir, type DataDirLock } from "./dev/data-dir-lock.js";
 export { startNatsServer, findNatsServer, natsCacheBinary, NATS_SERVER_VERSION, type NatsServer } from "./dev/nats-server.js";

@@ -10,12 +10,16 @@ export const RuntimeConfig = z.object({
   busStream: z.string().optional(),
   namespace: z.string().min(1).default("local"),
   metricsPort: z.coerce.number().int().min(0).max(65535),
+  /** Where webhook and metrics servers listen: every interface in a pod, loopback under `impulse dev`. */
+  listenAddress: z.string().min(1),
   secretsDir: z.string().default("/impulse/secrets"),
   kubeconfig: z.string().optional(),
   leaderElect: z.boolean().default(false),
   leaseNamespace: z.string().optional(),
   identity: z.string().min(1),
   logLevel: z.enum(["trace", "debug", "info", "warn", "error", "silent"]).default("info"),
+  /** json: one pino JSON line per entry (pods, pipes); pretty: one readable, coloured line (a terminal). */
+  logFormat: z.enum(["json", "pretty"]),
   concurrency: z.coerce.number().int().positive().default(32),
   dedupWindow: z
     .string()
@@ -29,6 +33,8 @@ export interface CommonFlags {
   natsUrl?: string;
   namespace?: string;
   metricsPort?: string;
+  listenAddress?: string;
+  logFormat?: string;
   secretsDir?: string;
   kubeconfig?: string;
   leaderElect?: boolean;
@@ -38,13 +44,21 @@ export interface CommonFlags {
   dedupWindow?: string;
 }
 
-export function readConfig(flags: CommonFlags, env: NodeJS.ProcessEnv, defaults: { metricsPort: number }): RuntimeConfig {
+export interface ConfigDefaults {
+  metricsPort: number;
+  listenAddress: string;
+  logFormat: "json" | "pretty";
+}
+
+export function readConfig(flags: CommonFlags, env: NodeJS.ProcessEnv, defaults: ConfigDefaults): RuntimeConfig {
   const parsed = RuntimeConfig.safeParse({
     natsUrl: flags.natsUrl ?? env["IMPULSE_BUS_URL"],
     busAuth: env["IMPULSE_BUS_AUTH"],
     busStream: env["IMPULSE_BUS_STREAM"],
     namespace: flags.namespace ?? env["IMPULSE_NAMESPACE"],
     metricsPort: flags.metricsPort ?? env["IMPULSE_METRICS_PORT"] ?? defaults.metricsPort,
+    listenAddress: flags.listenAddress ?? env["IMPULSE_LISTEN_ADDRESS"] ?? defaults.listenAddress,
+    logFormat: flags.logFormat ?? env["IMPULSE_LOG_FORMAT"] ?? defaults.logFormat,
     secretsDir: flags.secretsDir ?? env["IMPULSE_SECRETS_DIR"],
     // KUBECONFIG may list several files; the first one is used.
     kubeconfig: flags.kubeconfig ?? (env["KUBECONFIG"]?.split(":")[0] || undefined),

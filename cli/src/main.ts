@@ -29,6 +29,8 @@ const common = (c: Command) =>
     .option("--leader-elect", "with several replicas, run singleton sources (resource, ...) and Sensors only in the one holding a Lease (env IMPULSE_LEADER_ELECT)")
     .option("--lease-namespace <ns>", "namespace of that Lease (env POD_NAMESPACE, else the kubeconfig's namespace)")
     .option("--log-level <level>", "trace|debug|info|warn|error (env IMPULSE_LOG_LEVEL)")
+    .option("--log-format <format>", "pretty|json (env IMPULSE_LOG_FORMAT; default pretty for `dev` in a terminal, else json)")
+    .option("--listen-address <addr>", "address of webhook and metrics servers (env IMPULSE_LISTEN_ADDRESS; default 127.0.0.1 for `dev`, else 0.0.0.0)")
     .option("--concurrency <n>", "firings in progress at once per trigger (env IMPULSE_CONCURRENCY, default 32)")
     .option("--dedup-window <duration>", "suppress a repeated firing for the same events within this window; 0 turns it off (env IMPULSE_DEDUP_WINDOW, default 5m)");
 
@@ -48,7 +50,8 @@ const devCommand = common(
     .argument("[paths...]", "YAML files or directories")
     .option("-f, --file <path...>", "YAML files or directories (the same as the arguments)")
     .option("--data-dir <dir>", "JetStream store of the local nats-server (default .impulse/nats)")
-    .option("--nats-bin <path>", "nats-server binary (env NATS_SERVER_BIN)"),
+    .option("--nats-bin <path>", "nats-server binary (env NATS_SERVER_BIN)")
+    .option("--webhook-port <port>", "serve every webhook event of the files on this port instead of its spec.webhook.<event>.port"),
 ).action(async (args: string[], opts) => {
   const paths = pathsOf(args, opts.file);
   if (!paths.length) devCommand.error("error: give at least one YAML file or directory, e.g. impulse dev manifests/examples/quickstart");

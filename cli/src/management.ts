@@ -1,6 +1,6 @@
 // The management HTTP server of a runtime: /health, /metrics (express: not on the hot path).
 import express from "express";
-import type { Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { Registry } from "prom-client";
 
 export interface HealthReport {
@@ -8,8 +8,17 @@ export interface HealthReport {
   [detail: string]: unknown;
 }
 
-/** `ready` answers /readyz when readiness differs from health (the controller: a standby is healthy and ready, a leader only once synced). */
-export function startManagementServer(port: number, registry: Registry, health: () => HealthReport, ready: () => HealthReport = health): Promise<Server> {
+/**
+ * `ready` answers /readyz when readiness differs from health (the controller: a standby is healthy and ready, a leader
+ * only once synced). `host` is 0.0.0.0 in a pod (probes and scrapers come from outside) and 127.0.0.1 on a laptop.
+ */
+export function startManagementServer(
+  port: number,
+  registry: Registry,
+  health: () => HealthReport,
+  ready: () => HealthReport = health,
+  host = "0.0.0.0",
+): Promise<Server> {
   const app = express();
   app.get(["/health", "/healthz"], (_req, res) => {
     const h = health();
@@ -22,8 +31,18 @@ export function startManagementServer(port: number, registry: Registry, health: 
   app.get("/metrics", async (_req, res) => {
     res.type(registry.contentType).send(await registry.metrics());
   });
+  // node:http directly: express 5's app.listen() calls its callback on errors too, which hid a busy port.
+  const server = createServer(app);
   return new Promise((resolve, reject) => {
-    const server = app.listen(port, "0.0.0.0", () => resolve(server));
-    server.once("error", (e: NodeJS.ErrnoException) => reject(new Error(e.code === "EADDRINUSE" ? `metrics port ${port} is already in use` : e.message)));
+    server.once("error", (e: NodeJS.ErrnoException) =>
+      reject(
+        new Error(
+          e.code === "EADDRINUSE"
+            ? `metrics port ${port} is already in use: pass --metrics-port <port> (or set IMPULSE_METRICS_PORT; 0 picks a free port)`
+            : `metrics port ${port} on ${host}: ${e.message}`,
+        ),
+      ),
+    );
+    server.listen(port, host, () => resolve(server));
   });
 }

@@ -12,6 +12,9 @@ import { parseBusAuth, parseBusStream } from "./bus-auth.js";
 import { startManagementServer } from "./management.js";
 import { kubeConfigLoader } from "./kube.js";
 import { createSecretResolver } from "./secrets.js";
+import { untilAborted } from "./shutdown.js";
+
+export { shutdownSignal } from "./shutdown.js";
 
 export interface Runtime {
   metricsPort: number;
@@ -23,6 +26,20 @@ function busFor(resources: Resource[], name: string): EventBusResource | undefin
   return resources.find((r): r is EventBusResource => r.kind === "EventBus" && r.metadata.name === name);
 }
 
+/** Resources whose sources or triggers talk to Kubernetes: their kubeconfig is checked before anything starts. */
+function needsKubernetes(resources: Resource[]): boolean {
+  return resources.some(
+    (r) =>
+      (r.kind === "EventSource" && Object.keys(r.spec.resource ?? {}).length > 0) ||
+      (r.kind === "Sensor" && r.spec.triggers.some((t) => t.template?.k8s !== undefined)),
+  );
+}
+
+/**
+ * Starts every resource. A failure part-way (a busy port, a bad kubeconfig) or the signal stops what was already
+ * started before this returns or throws, so the caller can stop the bus server afterwards without any runtime
+ * seeing the bus vanish; when the signal aborted start-up it throws the signal's reason.
+ */
 export async function startRuntime(resources: Resource[], cfg: RuntimeConfig, natsUrl: string, log: Logger, signal: AbortSignal): Promise<Runtime> {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
@@ -30,9 +47,44 @@ export async function startRuntime(resources: Resource[], cfg: RuntimeConfig, na
   const sensorMetrics = createSensorMetrics(registry);
   const secrets = createSecretResolver(cfg.secretsDir, process.env);
   const kubeConfig = kubeConfigLoader(cfg.kubeconfig);
+  // One clear error at start rather than a source that reports ready and then fails on every watch.
+  if (needsKubernetes(resources) || cfg.leaderElect) kubeConfig();
+
+  // Everything below stops on `stop`: the caller's signal, or a failure during start-up.
+  const stop = new AbortController();
+  const forward = () => stop.abort(signal.reason);
+  if (signal.aborted) forward();
+  else signal.addEventListener("abort", forward, { once: true });
+
+  const buses = new Map<string, EventBus>();
+  const sensors: RunningSensor[] = [];
+  const eventSources: RunningEventSource[] = [];
+  const waits: Promise<void>[] = [];
+  // Bound first: a busy port fails before anything connects or listens.
+  const server = await startManagementServer(
+    cfg.metricsPort,
+    registry,
+    () => {
+      const busOk = [...buses.values()].every((b) => b.connected());
+      const triggers = sensors.map((s) => s.health());
+      const sources = eventSources.map((e) => e.health());
+      return {
+        healthy: busOk && triggers.every((t) => t.healthy) && sources.every((s) => s.healthy),
+        bus: busOk ? "connected" : "disconnected",
+        sensors: triggers,
+        ...(sources.length ? { eventSources: sources } : {}),
+      };
+    },
+    undefined,
+    cfg.listenAddress,
+  );
+  const stopAll = async () => {
+    await Promise.allSettled(waits);
+    await Promise.allSettled([...buses.values()].map((b) => b.close()));
+    await new Promise((r) => server.close(r));
+  };
 
   // One connection per EventBus name used by the resources.
-  const buses = new Map<string, EventBus>();
   const bus = async (name: string) => {
     let b = buses.get(name);
     if (!b) {
@@ -40,49 +92,37 @@ export async function startRuntime(resources: Resource[], cfg: RuntimeConfig, na
       // In a pod the EventBus is not among the resources: the controller passes its settings in the environment.
       const stream = spec?.jetstreamExotic?.streamConfig ?? spec?.jetstream?.streamConfig ?? parseBusStream(cfg.busStream);
       const credentials = parseBusAuth(cfg.busAuth);
-      b = await JetStreamBus.connect({ url: natsUrl, namespace: cfg.namespace, busName: name, logger: log.child({ eventBusName: name }), signal, ...credentials, ...(stream ? { stream } : {}) });
+      b = await JetStreamBus.connect({ url: natsUrl, namespace: cfg.namespace, busName: name, logger: log.child({ eventBusName: name }), signal: stop.signal, ...credentials, ...(stream ? { stream } : {}) });
       buses.set(name, b);
     }
     return b;
   };
 
-  const waits: Promise<void>[] = [];
-  const sensors: RunningSensor[] = [];
-  const eventSources: RunningEventSource[] = [];
-  for (const r of resources) {
-    if (r.kind === "EventSource") {
-      const es = runEventSource({ resource: r, bus: await bus(r.spec.eventBusName), logger: log, metrics: esMetrics, secrets, kubeConfig, signal, ...leaderElection(cfg, kubeConfig) });
-      await es.ready;
-      eventSources.push(es);
-      waits.push(es.done);
-    } else if (r.kind === "Sensor") {
-      const sensorBus = await bus(r.spec.eventBusName);
-      const run = (sig: AbortSignal) =>
-        runSensor({ resource: r, bus: sensorBus, logger: log, metrics: sensorMetrics, secrets, kubeConfig, signal: sig, concurrency: cfg.concurrency, dedupWindowMs: cfg.dedupWindow });
-      const election = leaderElection(cfg, kubeConfig).leaderElection;
-      const s = election ? standbySensor(run, { ...election, name: `sensor-${r.metadata.name}`, logger: log.child({ sensorName: r.metadata.name }) }, signal) : await run(signal);
-      sensors.push(s);
-      waits.push(s.done);
+  try {
+    for (const r of resources) {
+      if (stop.signal.aborted) break;
+      if (r.kind === "EventSource") {
+        const es = runEventSource({ resource: r, bus: await bus(r.spec.eventBusName), logger: log, metrics: esMetrics, secrets, kubeConfig, listenAddress: cfg.listenAddress, signal: stop.signal, ...leaderElection(cfg, kubeConfig) });
+        eventSources.push(es);
+        waits.push(es.done);
+        await untilAborted(es.ready, stop.signal);
+      } else if (r.kind === "Sensor") {
+        const sensorBus = await bus(r.spec.eventBusName);
+        const run = (sig: AbortSignal) =>
+          runSensor({ resource: r, bus: sensorBus, logger: log, metrics: sensorMetrics, secrets, kubeConfig, signal: sig, concurrency: cfg.concurrency, dedupWindowMs: cfg.dedupWindow });
+        const election = leaderElection(cfg, kubeConfig).leaderElection;
+        const s = election ? standbySensor(run, { ...election, name: `sensor-${r.metadata.name}`, logger: log.child({ sensorName: r.metadata.name }) }, stop.signal) : await untilAborted(run(stop.signal), stop.signal);
+        sensors.push(s);
+        waits.push(s.done);
+      }
     }
+    if (stop.signal.aborted) throw stop.signal.reason;
+  } catch (e) {
+    stop.abort(e);
+    await stopAll();
+    throw e;
   }
-
-  const server = await startManagementServer(cfg.metricsPort, registry, () => {
-    const busOk = [...buses.values()].every((b) => b.connected());
-    const triggers = sensors.map((s) => s.health());
-    const sources = eventSources.map((e) => e.health());
-    return {
-      healthy: busOk && triggers.every((t) => t.healthy) && sources.every((s) => s.healthy),
-      bus: busOk ? "connected" : "disconnected",
-      sensors: triggers,
-      ...(sources.length ? { eventSources: sources } : {}),
-    };
-  });
-  const done = (async () => {
-    await Promise.allSettled(waits);
-    await Promise.allSettled([...buses.values()].map((b) => b.close()));
-    await new Promise((r) => server.close(r));
-  })();
-  return { metricsPort: (server.address() as AddressInfo).port, done };
+  return { metricsPort: (server.address() as AddressInfo).port, done: stopAll() };
 }
 
 /**
@@ -106,17 +146,4 @@ function leaderElection(cfg: RuntimeConfig, kubeConfig: () => KubeConfig) {
   const kc = kubeConfig();
   const namespace = cfg.leaseNamespace ?? kc.getContextObject(kc.getCurrentContext())?.namespace ?? "default";
   return { leaderElection: { kubeConfig: kc, namespace, identity: cfg.identity } };
-}
-
-/** Aborts on SIGINT/SIGTERM; a second signal exits at once. */
-export function shutdownSignal(log: Logger): AbortSignal {
-  const ac = new AbortController();
-  const onSignal = (sig: string) => {
-    if (ac.signal.aborted) process.exit(130);
-    log.info({ signal: sig }, "shutting down");
-    ac.abort(new Error(`received ${sig}`));
-  };
-  process.on("SIGINT", () => onSignal("SIGINT"));
-  process.on("SIGTERM", () => onSignal("SIGTERM"));
-  return ac.signal;
 }

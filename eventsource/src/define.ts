@@ -40,6 +40,8 @@ export interface SourceContext<C> {
   secrets: SecretResolver;
   kubeConfig: KubeConfigLoader;
   metrics: EventSourceMetrics;
+  /** Address servers of the source (webhooks) listen on: 0.0.0.0 in a pod, 127.0.0.1 under `impulse dev`. */
+  listenAddress: string;
   /** Tells whether the bus is reachable (for health endpoints). */
   busConnected: () => boolean;
   health: HealthReporter;

@@ -18,6 +18,8 @@ export interface EventSourceRunOptions {
   /** Needed only by sources that talk to Kubernetes. */
   kubeConfig?: KubeConfigLoader;
   signal: AbortSignal;
+  /** Where servers of the sources (webhooks) listen; default every interface, as in a pod. */
+  listenAddress?: string;
   /**
    * With several replicas: sources with the "leader" strategy (resource, ...) run only in the replica holding the
    * Lease eventsource-<name>; without it they run in this process (one replica, or impulse dev).
@@ -61,7 +63,7 @@ export function runEventSource(o: EventSourceRunOptions): RunningEventSource {
       const verdict = filters.get(e.eventName)?.(e.data);
       if (verdict && !verdict.pass) {
         o.metrics.filtered.inc({ eventsource: name, event: e.eventName, reason: verdict.error ? "error" : "false" });
-        log.debug({ eventName: e.eventName, reason: verdict.reason }, "event filtered out");
+        log.info({ eventName: e.eventName, reason: verdict.reason }, "event filtered out by filter.expression");
         return undefined;
       }
       const event = buildEnvelope(name, type, e);
@@ -69,7 +71,8 @@ export function runEventSource(o: EventSourceRunOptions): RunningEventSource {
       let counter = published.get(e.eventName);
       if (!counter) published.set(e.eventName, (counter = o.metrics.published.labels({ eventsource: name, event: e.eventName })));
       counter.inc();
-      log.debug({ eventName: e.eventName, eventId: event.id }, "event published");
+      // One line per event at info: with the sensor's lines it tells what happened to each event (issue 10).
+      log.info({ eventName: e.eventName, eventId: event.id, source: event.source, subject: event.subject }, "event received");
       return event.id;
     };
     const start = (signal: AbortSignal) =>
@@ -81,6 +84,7 @@ export function runEventSource(o: EventSourceRunOptions): RunningEventSource {
           secrets: o.secrets,
           kubeConfig: o.kubeConfig ?? noKubeConfig,
           metrics: o.metrics,
+          listenAddress: o.listenAddress ?? "0.0.0.0",
           busConnected: () => o.bus.connected(),
           health: (component, status) => {
             components[`${type}/${component}`] = status;
@@ -107,7 +111,12 @@ export function runEventSource(o: EventSourceRunOptions): RunningEventSource {
     running.push({ ready: Promise.resolve(), done });
   }
   return {
-    ready: Promise.all(running.map((r) => r.ready)).then(() => log.info({ sources: running.length }, "eventsource ready")),
+    ready: Promise.all(running.map((r) => r.ready)).then(() => {
+      // "ready" only when every source can work; otherwise say what is wrong (sources keep retrying, /health tells).
+      const failing = Object.entries(components).filter(([, c]) => !c.healthy);
+      if (failing.length === 0) log.info({ sources: running.length }, "eventsource ready");
+      else log.warn({ failing: Object.fromEntries(failing.map(([k, c]) => [k, c.error ?? "unhealthy"])) }, "eventsource started but not ready: " + failing.map(([k, c]) => `${k}: ${c.error ?? "unhealthy"}`).join("; "));
+    }),
     done: Promise.all(running.map((r) => r.done)).then(() => undefined),
     health: () => ({ healthy: Object.values(components).every((c) => c.healthy), components: { ...components } }),
   };

@@ -102,7 +102,6 @@ async function attempt(a: ArmedTrigger, o: FireOptions, key: string, log: { read
       log.logger.warn({ trigger: t.name, attempt: n, err: errorMessage(error), retryInMs: Math.round(nextDelayMs) }, "trigger attempt failed; retrying");
     },
   );
-  if (o.logger.isLevelEnabled("debug")) log.logger.debug({ trigger: t.name, result: t.definition.describe(result) }, "trigger succeeded");
   return result;
 }
 
@@ -123,8 +122,13 @@ export async function fire(o: FireOptions): Promise<FireOutcome> {
     log.logger.info("these events already fired this trigger inside the dedup window; not firing again");
     return "duplicate";
   }
+  const started = performance.now();
   try {
-    await attempt(o.armed, o, key, log);
+    const result = await attempt(o.armed, o, key, log);
+    const t = o.armed.trigger;
+    const outcome = t.definition.describe(result);
+    const durationMs = Math.round((performance.now() - started) * 10) / 10;
+    log.logger.info({ trigger: t.name, result: outcome, durationMs }, `trigger ${t.name} fired: ${outcome} in ${durationMs} ms`);
     o.meters.fired.inc();
     o.dedup?.remember(key);
     return "fired";
@@ -138,6 +142,7 @@ export async function fire(o: FireOptions): Promise<FireOutcome> {
     if (!dlq) return "failed";
     try {
       await attempt(dlq, o, idempotencyKey(o.sensorName, dlq.trigger.name, o.events), log);
+      log.logger.info({ dlqTrigger: dlq.trigger.name }, `dlqTrigger ${dlq.trigger.name} took the events`);
       o.meters.deadLettered.inc();
       o.dedup?.remember(key);
       return "dead-lettered";

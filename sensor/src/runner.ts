@@ -51,10 +51,16 @@ async function matchDependencies(t: CompiledTrigger, event: FiredEvents[string],
       continue;
     }
     const r = await dep.filter(seen.event);
-    if (r.pass) events[dep.name] = seen.event;
-    else reasons.push(`${dep.name}: ${r.reason ?? "rejected"}`);
+    if (r.pass) {
+      events[dep.name] = seen.event;
+      log.info({ eventId: event.id, dependency: dep.name }, `dependency ${dep.name} matched`);
+    } else {
+      const reason = r.reason ?? "rejected";
+      reasons.push(`${dep.name}: ${reason}`);
+      // At info, not debug: "why didn't it fire?" must be answerable from the default log (issue 10).
+      log.info({ eventId: event.id, dependency: dep.name, reason }, `dependency ${dep.name} not matched: ${reason}`);
+    }
   }
-  if (reasons.length && log.isLevelEnabled("debug")) log.debug({ eventId: event.id, reasons }, "filters rejected the event");
   return { events, reasons };
 }
 
@@ -128,7 +134,7 @@ export async function runSensor(o: SensorRunOptions): Promise<RunningSensor> {
           if (!evaluate(t.condition, state.dependencies())) {
             for (const dep of Object.keys(events)) await state.persist(dep);
             meters.waiting.inc();
-            if (tlog.isLevelEnabled("debug")) tlog.debug({ eventId: d.event.id, have: [...state.dependencies()] }, "condition not satisfied yet; event saved");
+            tlog.info({ eventId: d.event.id, have: [...state.dependencies()] }, "condition not satisfied yet; event saved");
             return;
           }
           // Fire before clearing: a crash mid-firing redelivers this event and finds the others still saved.

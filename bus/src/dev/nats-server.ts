@@ -33,6 +33,8 @@ export interface NatsServerOptions {
   port?: number;
   /** Print the server's own log lines (off by default). */
   onLog?: (line: string) => void;
+  /** Aborting it while the server starts stops the server and rejects with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 export interface NatsServer {
@@ -46,9 +48,10 @@ export interface NatsServer {
   restart(): Promise<void>;
 }
 
-async function waitReady(monitorPort: number, proc: ChildProcess, timeoutMs = 20_000): Promise<void> {
+async function waitReady(monitorPort: number, proc: ChildProcess, signal: AbortSignal | undefined, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
+    if (signal?.aborted) throw signal.reason;
     if (proc.exitCode !== null) throw new Error(`nats-server exited with code ${proc.exitCode}`);
     try {
       const res = await fetch(`http://127.0.0.1:${monitorPort}/healthz?js-enabled-only=true`);
@@ -69,6 +72,7 @@ export async function startNatsServer(opts: NatsServerOptions): Promise<NatsServ
 
   const launch = async () => {
     const monitorPort = await freePort();
+    if (opts.signal?.aborted) throw opts.signal.reason;
     proc = spawn(opts.binary, ["-a", "127.0.0.1", "-p", String(port), "-m", String(monitorPort), "-js", "-sd", storeDir], {
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -80,7 +84,13 @@ export async function startNatsServer(opts: NatsServerOptions): Promise<NatsServ
     const killOnExit = () => child.kill("SIGKILL");
     process.once("exit", killOnExit);
     child.once("exit", () => process.removeListener("exit", killOnExit));
-    await waitReady(monitorPort, proc);
+    try {
+      await waitReady(monitorPort, proc, opts.signal);
+    } catch (e) {
+      // Never leave a half-started server behind (a stop signal during start-up, or it never became ready).
+      await stopProcess(proc);
+      throw e;
+    }
   };
   await launch();
 

@@ -62,6 +62,11 @@ export class JetStreamBus implements EventBus {
         const js = jetstream(nc, { timeout: opts.publishTimeoutMs ?? 5000 });
         const name = streamName(opts);
         await ensureStream(jsm, streamConfig(name, [`${subjectPrefix(opts)}.>`], opts.stream));
+        // Aborted while connecting (a stop signal during start-up): close instead of reporting a connection nobody uses.
+        if (opts.signal?.aborted) {
+          await nc.close().catch(() => undefined);
+          throw new ImpulseError(ErrorCodes.BusUnavailable, "aborted while connecting to the event bus");
+        }
         log.info({ url: opts.url, stream: name }, "connected to event bus");
         return new JetStreamBus(nc, js, jsm, opts, name);
       } catch (e) {

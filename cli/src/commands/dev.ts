@@ -1,68 +1,73 @@
 // `impulse dev`: every EventSource and Sensor in the files, against a local nats-server it starts (or --nats-url).
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
-import type { EventSource, Resource } from "@impulse/api";
-import { findNatsServer, startNatsServer, type NatsServer } from "@impulse/bus";
+import type { Resource } from "@impulse/api";
+import { findNatsServer, lockDataDir, startNatsServer, type DataDirLock, type NatsServer } from "@impulse/bus";
+import { sourceHints } from "../banner.js";
 import { readConfig, type CommonFlags } from "../config.js";
 import { formatFindings, loadResources } from "../load.js";
 import { createLogger } from "../logger.js";
 import { shutdownSignal, startRuntime } from "../runtime.js";
+import { overrideWebhookPort } from "../webhook-port.js";
 
-function curlHints(resources: Resource[]): string[] {
-  return resources
-    .filter((r): r is EventSource => r.kind === "EventSource")
-    .flatMap((r) =>
-      Object.values(r.spec.webhook ?? {}).map((w) => {
-        const method = w.method ?? "POST";
-        const body = method === "GET" ? "" : ` -H 'Content-Type: application/json' -d '{"message":"hello"}'`;
-        return `curl -X ${method}${body} http://localhost:${w.port}${w.endpoint}`;
-      }),
-    );
+export interface DevFlags extends CommonFlags {
+  dataDir?: string;
+  natsBin?: string;
+  webhookPort?: string;
 }
 
-export async function dev(files: string[], flags: CommonFlags & { dataDir?: string; natsBin?: string }): Promise<number> {
-  const cfg = readConfig(flags, process.env, { metricsPort: 0 });
-  const log = createLogger(cfg.logLevel, "dev");
+export async function dev(files: string[], flags: DevFlags): Promise<number> {
+  // A laptop: listen on loopback only, and readable lines when a person watches the terminal.
+  const cfg = readConfig(flags, process.env, { metricsPort: 0, listenAddress: "127.0.0.1", logFormat: process.stdout.isTTY ? "pretty" : "json" });
+  const log = createLogger(cfg.logLevel, "dev", cfg.logFormat);
+  // Before anything is started: from here on a stop signal reaches code that stops what was started.
+  const signal = shutdownSignal(log);
   const docs = loadResources(files);
   const { text, errorCount } = formatFindings(docs);
   if (text) console.error(text);
   if (errorCount) return 1;
-  const resources = docs.map((d) => d.resource!);
+  let resources: Resource[] = docs.map((d) => d.resource!);
   if (!resources.some((r) => r.kind === "EventSource" || r.kind === "Sensor")) {
     console.error("no EventSource or Sensor found in " + files.join(", "));
     return 1;
   }
+  if (flags.webhookPort) resources = overrideWebhookPort(resources, flags.webhookPort);
 
   let nats: NatsServer | undefined;
-  let natsUrl = cfg.natsUrl;
-  if (!natsUrl) {
-    const binary = findNatsServer(flags.natsBin ?? process.env["NATS_SERVER_BIN"], process.env["PATH"]);
-    if (!binary) {
-      console.error("nats-server not found: run `bash tools/nats/install.sh`, set NATS_SERVER_BIN, or pass --nats-url");
-      return 1;
-    }
-    const storeDir = resolve(flags.dataDir ?? ".impulse/nats");
-    mkdirSync(storeDir, { recursive: true });
-    nats = await startNatsServer({ binary, storeDir });
-    natsUrl = nats.url;
-    log.info({ url: natsUrl, storeDir, pid: nats.pid }, "started local nats-server with JetStream");
-  }
-  const signal = shutdownSignal(log);
+  let lock: DataDirLock | undefined;
   try {
+    let natsUrl = cfg.natsUrl;
+    if (!natsUrl) {
+      const binary = findNatsServer(flags.natsBin ?? process.env["NATS_SERVER_BIN"], process.env["PATH"]);
+      if (!binary) {
+        console.error("nats-server not found: run `bash tools/nats/install.sh`, set NATS_SERVER_BIN, or pass --nats-url");
+        return 1;
+      }
+      const storeDir = resolve(flags.dataDir ?? ".impulse/nats");
+      mkdirSync(storeDir, { recursive: true });
+      lock = lockDataDir(storeDir);
+      nats = await startNatsServer({ binary, storeDir, signal });
+      natsUrl = nats.url;
+      log.info({ url: natsUrl, storeDir, natsPid: nats.pid }, "started local nats-server with JetStream");
+    }
     const rt = await startRuntime(resources, cfg, natsUrl, log, signal);
-    const hints = curlHints(resources);
     const banner = [
       "",
-      "Impulse is running. Send an event:",
-      ...hints.map((h) => "  " + h),
+      "Impulse is running. To produce an event:",
+      ...sourceHints(resources, cfg.listenAddress).map((h) => "  " + h),
       `Metrics: http://localhost:${rt.metricsPort}/metrics   Health: http://localhost:${rt.metricsPort}/health`,
       "Press Ctrl-C to stop.",
       "",
     ];
     console.error(banner.join("\n"));
     await rt.done;
+  } catch (e) {
+    // Interrupted during start-up: everything started is stopped (below), which is what was asked.
+    if (signal.aborted) return 0;
+    throw e;
   } finally {
     await nats?.stop();
+    lock?.release();
   }
   return 0;
 }

@@ -7,9 +7,16 @@ import { formatFindings, loadResources } from "../load.js";
 import { createLogger } from "../logger.js";
 import { shutdownSignal, startRuntime } from "../runtime.js";
 
+/**
+ * Default metrics ports: distinct, so the documented pair `impulse eventsource …` + `impulse sensor …` runs side by
+ * side on one machine. Pods get IMPULSE_METRICS_PORT from the controller.
+ */
+export const DEFAULT_METRICS_PORT = { EventSource: 7777, Sensor: 7778 } as const;
+
 export async function runSingle(kind: "EventSource" | "Sensor", flags: CommonFlags & { file?: string }): Promise<number> {
-  const cfg = readConfig(flags, process.env, { metricsPort: 7777 });
-  const log = createLogger(cfg.logLevel, kind.toLowerCase());
+  // As a pod runs it: every interface (probes and scrapers come from outside), JSON lines for the log collector.
+  const cfg = readConfig(flags, process.env, { metricsPort: DEFAULT_METRICS_PORT[kind], listenAddress: "0.0.0.0", logFormat: "json" });
+  const log = createLogger(cfg.logLevel, kind.toLowerCase(), cfg.logFormat);
   let resources: Resource[];
   if (flags.file) {
     const docs = loadResources([flags.file]);
@@ -37,8 +44,13 @@ export async function runSingle(kind: "EventSource" | "Sensor", flags: CommonFla
     return 1;
   }
   const signal = shutdownSignal(log);
-  const rt = await startRuntime(resources, cfg, cfg.natsUrl, log, signal);
-  log.info({ metricsPort: rt.metricsPort }, `${kind} running`);
-  await rt.done;
+  try {
+    const rt = await startRuntime(resources, cfg, cfg.natsUrl, log, signal);
+    log.info({ metricsPort: rt.metricsPort }, `${kind} running`);
+    await rt.done;
+  } catch (e) {
+    if (signal.aborted) return 0; // stopped during start-up: what was started has been stopped
+    throw e;
+  }
   return 0;
 }

@@ -1,5 +1,5 @@
 // The log trigger: writes the firing's events (context and data) to the sensor log; the debugging trigger.
-import { LogTriggerTemplate } from "@impulse/api";
+import { LogTriggerTemplate, structuredCloudEvent } from "@impulse/api";
 import { defineTrigger } from "./define.js";
 
 export const log = defineTrigger({
@@ -14,9 +14,9 @@ export const log = defineTrigger({
         const now = Date.now();
         if (intervalMs > 0 && now - lastLoggedAt < intervalMs) return { logged: false };
         lastLoggedAt = now;
-        const summary = Object.fromEntries(
-          Object.entries(events).map(([dep, e]) => [dep, { id: e.id, source: e.source, subject: e.subject, type: e.type, time: e.time, data: e.data }]),
-        );
+        // Each event as a complete structured CloudEvent (specversion included), so a logged event pasted into a file
+        // is accepted by `impulse sensor test --event` as it is.
+        const summary = Object.fromEntries(Object.entries(events).map(([dep, e]) => [dep, structuredCloudEvent(e)]));
         logger.info({ events: summary }, "log trigger fired");
         return { logged: true };
       },

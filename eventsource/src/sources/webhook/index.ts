@@ -24,10 +24,16 @@ export const webhook = defineEventSource({
         routes.set(cfg.endpoint, makeRoute(ctx.eventSourceName, name, cfg, token));
         if (cfg.serverCertSecret && cfg.serverKeySecret) tls = { cert: await ctx.secrets(cfg.serverCertSecret), key: await ctx.secrets(cfg.serverKeySecret) };
       }
-      return startPortServer(
-        { port: Number(port), host: "0.0.0.0", routes, ...(tls ? { tls } : {}), emit, metrics: ctx.metrics, logger: ctx.logger, busConnected: ctx.busConnected },
+      const server = startPortServer(
+        { port: Number(port), host: ctx.listenAddress, routes, ...(tls ? { tls } : {}), emit, metrics: ctx.metrics, logger: ctx.logger, busConnected: ctx.busConnected },
         signal,
       );
+      // Name the fields that set this port, so a busy port says what to change.
+      const fields = entries.map(([name]) => `spec.webhook.${name}.port`).join(", ");
+      const ready = server.ready.catch((e: Error) => {
+        throw new Error(`${e.message}: change ${fields} (impulse dev: --webhook-port <port>)`);
+      });
+      return { ready, done: server.done };
     });
     const started = Promise.all(servers);
     return {
