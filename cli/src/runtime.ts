@@ -35,6 +35,11 @@ function needsKubernetes(resources: Resource[]): boolean {
   );
 }
 
+/** One clear error at start (naming --kubeconfig/KUBECONFIG) rather than a source that reports ready and then fails on every watch. */
+export function checkKubeConfig(resources: Resource[], cfg: RuntimeConfig, loader = kubeConfigLoader(cfg.kubeconfig)): void {
+  if (needsKubernetes(resources) || cfg.leaderElect) loader();
+}
+
 /**
  * Starts every resource. A failure part-way (a busy port, a bad kubeconfig) or the signal stops what was already
  * started before this returns or throws, so the caller can stop the bus server afterwards without any runtime
@@ -47,8 +52,7 @@ export async function startRuntime(resources: Resource[], cfg: RuntimeConfig, na
   const sensorMetrics = createSensorMetrics(registry);
   const secrets = createSecretResolver(cfg.secretsDir, process.env);
   const kubeConfig = kubeConfigLoader(cfg.kubeconfig);
-  // One clear error at start rather than a source that reports ready and then fails on every watch.
-  if (needsKubernetes(resources) || cfg.leaderElect) kubeConfig();
+  checkKubeConfig(resources, cfg, kubeConfig);
 
   // Everything below stops on `stop`: the caller's signal, or a failure during start-up.
   const stop = new AbortController();

@@ -14,9 +14,9 @@ function requireBuilt(): void {
   if (!existsSync(cliMain)) throw new Error(`${cliMain} is missing: run \`npm run build\` (npm test does)`);
 }
 
-export function runCli(args: string[], opts: { cwd?: string } = {}): { status: number; stdout: string; stderr: string } {
+export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): { status: number; stdout: string; stderr: string } {
   requireBuilt();
-  const r = spawnSync(process.execPath, [cliMain, ...args], { cwd: opts.cwd ?? repoRoot, encoding: "utf8", timeout: 60_000 });
+  const r = spawnSync(process.execPath, [cliMain, ...args], { cwd: opts.cwd ?? repoRoot, encoding: "utf8", timeout: 60_000, ...(opts.env ? { env: opts.env } : {}) });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 

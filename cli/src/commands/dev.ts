@@ -7,7 +7,7 @@ import { sourceHints } from "../banner.js";
 import { readConfig, type CommonFlags } from "../config.js";
 import { formatFindings, loadResources } from "../load.js";
 import { createLogger } from "../logger.js";
-import { shutdownSignal, startRuntime } from "../runtime.js";
+import { checkKubeConfig, shutdownSignal, startRuntime } from "../runtime.js";
 import { overrideWebhookPort } from "../webhook-port.js";
 
 export interface DevFlags extends CommonFlags {
@@ -32,6 +32,7 @@ export async function dev(files: string[], flags: DevFlags): Promise<number> {
     return 1;
   }
   if (flags.webhookPort) resources = overrideWebhookPort(resources, flags.webhookPort);
+  checkKubeConfig(resources, cfg); // before a nats-server is started for nothing
 
   let nats: NatsServer | undefined;
   let lock: DataDirLock | undefined;
