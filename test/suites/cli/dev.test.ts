@@ -1,36 +1,92 @@
 // `impulse dev` on the quickstart example (what `npm start` runs): the printed curl produces a logged event.
 import assert from "node:assert/strict";
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { it } from "node:test";
 import { freePort } from "@impulse/bus";
 import { request } from "undici";
-import { repoRoot, spawnCli } from "../../kit/cli.js";
+import { repoRoot, runCli, spawnCli, type CliProcess } from "../../kit/cli.js";
 import { waitFor } from "../../kit/wait.js";
 
-it("runs the quickstart: the printed curl command's message shows up in the log trigger output, and Ctrl-C stops cleanly", async () => {
-  // The example's port 12000 may be taken on a shared machine: run a copy on a free port.
-  const dir = mkdtempSync(join(tmpdir(), "impulse-quickstart-"));
-  cpSync(join(repoRoot, "manifests/examples/quickstart"), dir, { recursive: true });
-  const port = await freePort();
-  const esFile = join(dir, "eventsource.yaml");
-  writeFileSync(esFile, readFileSync(esFile, "utf8").replaceAll("12000", String(port)));
+const quickstart = join(repoRoot, "manifests/examples/quickstart");
 
-  const p = spawnCli(["dev", "-f", dir, "--data-dir", join(dir, "nats"), "--metrics-port", "0"]);
+/** The quickstart on a free port (the example's 12000 may be taken on a shared machine), as `npm start -- --webhook-port` runs it. */
+async function startQuickstart(extra: string[] = []): Promise<{ p: CliProcess; url: string }> {
+  const dir = mkdtempSync(join(tmpdir(), "impulse-quickstart-"));
+  const port = await freePort();
+  const p = spawnCli(["dev", "-f", quickstart, "--data-dir", join(dir, "nats"), "--metrics-port", "0", "--webhook-port", String(port), ...extra]);
+  const curl = await waitFor("printed curl command", () => {
+    if (p.proc.exitCode !== null) throw new Error("impulse dev exited:\n" + p.output());
+    return p.output().match(/curl -X POST -H 'Content-Type: application\/json' -d '(.*)' (http:\/\/localhost:\d+\/example)/);
+  }, 30_000);
+  assert.equal(curl[2], `http://localhost:${port}/example`);
+  return { p, url: curl[2]!.replace("localhost", "127.0.0.1") };
+}
+
+async function post(url: string, body: string): Promise<void> {
+  const res = await request(url, { method: "POST", headers: { "content-type": "application/json" }, body });
+  assert.equal(res.statusCode, 200);
+  await res.body.dump();
+}
+
+it("runs the quickstart: the printed curl command's message shows up in the log trigger output as a CloudEvent that `impulse sensor test` accepts, and Ctrl-C stops cleanly", async () => {
+  const { p, url } = await startQuickstart();
   try {
-    const curl = await waitFor("printed curl command", () => p.output().match(/curl -X POST -H 'Content-Type: application\/json' -d '(.*)' (http:\/\/localhost:\d+\/example)/), 30_000);
-    assert.ok(curl);
-    assert.equal(curl[2], `http://localhost:${port}/example`);
-    const res = await request(curl[2]!.replace("localhost", "127.0.0.1"), { method: "POST", headers: { "content-type": "application/json" }, body: '{"message":"hello from the test"}' });
-    assert.equal(res.statusCode, 200);
-    await res.body.dump();
+    await post(url, '{"message":"hello from the test"}');
     const line = await waitFor("log trigger line", () => p.output().split("\n").find((l) => l.includes("log trigger fired") && l.includes("hello from the test")));
-    const logged = JSON.parse(line) as { events: { payload: { data: { body: { message: string } } } }; eventId: string };
+    const logged = JSON.parse(line) as { events: { payload: { specversion: string; data: { body: { message: string } } } }; eventId: string };
     assert.equal(logged.events.payload.data.body.message, "hello from the test");
     assert.match(logged.eventId, /^[0-9a-f]{32}$/);
+
+    // What Impulse prints as an event is a CloudEvent its own tools take as it is.
+    const eventFile = join(mkdtempSync(join(tmpdir(), "impulse-logged-event-")), "event.json");
+    writeFileSync(eventFile, JSON.stringify(logged.events.payload));
+    const test = runCli(["sensor", "test", join(quickstart, "sensor.yaml"), "--event", eventFile]);
+    assert.equal(test.status, 0, test.stdout + test.stderr);
+    assert.match(test.stdout, /dependency payload: matched/);
+    assert.match(test.stdout, /trigger log-event: FIRES/);
   } finally {
     const code = await p.stop("SIGINT");
     assert.equal(code, 0, p.output().slice(-2000));
+  }
+});
+
+it("logs every decision at the default level: received, each dependency matched or not with the reason, each firing with result and duration (JSON lines off a terminal)", async () => {
+  const { p, url } = await startQuickstart();
+  try {
+    await post(url, '{"message":"fires"}');
+    await post(url, '{"other":"filtered"}');
+    const lines = () => p.output().split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const rejected = await waitFor("the filtered event's verdict", () => lines().find((l) => String(l["msg"]).startsWith("dependency payload not matched")));
+    assert.equal(rejected["level"], 30);
+    assert.equal(rejected["reason"], "data path body.message not found");
+    const received = lines().filter((l) => l["msg"] === "event received");
+    assert.equal(received.length, 2);
+    assert.deepEqual([received[0]!["source"], received[0]!["subject"], received[0]!["level"]], ["webhook", "example", 30]);
+    const fired = lines().find((l) => l["msg"] !== undefined && String(l["msg"]).startsWith("trigger log-event fired"))!;
+    assert.equal(fired["result"], "logged");
+    assert.equal(typeof fired["durationMs"], "number");
+    assert.ok(lines().some((l) => l["msg"] === "dependency payload matched" && l["level"] === 30));
+  } finally {
+    assert.equal(await p.stop("SIGTERM"), 0, p.output().slice(-2000));
+  }
+});
+
+it("--log-format pretty prints one readable line per decision, without colour codes off a terminal", async () => {
+  const { p, url } = await startQuickstart(["--log-format", "pretty"]);
+  try {
+    await post(url, '{"message":"fires"}');
+    await post(url, '{"other":"filtered"}');
+    await waitFor("the filtered event's verdict", () => p.output().includes("dependency payload not matched"));
+    const out = p.output();
+    assert.match(out, /INFO: eventsource webhook: event received \{"eventName":"example","eventId":"[0-9a-f]{32}","source":"webhook","subject":"example"\}/);
+    assert.match(out, /INFO: sensor webhook\/log-event: dependency payload matched/);
+    assert.match(out, /INFO: sensor webhook\/log-event: trigger log-event fired: logged in [\d.]+ ms/);
+    assert.match(out, /INFO: sensor webhook\/log-event: dependency payload not matched: data path body\.message not found/);
+    assert.ok(!out.includes("\u001b["), "no ANSI colour codes when stdout is not a terminal");
+    assert.ok(!out.split("\n").some((l) => l.startsWith('{"level"')), "no JSON lines");
+  } finally {
+    assert.equal(await p.stop("SIGINT"), 0, p.output().slice(-2000));
   }
 });
