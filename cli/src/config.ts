@@ -44,6 +44,12 @@ export interface CommonFlags {
   dedupWindow?: string;
 }
 
+/**
+ * Default metrics ports of `impulse eventsource` and `impulse sensor`: distinct, so the documented pair of commands
+ * runs side by side on one machine. Pods get IMPULSE_METRICS_PORT from the controller.
+ */
+export const DEFAULT_METRICS_PORT = { EventSource: 7777, Sensor: 7778 } as const;
+
 export interface ConfigDefaults {
   metricsPort: number;
   listenAddress: string;

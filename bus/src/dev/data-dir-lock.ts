@@ -25,16 +25,26 @@ function alive(pid: number): boolean {
  */
 export function lockDataDir(dir: string, pid = process.pid): DataDirLock {
   const file = join(dir, LOCK_FILE);
+  // wx creates atomically; a few rounds cover two processes taking over the same stale lock at once.
   for (let attempt = 0; ; attempt++) {
     try {
       writeFileSync(file, `${pid}\n`, { flag: "wx" });
       break;
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "EEXIST" || attempt > 0) throw e;
-      const holder = Number.parseInt(readFileSync(file, "utf8"), 10);
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST" || attempt >= 3) throw e;
+      let holder = Number.NaN;
+      try {
+        holder = Number.parseInt(readFileSync(file, "utf8"), 10);
+      } catch {
+        continue; // removed meanwhile: try again
+      }
       if (Number.isInteger(holder) && holder !== pid && alive(holder))
         throw new Error(`${dir} is in use by another impulse dev (PID ${holder}): stop it, or pass --data-dir <dir> (or --nats-url) to run a second one`);
-      unlinkSync(file); // stale: its process is gone
+      try {
+        unlinkSync(file); // stale: its process is gone
+      } catch {
+        /* someone else removed it first */
+      }
     }
   }
   const release = () => {

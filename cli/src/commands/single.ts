@@ -2,16 +2,10 @@
 import type { Resource } from "@impulse/api";
 import { parseResource } from "@impulse/api";
 import { parse } from "yaml";
-import { readConfig, type CommonFlags } from "../config.js";
+import { DEFAULT_METRICS_PORT, readConfig, type CommonFlags } from "../config.js";
 import { formatFindings, loadResources } from "../load.js";
 import { createLogger } from "../logger.js";
 import { shutdownSignal, startRuntime } from "../runtime.js";
-
-/**
- * Default metrics ports: distinct, so the documented pair `impulse eventsource …` + `impulse sensor …` runs side by
- * side on one machine. Pods get IMPULSE_METRICS_PORT from the controller.
- */
-export const DEFAULT_METRICS_PORT = { EventSource: 7777, Sensor: 7778 } as const;
 
 export async function runSingle(kind: "EventSource" | "Sensor", flags: CommonFlags & { file?: string }): Promise<number> {
   // As a pod runs it: every interface (probes and scrapers come from outside), JSON lines for the log collector.

@@ -6,7 +6,9 @@ import { join } from "node:path";
 import { it } from "node:test";
 import { freePort } from "@impulse/bus";
 import { request } from "undici";
-import { repoRoot, runCli, spawnCli, type CliProcess } from "../../kit/cli.js";
+import { spawn } from "node:child_process";
+import { cliMain, repoRoot, runCli, spawnCli, type CliProcess } from "../../kit/cli.js";
+import { childPids, processName } from "../../kit/procs.js";
 import { waitFor } from "../../kit/wait.js";
 
 const quickstart = join(repoRoot, "manifests/examples/quickstart");
@@ -88,5 +90,35 @@ it("--log-format pretty prints one readable line per decision, without colour co
     assert.ok(!out.split("\n").some((l) => l.startsWith('{"level"')), "no JSON lines");
   } finally {
     assert.equal(await p.stop("SIGINT"), 0, p.output().slice(-2000));
+  }
+});
+
+/** Every process below `pid`. */
+function descendants(pid: number): number[] {
+  return childPids(pid).flatMap((c) => [c, ...descendants(c)]);
+}
+
+it("in a terminal, `impulse dev` prints coloured pretty lines by default", async () => {
+  const port = await freePort();
+  const dataDir = join(mkdtempSync(join(tmpdir(), "impulse-tty-")), "nats");
+  const cmd = [process.execPath, cliMain, "dev", "-f", quickstart, "--data-dir", dataDir, "--metrics-port", "0", "--webhook-port", String(port)].map((a) => `'${a}'`).join(" ");
+  // util-linux script(1) gives the command a pseudo-terminal, as a person's shell would.
+  const term = spawn("script", ["-qefc", cmd, "/dev/null"], { cwd: repoRoot, stdio: ["pipe", "pipe", "pipe"] });
+  let out = "";
+  term.stdout.on("data", (c: Buffer) => (out += c.toString()));
+  const exited = new Promise<number | null>((r) => term.once("exit", (code) => r(code)));
+  const dev = () => descendants(term.pid!).find((c) => processName(c) === "node");
+  try {
+    await waitFor("the banner", () => out.includes("Press Ctrl-C to stop."), 30_000);
+    await post(`http://127.0.0.1:${port}/example`, '{"message":"coloured"}');
+    await waitFor("the firing", () => out.includes("trigger log-event fired"));
+    const line = out.split("\n").find((l) => l.includes("dependency payload matched"))!;
+    assert.match(line, /\u001b\[\d+m/, "ANSI colours on a terminal: " + JSON.stringify(line));
+    assert.ok(!line.includes('{"level"'), line);
+  } finally {
+    const pid = dev();
+    if (pid) process.kill(pid, "SIGINT");
+    else term.kill("SIGKILL");
+    await exited;
   }
 });
