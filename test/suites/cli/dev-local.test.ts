@@ -25,7 +25,7 @@ async function startDev(args: string[]): Promise<CliProcess & { metricsPort: num
   started.push(p);
   const m = await waitFor("the banner", () => {
     if (p.proc.exitCode !== null) throw new Error("impulse dev exited:\n" + p.output());
-    return p.output().match(/Metrics: http:\/\/localhost:(\d+)\/metrics/);
+    return p.output().match(/Metrics: http:\/\/localhost:(\d+)\/metrics/) ?? false;
   }, 30_000);
   return { ...p, metricsPort: Number(m[1]) };
 }
@@ -85,7 +85,7 @@ it("a busy metrics port is one error naming --metrics-port, not a crash", async 
 
 it("pod-to-lambda without a kubeconfig: one error naming --kubeconfig and KUBECONFIG, never 'eventsource ready'", async () => {
   const home = mkdtempSync(join(tmpdir(), "impulse-no-kube-"));
-  const env = { ...process.env, HOME: home, NATS_SERVER_BIN: findNatsServer(process.env["NATS_SERVER_BIN"], process.env["PATH"]) ?? "" };
+  const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, NATS_SERVER_BIN: findNatsServer(process.env["NATS_SERVER_BIN"], process.env["PATH"]) ?? "" };
   delete env["KUBECONFIG"];
   delete env["KUBERNETES_SERVICE_HOST"];
   const r = runCli(["dev", "-f", join(repoRoot, "manifests/examples/pod-to-lambda"), "--data-dir", join(home, "nats")], { env });

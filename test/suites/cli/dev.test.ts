@@ -20,7 +20,7 @@ async function startQuickstart(extra: string[] = []): Promise<{ p: CliProcess; u
   const p = spawnCli(["dev", "-f", quickstart, "--data-dir", join(dir, "nats"), "--metrics-port", "0", "--webhook-port", String(port), ...extra]);
   const curl = await waitFor("printed curl command", () => {
     if (p.proc.exitCode !== null) throw new Error("impulse dev exited:\n" + p.output());
-    return p.output().match(/curl -X POST -H 'Content-Type: application\/json' -d '(.*)' (http:\/\/localhost:\d+\/example)/);
+    return p.output().match(/curl -X POST -H 'Content-Type: application\/json' -d '(.*)' (http:\/\/localhost:\d+\/example)/) ?? false;
   }, 30_000);
   assert.equal(curl[2], `http://localhost:${port}/example`);
   return { p, url: curl[2]!.replace("localhost", "127.0.0.1") };
