@@ -1,4 +1,5 @@
 // npm start: prepare, then run the quickstart EventSource and Sensor with a local nats-server until Ctrl-C.
+// Arguments after `--` go to `impulse dev`: `npm start -- --webhook-port 12001` when port 12000 is taken.
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { prepare, root } from "./prepare.mjs";

@@ -64,11 +64,14 @@ export async function startRuntime(resources: Resource[], cfg: RuntimeConfig, na
   const sensors: RunningSensor[] = [];
   const eventSources: RunningEventSource[] = [];
   const waits: Promise<void>[] = [];
-  // Bound first: a busy port fails before anything connects or listens.
+  let started = false;
+  // Bound first: a busy port fails before anything connects or listens. Unhealthy until everything started, as
+  // before, when it only listened from then on.
   const server = await startManagementServer(
     cfg.metricsPort,
     registry,
     () => {
+      if (!started) return { healthy: false, status: "starting" };
       const busOk = [...buses.values()].every((b) => b.connected());
       const triggers = sensors.map((s) => s.health());
       const sources = eventSources.map((e) => e.health());
@@ -121,6 +124,7 @@ export async function startRuntime(resources: Resource[], cfg: RuntimeConfig, na
       }
     }
     if (stop.signal.aborted) throw stop.signal.reason;
+    started = true;
   } catch (e) {
     stop.abort(e);
     await stopAll();
