@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { after, it } from "node:test";
 import { findNatsServer, freePort } from "@impulse/bus";
 import { repoRoot, runCli, spawnCli, type CliProcess } from "../../kit/cli.js";
-import { listenAddresses } from "../../kit/procs.js";
+import { listenAddresses, processAlive } from "../../kit/procs.js";
 import { waitFor } from "../../kit/wait.js";
 
 const quickstart = join(repoRoot, "manifests/examples/quickstart");
@@ -73,6 +73,10 @@ it("a busy webhook port is one error naming the port, its field and --webhook-po
   assert.match(r.stderr, new RegExp(`webhook port ${port} is already in use: change spec\\.webhook\\.example\\.port \\(impulse dev: --webhook-port <port>\\)`));
   assert.equal(out.split("\n").filter((l) => l.includes("already in use")).length, 1, out);
   assert.ok(!out.includes("event bus disconnected"), out);
+  // The nats-server it had started is stopped too.
+  const natsPid = Number(/"natsPid":(\d+)/.exec(out)?.[1]);
+  assert.ok(natsPid > 0, out);
+  await waitFor("nats-server gone", () => !processAlive(natsPid), 5_000);
 });
 
 it("a busy metrics port is one error naming --metrics-port, not a crash", async () => {
