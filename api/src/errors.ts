@@ -43,5 +43,8 @@ export function isImpulseError(e: unknown): e is ImpulseError {
 }
 
 export function errorMessage(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
+  if (!(e instanceof Error)) return String(e);
+  // fetch's "fetch failed" says nothing by itself: the cause (ECONNREFUSED 127.0.0.1:6443, a TLS error) does.
+  const cause = e.cause instanceof Error ? e.cause.message : undefined;
+  return cause && !e.message.includes(cause) ? `${e.message}: ${cause}` : e.message;
 }

@@ -20,6 +20,8 @@ export function createLogger(level: string, name: string, format: "json" | "pret
     colorize: Boolean(process.stdout.isTTY),
     sync: true,
     singleLine: true,
+    // Errors are logged as message strings: keep them on the line, not on a block of their own.
+    errorLikeObjectKeys: [],
     translateTime: "HH:MM:ss.l",
     ignore: ["component", "eventIds", "idempotencyKey", ...PREFIX_FIELDS].join(","),
     messageFormat: (entry, messageKey) => {
