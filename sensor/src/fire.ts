@@ -125,11 +125,13 @@ export async function fire(o: FireOptions): Promise<FireOutcome> {
   const started = performance.now();
   try {
     const result = await attempt(o.armed, o, key, log);
-    const t = o.armed.trigger;
-    const outcome = t.definition.describe(result);
-    const durationMs = Math.round((performance.now() - started) * 10) / 10;
-    log.logger.info({ trigger: t.name, result: outcome, durationMs }, `trigger ${t.name} fired: ${outcome} in ${durationMs} ms`);
     o.meters.fired.inc();
+    if (o.logger.isLevelEnabled("info")) {
+      const t = o.armed.trigger;
+      const outcome = t.definition.describe(result);
+      const durationMs = Math.round((performance.now() - started) * 10) / 10;
+      log.logger.info({ trigger: t.name, result: outcome, durationMs }, `trigger ${t.name} fired: ${outcome} in ${durationMs} ms`);
+    }
     o.dedup?.remember(key);
     return "fired";
   } catch (e) {

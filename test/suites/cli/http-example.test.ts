@@ -47,9 +47,11 @@ it("forwards orders of 100 or more to the billing service with the documented pa
   assert.equal(call.headers["x-source"], "impulse");
   assert.deepEqual(call.json, { orderId: "o-2", amount: 150, team: "shop", eventId });
 
-  const metrics = await request(`http://127.0.0.1:${sensor.metricsPort}/metrics`);
-  const text = await metrics.body.text();
-  assert.match(text, /impulse_sensor_triggers_fired_total\{sensor="large-orders",trigger="notify-billing"\} 1/);
+  // The sink sees the request before the sensor has its response and counts the firing: wait for the count.
+  const text = await waitFor("the firing counted", async () => {
+    const t = await (await request(`http://127.0.0.1:${sensor.metricsPort}/metrics`)).body.text();
+    return /impulse_sensor_triggers_fired_total\{sensor="large-orders",trigger="notify-billing"\} 1/.test(t) && t;
+  });
   assert.match(text, /impulse_sensor_events_filtered_total\{sensor="large-orders",trigger="notify-billing"\} 1/);
   assert.equal(sink.received.filter((r) => r.path === "/billing").length, 1);
 });
