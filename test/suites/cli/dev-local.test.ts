@@ -7,7 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, it } from "node:test";
 import { findNatsServer, freePort } from "@impulse/bus";
-import { repoRoot, runCli, spawnCli, type CliProcess } from "../../kit/cli.js";
+import { repoRoot, runCli, spawnCli, waitHealthy, type CliProcess } from "../../kit/cli.js";
+import { startNats } from "../../kit/nats.js";
 import { listenAddresses, processAlive } from "../../kit/procs.js";
 import { waitFor } from "../../kit/wait.js";
 
@@ -63,6 +64,20 @@ it("--listen-address 0.0.0.0 opens the webhook and metrics to every interface", 
   assert.deepEqual(listenAddresses(webhookPort), ["0.0.0.0"]);
   assert.deepEqual(listenAddresses(p.metricsPort), ["0.0.0.0"]);
   assert.equal(await p.stop("SIGTERM"), 0, p.output());
+});
+
+it("impulse sensor, as a pod runs it, keeps listening on every interface", async () => {
+  const nats = await startNats();
+  try {
+    const metricsPort = await freePort();
+    const p = spawnCli(["sensor", join(quickstart, "sensor.yaml"), "--nats-url", nats.url, "--metrics-port", String(metricsPort)]);
+    started.push(p);
+    await waitHealthy(p, metricsPort);
+    assert.deepEqual(listenAddresses(metricsPort), ["0.0.0.0"]);
+    assert.equal(await p.stop("SIGTERM"), 0, p.output());
+  } finally {
+    await nats.stop();
+  }
 });
 
 it("a busy webhook port is one error naming the port, its field and --webhook-port, with no bus noise before it", async () => {
