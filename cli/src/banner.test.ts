@@ -18,7 +18,7 @@ function load(file: string): Resource[] {
 
 it("a webhook gets its curl, a resource watch what to do in the cluster, a kafka source the topic to produce to", () => {
   assert.deepEqual(sourceHints(load("quickstart/eventsource.yaml"), "127.0.0.1"), [
-    `webhook/example: curl -X POST -H 'Content-Type: application/json' -d '{"message":"hello"}' http://localhost:12000/example`,
+    `curl -X POST -H 'Content-Type: application/json' -d '{"message":"hello"}' http://localhost:12000/example   # webhook/example`,
   ]);
   assert.deepEqual(sourceHints(load("pod-to-lambda/eventsource.yaml"), "127.0.0.1"), ["pods/created: create pods (v1) in namespace default labelled app==my-pod"]);
   assert.deepEqual(sourceHints(load("kafka/eventsource.yaml"), "127.0.0.1"), ["orders/created: produce a record to Kafka topic orders at localhost:9092"]);
@@ -26,5 +26,5 @@ it("a webhook gets its curl, a resource watch what to do in the cluster, a kafka
 });
 
 it("a webhook on a specific address is shown at that address", () => {
-  assert.match(sourceHints(load("quickstart/eventsource.yaml"), "192.0.2.7")[0]!, /http:\/\/192\.0\.2\.7:12000\/example$/);
+  assert.match(sourceHints(load("quickstart/eventsource.yaml"), "192.0.2.7")[0]!, /http:\/\/192\.0\.2\.7:12000\/example   # webhook\/example$/);
 });

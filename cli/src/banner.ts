@@ -17,7 +17,8 @@ export function sourceHints(resources: Resource[], listenAddress: string): strin
         const method = w.method ?? "POST";
         const body = method === "GET" ? "" : ` -H 'Content-Type: application/json' -d '{"message":"hello"}'`;
         const scheme = w.serverCertSecret ? "https" : "http";
-        return `${at(name)}curl -X ${method}${body} ${scheme}://${host(listenAddress)}:${w.port}${w.endpoint}`;
+        // The name as a trailing shell comment: the whole line can be pasted into a shell as it is.
+        return `curl -X ${method}${body} ${scheme}://${host(listenAddress)}:${w.port}${w.endpoint}   # ${r.metadata.name}/${name}`;
       });
       const watches = Object.entries(r.spec.resource ?? {}).map(([name, w]) => {
         const verbs = w.eventTypes.map((t) => VERBS[t] ?? t).join(", ");
