@@ -10,6 +10,8 @@ export * from "./paths/sjson.js";
 export * from "./expr/lexer.js";
 export * from "./expr/parser.js";
 export * from "./expr/evaluate.js";
+export * from "./expr/regex-literals.js";
+export * from "./regex.js";
 export * from "./eventbus.js";
 export * from "./eventsource/schema.js";
 export * from "./eventsource/sources/index.js";
