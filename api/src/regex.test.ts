@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { compileRegex, expandGo, goMatches, quoteRegex, regexProblem, replaceAllGo, RegexSyntaxError } from "./regex.js";
+import { compileRegex, compileRegexTest, expandGo, goMatches, quoteRegex, regexProblem, replaceAllGo, RegexSyntaxError } from "./regex.js";
 import { evaluateExpr } from "./expr/evaluate.js";
 import { parseExpression } from "./expr/parser.js";
 import { parseResource } from "./validate.js";
@@ -44,6 +44,13 @@ describe("regex (RE2, linear time)", () => {
     assert.equal(replaceAllGo(compileRegex("a"), "xa", "$1", false), "x$1");
     assert.equal(replaceAllGo(compileRegex("b"), "😀ab😀ab", "X", true), "😀aX😀aX");
     assert.equal(expandGo("${1", compileRegex("(a)").exec("a")!), "${1");
+  });
+
+  it("answers literal patterns with string comparisons exactly as RE2 does", () => {
+    const inputs = ["", "EUR", "EURO", "xEUR", "eur", "EUR\n", "a EUR b", "é漢"];
+    for (const p of ["EUR", "^EUR", "EUR$", "^EUR$", "^$", "", "é漢", "^a EUR b$", "E.R", "^EU?R$", "(?i)eur"]) {
+      for (const s of inputs) assert.equal(compileRegexTest(p)(s), compileRegex(p).test(s), `${p} on ${JSON.stringify(s)}`);
+    }
   });
 
   it("quotes metacharacters so text matches itself", () => {

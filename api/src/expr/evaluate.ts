@@ -1,5 +1,5 @@
 // Evaluates a govaluate expression tree with its semantics: float64 numbers, strict operand types, short-circuit.
-import { compileRegex } from "../regex.js";
+import { compileRegexTest } from "../regex.js";
 import type { Node } from "./parser.js";
 
 export class ExprEvalError extends Error {}
@@ -87,13 +87,13 @@ export function evaluateExpr(n: Node, vars: ExprVariables): unknown {
         case "=~":
         case "!~": {
           const pattern = str(b, op);
-          let re;
+          let test;
           try {
-            re = compileRegex(pattern);
+            test = compileRegexTest(pattern);
           } catch (e) {
             throw new ExprEvalError(`${JSON.stringify(pattern)}: ${(e as Error).message}`);
           }
-          const m = re.test(str(a, op));
+          const m = test(str(a, op));
           return op === "=~" ? m : !m;
         }
         case "in":

@@ -1,5 +1,5 @@
 // Template functions: Go's builtins and the sprig functions Argo users write, with Go/sprig behaviour.
-import { compileRegex, goMatches, quoteRegex, replaceAllGo, type Regex } from "@impulse/api";
+import { compileRegex, compileRegexTest, goMatches, quoteRegex, replaceAllGo, type Regex } from "@impulse/api";
 import { formatGo, formatGoFloat } from "./format.js";
 
 export class TemplateExecError extends Error {}
@@ -181,12 +181,15 @@ export const FUNCTIONS: Record<string, Fn> = {
   regexMatch: (re, s) => {
     // sprig's regexMatch ignores the compile error and answers false; the must- variant raises it.
     try {
-      return compileRegex(S(re)).test(S(s));
+      return compileRegexTest(S(re))(S(s));
     } catch {
       return false;
     }
   },
-  mustRegexMatch: (re, s) => R(re).test(S(s)),
+  mustRegexMatch: (re, s) => {
+    R(re); // raises the compile error as a template error
+    return compileRegexTest(S(re))(S(s));
+  },
   regexFind: (re, s) => R(re).exec(S(s))?.[0] ?? "",
   regexFindAll: (re, s, n) => [...goMatches(R(re), S(s), Math.trunc(toNumber(n)))].map((m) => m[0]),
   regexReplaceAll: (re, s, repl) => replaceAllGo(R(re), S(s), S(repl), true),
