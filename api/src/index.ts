@@ -5,6 +5,7 @@ export * from "./validate.js";
 export * from "./common/duration.js";
 export * from "./common/types.js";
 export * from "./common/security.js";
+export * from "./common/egress.js";
 export * from "./paths/gjson.js";
 export * from "./paths/sjson.js";
 export * from "./expr/lexer.js";

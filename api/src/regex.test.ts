@@ -24,7 +24,7 @@ describe("regex (RE2, linear time)", () => {
     assert.equal(compileRegex("^[[:alpha:]]+$").test("abc"), true);
     assert.equal(compileRegex("\\d").test("٣"), false, "\\d is ASCII digits in RE2, as in Go");
     assert.equal(compileRegex("(?s)a.b").test("a\nb"), true);
-    const m = compileRegex("(?P<year>\\d{4})-(?P<month>\\d{2})").exec("on 2024-05")!;
+    const m = compileRegex("(?P<year>\\d{4})-(?P<month>\\d{2})").exec("on 2024-05") as RegExpMatchArray;
     assert.deepEqual({ ...m.groups }, { year: "2024", month: "05" });
   });
 
@@ -43,7 +43,7 @@ describe("regex (RE2, linear time)", () => {
     assert.equal(replaceAllGo(compileRegex("(a)"), "xa", "$1x", true), "x", "$1x is the group named 1x, which is empty");
     assert.equal(replaceAllGo(compileRegex("a"), "xa", "$1", false), "x$1");
     assert.equal(replaceAllGo(compileRegex("b"), "😀ab😀ab", "X", true), "😀aX😀aX");
-    assert.equal(expandGo("${1", compileRegex("(a)").exec("a")!), "${1");
+    assert.equal(expandGo("${1", compileRegex("(a)").exec("a") as RegExpMatchArray), "${1");
   });
 
   it("answers literal patterns with string comparisons exactly as RE2 does", () => {
