@@ -48,7 +48,7 @@ export function egressGuard(egress: CompiledEgress, resolver: Resolver = systemR
     const facts = { host, addresses: addrs.map((a) => normalize(ipaddr.parse(a.address))), configured };
     const verdict = egress.check(facts);
     // Not retryable: the same URL would be refused again; the firing fails (or goes to the dlqTrigger) at once.
-    if (!verdict.ok) throw new ImpulseError(ErrorCodes.EgressDenied, `egress policy refused ${url.origin}: ${verdict.reason}`, { retryable: false });
+    if (!verdict.ok) throw new ImpulseError(ErrorCodes.EgressDenied, `egress policy refused ${url.protocol}//${url.host}: ${verdict.reason}`, { retryable: false });
     const first = addrs[0]!;
     return { address: first.address, family: first.family === 6 ? 6 : 4, secretsAllowed: configured || (egress.secureHeaders === "allowedHosts" && egress.allowed(facts)) };
   };

@@ -99,6 +99,22 @@ describe("http trigger egress policy (executor)", () => {
     await assert.rejects(fireAt(`${admin.url}/x`, { processEgress: { allow: ["10.0.0.0/8"] }, egress: { allow: ["127.0.0.1"] } }), refused(/not in the process-wide egress policy\.allow/));
   });
 
+  it("awsLambda endpoint and kafka brokers changed by parameters are judged as URLs from events, before any connection", async () => {
+    const create = (template: Trigger["template"]) =>
+      triggerDefinitions.get(Object.keys(template).find((k) => k !== "name")!)!.create({
+        sensorName: "s", triggerName: "t", logger: testLogger(), secrets, kubeConfig: () => { throw new Error("unused"); }, signal: ac.signal, template, egress: [],
+      });
+    const fire = (executor: ReturnType<typeof create>, template: unknown) =>
+      executor.execute({ template, payload: {}, events: {}, idempotencyKey: "k", logger: testLogger() }, ac.signal);
+    const lambdaTpl = { functionName: "f", region: "us-east-1", endpoint: "http://127.0.0.1:1" };
+    const lambda = create({ name: "t", awsLambda: lambdaTpl } as Trigger["template"]);
+    await assert.rejects(fire(lambda, { ...lambdaTpl, endpoint: `${admin.url}/` }), refused(/loopback/));
+    await assert.rejects(fire(lambda, { ...lambdaTpl, endpoint: "http://169.254.169.254/" }), refused(/cloud metadata|linkLocal/));
+    const kafkaTpl = { url: "127.0.0.1:1", topic: "t" };
+    const kafka = create({ name: "t", kafka: kafkaTpl } as Trigger["template"]);
+    await assert.rejects(fire(kafka, { ...kafkaTpl, url: "127.0.0.1:1, 127.0.0.2:9092" }), refused(/refused kafka:\/\/127\.0\.0\.1:1: .*loopback/));
+  });
+
   it("does not follow redirects: a 302 towards the admin service is the result, not a second request", async () => {
     const before = admin.received.length;
     const r = await fireAt(`${redirectUrl}/go`, { configured: `${redirectUrl}/go` });
