@@ -92,11 +92,12 @@ export const awsLambda = defineTrigger({
       }
       return c;
     };
-    const checkEndpoint = changedEndpointCheck(ctx.egress);
+    // Without the spec's template (an executor used directly, not by a Sensor) there is no configured value to compare.
+    const checkEndpoint = ctx.template ? changedEndpointCheck(ctx.egress) : undefined;
     const configuredEndpoint = ctx.template?.awsLambda?.endpoint;
     return {
       async execute({ template: t, payload, idempotencyKey }, signal): Promise<LambdaResult> {
-        await checkEndpoint(configuredEndpoint, t.endpoint, (e) => [e]);
+        await checkEndpoint?.(configuredEndpoint, t.endpoint, (e) => [e]);
         const invocationType = t.invocationType ?? "RequestResponse";
         const what = `Lambda ${t.functionName} (${invocationType})`;
         try {
