@@ -11,6 +11,8 @@ export const ErrorCodes = {
   TriggerFailed: "TRIGGER_FAILED",
   TriggerPolicyViolated: "TRIGGER_POLICY_VIOLATED",
   TriggerTimeout: "TRIGGER_TIMEOUT",
+  /** A trigger URL refused by the egress policy: not retried, the same URL would be refused again. */
+  EgressDenied: "EGRESS_DENIED",
   SecretNotFound: "SECRET_NOT_FOUND",
   InvalidEvent: "INVALID_EVENT",
 } as const;

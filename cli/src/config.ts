@@ -1,7 +1,20 @@
 // Runtime configuration, read once from flags and environment and validated with zod.
-import { parseGoDuration } from "@impulse/api";
+import { EgressPolicy, parseGoDuration } from "@impulse/api";
 import { hostname } from "node:os";
 import { z } from "zod";
+
+/** The process-wide egress policy as JSON (`{"allow":[…],"deny":[…]}`), from --egress-policy or IMPULSE_EGRESS_POLICY. */
+export const EgressPolicyText = z
+  .string()
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (e) {
+      ctx.addIssue({ code: "custom", message: `is not JSON: ${(e as Error).message}` });
+      return z.NEVER;
+    }
+  })
+  .pipe(EgressPolicy);
 
 export const RuntimeConfig = z.object({
   natsUrl: z.string().optional(),
@@ -26,6 +39,7 @@ export const RuntimeConfig = z.object({
     .default("5m")
     .refine((d) => parseGoDuration(d) !== undefined && parseGoDuration(d)! >= 0, "must be a duration like 5m or 0 to turn it off")
     .transform((d) => parseGoDuration(d)!),
+  egressPolicy: EgressPolicyText.optional(),
 });
 export type RuntimeConfig = z.output<typeof RuntimeConfig>;
 
@@ -42,6 +56,7 @@ export interface CommonFlags {
   logLevel?: string;
   concurrency?: string;
   dedupWindow?: string;
+  egressPolicy?: string;
 }
 
 /**
@@ -75,6 +90,7 @@ export function readConfig(flags: CommonFlags, env: NodeJS.ProcessEnv, defaults:
     logLevel: flags.logLevel ?? env["IMPULSE_LOG_LEVEL"],
     concurrency: flags.concurrency ?? env["IMPULSE_CONCURRENCY"],
     dedupWindow: flags.dedupWindow ?? env["IMPULSE_DEDUP_WINDOW"],
+    egressPolicy: flags.egressPolicy ?? (env["IMPULSE_EGRESS_POLICY"] || undefined),
   });
   if (!parsed.success) throw new Error("invalid configuration: " + parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
   return parsed.data;

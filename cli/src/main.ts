@@ -32,7 +32,8 @@ const common = (c: Command) =>
     .option("--log-format <format>", "pretty|json (env IMPULSE_LOG_FORMAT; default pretty for `dev` in a terminal, else json)")
     .option("--listen-address <addr>", "address of webhook and metrics servers (env IMPULSE_LISTEN_ADDRESS; default 127.0.0.1 for `dev`, else 0.0.0.0)")
     .option("--concurrency <n>", "firings in progress at once per trigger (env IMPULSE_CONCURRENCY, default 32)")
-    .option("--dedup-window <duration>", "suppress a repeated firing for the same events within this window; 0 turns it off (env IMPULSE_DEDUP_WINDOW, default 5m)");
+    .option("--dedup-window <duration>", "suppress a repeated firing for the same events within this window; 0 turns it off (env IMPULSE_DEDUP_WINDOW, default 5m)")
+    .option("--egress-policy <json>", 'hosts http triggers may call, for every Sensor: {"allow":[...],"deny":[...]} (env IMPULSE_EGRESS_POLICY; see docs/security.md)');
 
 const exit = (p: Promise<number> | number) =>
   Promise.resolve(p).then(
@@ -109,6 +110,7 @@ const controllerCommand = program
   .option("--nats-image <image>", "NATS image of managed EventBuses; spec.jetstream.version replaces its tag (env IMPULSE_NATS_IMAGE)")
   .option("--allow-privileged-pods", "let pod templates use privileged containers, host namespaces and hostPath volumes (env IMPULSE_ALLOW_PRIVILEGED_PODS)")
   .option("--workers <n>", "resources reconciled at once (env IMPULSE_CONTROLLER_WORKERS, default 2)")
+  .option("--egress-policy <json>", "process-wide egress policy handed to every Sensor pod (env IMPULSE_EGRESS_POLICY; see docs/security.md)")
   .option("--log-level <level>", "trace|debug|info|warn|error (env IMPULSE_LOG_LEVEL)")
   .action(async (opts) => {
     const { runController } = await import("./commands/controller.js");

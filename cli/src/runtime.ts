@@ -116,7 +116,7 @@ export async function startRuntime(resources: Resource[], cfg: RuntimeConfig, na
       } else if (r.kind === "Sensor") {
         const sensorBus = await bus(r.spec.eventBusName);
         const run = (sig: AbortSignal) =>
-          runSensor({ resource: r, bus: sensorBus, logger: log, metrics: sensorMetrics, secrets, kubeConfig, signal: sig, concurrency: cfg.concurrency, dedupWindowMs: cfg.dedupWindow });
+          runSensor({ resource: r, bus: sensorBus, logger: log, metrics: sensorMetrics, secrets, kubeConfig, signal: sig, concurrency: cfg.concurrency, dedupWindowMs: cfg.dedupWindow, egressPolicy: cfg.egressPolicy });
         const election = leaderElection(cfg, kubeConfig).leaderElection;
         const s = election ? standbySensor(run, { ...election, name: `sensor-${r.metadata.name}`, logger: log.child({ sensorName: r.metadata.name }) }, stop.signal) : await untilAborted(run(stop.signal), stop.signal);
         sensors.push(s);

@@ -29,10 +29,9 @@ function dataVariables(data: unknown): ExprVariables {
 /** Compiles once; a syntax error throws (validation reports it with the field's path before anything runs). */
 export function compileEventFilter(expression: string): EventFilter {
   const tree = parseExpression(expression, "expr");
-  const regexes = new Map<string, RegExp>();
   return (data) => {
     try {
-      const result = evaluateExpr(tree, dataVariables(data), regexes);
+      const result = evaluateExpr(tree, dataVariables(data));
       if (result === true) return { pass: true };
       if (result === false) return { pass: false, reason: `filter.expression is false` };
       return { pass: false, reason: `filter.expression gave ${JSON.stringify(result)}, not true or false`, error: true };

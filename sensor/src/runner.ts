@@ -1,5 +1,6 @@
 // Runs a Sensor: one durable subscription per trigger; an event is acknowledged only after its firing finished.
-import type { Sensor } from "@impulse/api";
+import type { EgressPolicy, Sensor } from "@impulse/api";
+import type { EgressLevel } from "./egress/policy.js";
 import type { Delivery, EventBus, Subscription, SubscriptionStatus } from "@impulse/bus";
 import type { Logger } from "pino";
 import { checkScripts, compileSensor, type CompiledTrigger } from "./compile.js";
@@ -31,6 +32,8 @@ export interface SensorRunOptions {
   concurrency?: number;
   /** A second firing for the same events inside this window is suppressed (default 5 min; 0 turns it off). */
   dedupWindowMs?: number;
+  /** The process-wide egress policy (--egress-policy); the Sensor's spec.egressPolicy applies on top of it. */
+  egressPolicy?: EgressPolicy | undefined;
 }
 
 export interface RunningSensor {
@@ -89,6 +92,10 @@ export async function runSensor(o: SensorRunOptions): Promise<RunningSensor> {
   // Partial conditions live in one KV bucket per sensor, opened only when some trigger needs it.
   const kv = sensor.triggers.some((t) => t.stateful) ? await o.bus.kv(`sensor-${sensor.name}`) : undefined;
 
+  const egress: EgressLevel[] = [
+    ...(o.egressPolicy ? [{ source: "the process-wide egress policy", policy: o.egressPolicy }] : []),
+    ...(o.resource.spec.egressPolicy ? [{ source: "spec.egressPolicy", policy: o.resource.spec.egressPolicy }] : []),
+  ];
   for (const t of sensor.triggers) {
     const tlog = log.child({ triggerName: t.name });
     const meters = bindTriggerMeters(o.metrics, sensor.name, t.name);
@@ -99,6 +106,8 @@ export async function runSensor(o: SensorRunOptions): Promise<RunningSensor> {
         sensorNamespace: o.resource.metadata.namespace,
         triggerName: c.name,
         policy: c.spec.policy,
+        template: c.spec.template,
+        egress,
         logger: tlog,
         secrets: o.secrets,
         kubeConfig: o.kubeConfig ?? noKubeConfig,

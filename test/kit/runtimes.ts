@@ -1,5 +1,5 @@
 // Runs an EventSource or Sensor in the test process against a real bus, with its own metrics registry.
-import type { EventSource, Sensor, StreamConfig } from "@impulse/api";
+import type { EgressPolicy, EventSource, Sensor, StreamConfig } from "@impulse/api";
 import { freePort, JetStreamBus, type EventBus } from "@impulse/bus";
 import { request } from "undici";
 import { eventSource } from "./resources.js";
@@ -74,6 +74,8 @@ export async function startSensor(
     kubeConfig?: KubeConfig;
     /** Instead of the silent test logger, e.g. to assert on what a failure logged. */
     logger?: Logger;
+    /** The process-wide egress policy (what --egress-policy passes). */
+    egressPolicy?: EgressPolicy;
   } = {},
 ): Promise<Started & { running: RunningSensor }> {
   const bus = await connectBus(url, namespace, opts.stream);
@@ -88,6 +90,7 @@ export async function startSensor(
     ...(opts.kubeConfig ? { kubeConfig: () => opts.kubeConfig! } : {}),
     signal: ac.signal,
     ...(opts.dedupWindowMs !== undefined ? { dedupWindowMs: opts.dedupWindowMs } : {}),
+    ...(opts.egressPolicy ? { egressPolicy: opts.egressPolicy } : {}),
   });
   return {
     bus,

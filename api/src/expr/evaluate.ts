@@ -1,4 +1,5 @@
 // Evaluates a govaluate expression tree with its semantics: float64 numbers, strict operand types, short-circuit.
+import { compileRegexTest } from "../regex.js";
 import type { Node } from "./parser.js";
 
 export class ExprEvalError extends Error {}
@@ -39,8 +40,9 @@ const int = (v: unknown, op: string) => BigInt.asIntN(64, BigInt(Math.trunc(num(
 /** Where variable values come from: a Map of bound fields (Sensor exprs) or a lookup into an event (EventSource filters). */
 export type ExprVariables = Pick<ReadonlyMap<string, unknown>, "has" | "get">;
 
-export function evaluateExpr(n: Node, vars: ExprVariables, regexes: Map<string, RegExp>): unknown {
-  const ev = (x: Node) => evaluateExpr(x, vars, regexes);
+/** `=~` / `matches` use RE2 (linear time, Go syntax, as govaluate and expr do): a pattern from event data cannot stall the process. */
+export function evaluateExpr(n: Node, vars: ExprVariables): unknown {
+  const ev = (x: Node) => evaluateExpr(x, vars);
   switch (n.k) {
     case "lit":
       return n.v;
@@ -85,16 +87,13 @@ export function evaluateExpr(n: Node, vars: ExprVariables, regexes: Map<string, 
         case "=~":
         case "!~": {
           const pattern = str(b, op);
-          let re = regexes.get(pattern);
-          if (!re) {
-            try {
-              re = new RegExp(pattern, "u");
-            } catch (e) {
-              throw new ExprEvalError(`invalid regular expression ${JSON.stringify(pattern)}: ${(e as Error).message}`);
-            }
-            if (regexes.size < 256) regexes.set(pattern, re);
+          let test;
+          try {
+            test = compileRegexTest(pattern);
+          } catch (e) {
+            throw new ExprEvalError(`${JSON.stringify(pattern)}: ${(e as Error).message}`);
           }
-          const m = re.test(str(a, op));
+          const m = test(str(a, op));
           return op === "=~" ? m : !m;
         }
         case "in":

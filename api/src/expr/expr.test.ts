@@ -4,7 +4,7 @@ import { ExprEvalError, evaluateExpr } from "./evaluate.js";
 import { ExprSyntaxError } from "./lexer.js";
 import { parseExpression } from "./parser.js";
 
-const run = (src: string, vars: Record<string, unknown> = {}) => evaluateExpr(parseExpression(src), new Map(Object.entries(vars)), new Map());
+const run = (src: string, vars: Record<string, unknown> = {}) => evaluateExpr(parseExpression(src), new Map(Object.entries(vars)));
 
 describe("govaluate expressions", () => {
   const cases: [string, Record<string, unknown>, unknown][] = [
@@ -51,7 +51,7 @@ describe("govaluate expressions", () => {
     for (let i = 0; i < 3000; i++) {
       const src = Array.from({ length: 1 + rand(12) }, () => atoms[rand(atoms.length)]).join(" ");
       try {
-        evaluateExpr(parseExpression(src), new Map<string, unknown>([["a", 1], ["b", "x"], ["x", true]]), new Map());
+        evaluateExpr(parseExpression(src), new Map<string, unknown>([["a", 1], ["b", "x"], ["x", true]]));
       } catch (e) {
         assert.ok(e instanceof ExprSyntaxError || e instanceof ExprEvalError, `${src}: ${(e as Error).stack}`);
       }

@@ -2,6 +2,7 @@
 // first match and '#(query)#' all matches, '*'/'?' wildcards, '\' escapes, [a,b] and {a,b} multipaths.
 // A path starting with '$' is JSONPath, evaluated by jsonpath-plus without script evaluation.
 import { JSONPath } from "jsonpath-plus";
+import { compileRegex, quoteRegex, type Regex } from "../regex.js";
 
 export type PathResult = { exists: true; value: unknown } | { exists: false };
 
@@ -39,16 +40,17 @@ function splitTop(path: string, seps: string): string[] {
 const unescape = (s: string) => s.replace(/\\(.)/g, "$1");
 const hasWildcard = (s: string) => /(^|[^\\])[*?]/.test(s);
 
-function globToRegExp(glob: string): RegExp {
+/** A gjson wildcard (`*`, `?`, `\\` escapes) as an RE2 pattern: linear time, so `*a*a*a*b` on a long key cannot stall. */
+function globToRegExp(glob: string): Regex {
   let re = "";
   for (let i = 0; i < glob.length; i++) {
     const c = glob[i]!;
-    if (c === "\\" && i + 1 < glob.length) re += glob[++i]!.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+    if (c === "\\" && i + 1 < glob.length) re += quoteRegex(glob[++i]!);
     else if (c === "*") re += ".*";
     else if (c === "?") re += ".";
-    else re += c.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+    else re += quoteRegex(c);
   }
-  return new RegExp(`^${re}$`, "s");
+  return compileRegex(`(?s)^${re}$`);
 }
 
 /** Splits "a.b\.c.0" into ["a", "b.c", "0"] (used by sjson set-paths too). */

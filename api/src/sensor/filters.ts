@@ -1,5 +1,6 @@
 // Dependency filters with Argo's field names: data, exprs, context, time, script.
 import { z } from "zod";
+import { regexProblem } from "../regex.js";
 
 export const COMPARATORS = [">=", ">", "=", "!=", "<", "<=", ""] as const;
 
@@ -11,7 +12,15 @@ export const DataFilter = z
     comparator: z.enum(COMPARATORS).optional().describe("Comparison operator (default =)."),
     template: z.string().optional().describe("Go template applied to the value before comparing (.Input)."),
   })
-  .describe("Compares one field of the event data with a list of values.");
+  .superRefine((f, ctx) => {
+    // String values are RE2 patterns (Go's syntax, linear-time matching): refuse what RE2 cannot compile here.
+    if (f.type !== "string") return;
+    f.value.forEach((v, i) => {
+      const why = regexProblem(v);
+      if (why) ctx.addIssue({ code: "custom", path: ["value", i], message: why });
+    });
+  })
+  .describe("Compares one field of the event data with a list of values (string values are RE2 regular expressions).");
 export type DataFilter = z.output<typeof DataFilter>;
 
 export const ExprFilter = z

@@ -1,4 +1,5 @@
 // The Sensor resource: dependencies with filters, and triggers with parameters and delivery policies.
+import { EgressPolicy } from "../common/egress.js";
 import { z } from "zod";
 import { Backoff, PodTemplate, resourceSchema } from "../common/types.js";
 import { EventDependencyFilter, LogicalOperator } from "./filters.js";
@@ -114,6 +115,7 @@ export const SensorSpec = z
     template: PodTemplate.optional(),
     dependencies: z.array(EventDependency).min(1, "needs at least one dependency").describe("Events the sensor waits for."),
     triggers: z.array(Trigger).min(1, "needs at least one trigger").describe("What to do when the dependencies are satisfied."),
+    egressPolicy: EgressPolicy.optional(),
   })
   .superRefine((spec, ctx) => {
     const deps = new Set<string>();

@@ -6,6 +6,7 @@ import { hostname } from "node:os";
 import type { AddressInfo } from "node:net";
 import { collectDefaultMetrics, Registry } from "prom-client";
 import { z } from "zod";
+import { EgressPolicyText } from "../config.js";
 import { kubeConfigLoader } from "../kube.js";
 import { createLogger } from "../logger.js";
 import { startManagementServer } from "../management.js";
@@ -23,6 +24,7 @@ export interface ControllerFlags {
   allowPrivilegedPods?: boolean;
   workers?: string;
   logLevel?: string;
+  egressPolicy?: string;
 }
 
 /** The image built from this version (see docs/install.md); the install passes its own with --image. */
@@ -43,6 +45,7 @@ export const ControllerConfig = z.object({
   allowPrivilegedPods: z.boolean(),
   workers: z.coerce.number().int().min(1).max(64).default(2),
   logLevel: z.enum(["trace", "debug", "info", "warn", "error", "silent"]).default("info"),
+  egressPolicy: EgressPolicyText.optional(),
 });
 export type ControllerConfig = z.output<typeof ControllerConfig>;
 
@@ -60,6 +63,7 @@ export function readControllerConfig(flags: ControllerFlags, env: NodeJS.Process
     allowPrivilegedPods: flags.allowPrivilegedPods ?? truthy(env["IMPULSE_ALLOW_PRIVILEGED_PODS"]),
     workers: flags.workers ?? env["IMPULSE_CONTROLLER_WORKERS"],
     logLevel: flags.logLevel ?? env["IMPULSE_LOG_LEVEL"],
+    egressPolicy: flags.egressPolicy ?? (env["IMPULSE_EGRESS_POLICY"] || undefined),
   });
   if (!parsed.success) throw new Error("invalid configuration: " + parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
   return parsed.data;
@@ -82,6 +86,7 @@ export async function runController(flags: ControllerFlags): Promise<number> {
         ...(cfg.imagePullPolicy ? { imagePullPolicy: cfg.imagePullPolicy } : {}),
         natsImage: cfg.natsImage,
         policy: { allowPrivileged: cfg.allowPrivilegedPods },
+        ...(cfg.egressPolicy ? { egressPolicy: cfg.egressPolicy } : {}),
         strategyOf: (type) => sourceDefinitions.get(type)?.strategy ?? "active-active",
         sourceTypes: [...sourceDefinitions.keys()],
       },

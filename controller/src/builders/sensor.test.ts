@@ -55,4 +55,13 @@ describe("Sensor builder", () => {
     assert.equal(deploymentOf(p).spec!.template.spec!.serviceAccountName, "deployer");
     assert.equal(p.objects.some((o) => o.kind === "ServiceAccount"), false);
   });
+  it("hands the controller's egress policy to the Sensor pod", () => {
+    const egress = { deny: ["10.0.0.0/8"], allow: ["*.example.com"] };
+    const cr: CustomResource = { apiVersion: "impulse.dev/v1alpha1", kind: "Sensor", metadata: { name: "orders", namespace: "team", uid: "u-s" }, spec };
+    const v = validate<Sensor>(cr, opts.policy);
+    assert.ok(v.ok);
+    const env = (withPolicy: RuntimeOptions) => (buildSensor(cr, v.resource, { url: "nats://bus:4222" }, withPolicy).objects.find((o) => o.kind === "Deployment") as unknown as V1Deployment).spec!.template.spec!.containers[0]!.env!;
+    assert.deepEqual(JSON.parse(env({ ...opts, egressPolicy: egress }).find((e) => e.name === "IMPULSE_EGRESS_POLICY")!.value!), egress);
+    assert.equal(env(opts).some((e) => e.name === "IMPULSE_EGRESS_POLICY"), false);
+  });
 });

@@ -34,7 +34,13 @@ export function buildSensor(cr: CustomResource, sensor: Sensor, bus: BusConnecti
       strategy: leaderElect ? { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } } : { type: "Recreate" },
       template: buildPodTemplate({
         labels,
-        container: runtimeContainer("sensor", cr, bus, opts, { env: leaderElect ? [{ name: "IMPULSE_LEADER_ELECT", value: "true" }] : [] }),
+        container: runtimeContainer("sensor", cr, bus, opts, {
+          env: [
+            ...(leaderElect ? [{ name: "IMPULSE_LEADER_ELECT", value: "true" }] : []),
+            // The operator's egress policy; the Sensor's own spec.egressPolicy applies on top of it in the pod.
+            ...(opts.egressPolicy ? [{ name: "IMPULSE_EGRESS_POLICY", value: JSON.stringify(opts.egressPolicy) }] : []),
+          ],
+        }),
         serviceAccountName: saName,
         secrets: secretNames({ ...sensor.spec, template: undefined }),
         template,

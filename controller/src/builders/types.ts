@@ -1,4 +1,5 @@
 // Types the builders share: a custom resource as read from the API server, the bus connection, the desired objects.
+import type { EgressPolicy } from "@impulse/api";
 import type { V1ObjectMeta } from "@kubernetes/client-node";
 import type { PodPolicy } from "./pod.js";
 
@@ -35,6 +36,8 @@ export interface RuntimeOptions {
   image: string;
   imagePullPolicy?: string;
   policy: PodPolicy;
+  /** The process-wide egress policy of Sensor pods (IMPULSE_EGRESS_POLICY): which hosts http triggers may call. */
+  egressPolicy?: EgressPolicy;
 }
 
 /** An object to apply: apiVersion, kind, metadata.name and namespace are always set. */

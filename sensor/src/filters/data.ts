@@ -1,6 +1,6 @@
 // Data filters: compare one path of the event data with a list of values (OR inside a filter), combined and/or.
 import { ErrorCodes, ImpulseError, type DataFilter } from "@impulse/api";
-import { compilePath, resultString, type PathResult } from "@impulse/api";
+import { compilePath, compileRegexTest, resultString, type PathResult } from "@impulse/api";
 import { compileTemplate, type CompiledTemplate } from "../template/index.js";
 import { gjsonBool, gjsonFloat, parseGoBool, parseGoFloat } from "./go-values.js";
 import { PASS, type CompiledFilter, type FilterResult } from "./types.js";
@@ -12,15 +12,16 @@ function compileOne(f: DataFilter, at: string): ValueTest {
   switch (f.type) {
     case "string": {
       if (cmp !== "=" && cmp !== "!=") throw new ImpulseError(ErrorCodes.InvalidSpec, `${at}.comparator: string filters support only = and !=`);
+      // RE2 (linear time, Go's syntax), as Argo's regexp.Compile: an event's value cannot make a pattern backtrack.
       const res = f.value.map((v, i) => {
         try {
-          return new RegExp(v, "u");
+          return compileRegexTest(v);
         } catch (e) {
-          throw new ImpulseError(ErrorCodes.InvalidSpec, `${at}.value[${i}]: invalid regular expression: ${(e as Error).message}`);
+          throw new ImpulseError(ErrorCodes.InvalidSpec, `${at}.value[${i}]: ${(e as Error).message}`);
         }
       });
       // Unanchored match, as Go's regexp.Match; with != a value passes when it does not match.
-      return cmp === "=" ? (v) => res.some((r) => r.test(resultString(v))) : (v) => res.some((r) => !r.test(resultString(v)));
+      return cmp === "=" ? (v) => res.some((test) => test(resultString(v))) : (v) => res.some((test) => !test(resultString(v)));
     }
     case "number": {
       const nums = f.value.map((v, i) => {

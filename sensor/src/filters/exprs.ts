@@ -1,5 +1,5 @@
 // Expr filters: govaluate expressions over fields bound from gjson paths; combined by exprLogicalOperator.
-import { compilePath, ErrorCodes, evaluateExpr, ImpulseError, parseExpression, variables } from "@impulse/api";
+import { compilePath, ErrorCodes, evaluateExpr, ImpulseError, parseExpression, regexLiteralProblem, variables } from "@impulse/api";
 import { PASS, type CompiledFilter, type FilterResult } from "./types.js";
 
 interface ExprSpec {
@@ -15,13 +15,14 @@ export function compileExprFilters(exprs: ExprSpec[], operator: string | undefin
     } catch (err) {
       throw new ImpulseError(ErrorCodes.InvalidSpec, `${at}.exprs[${i}].expr: ${(err as Error).message}`);
     }
+    const badPattern = regexLiteralProblem(tree);
+    if (badPattern) throw new ImpulseError(ErrorCodes.InvalidSpec, `${at}.exprs[${i}].expr: invalid pattern ${badPattern}`);
     const bound = new Set(e.fields.map((f) => f.name));
     const unbound = [...variables(tree)].filter((v) => !bound.has(v));
     if (unbound.length) throw new ImpulseError(ErrorCodes.InvalidSpec, `${at}.exprs[${i}].expr: ${unbound.map((v) => `"${v}"`).join(", ")} not bound by fields`);
     return { tree, fields: e.fields.map((f) => ({ ...f, read: compilePath(f.path) })), text: e.expr };
   });
   const any = operator === "or";
-  const regexes = new Map<string, RegExp>();
   const one = (c: (typeof compiled)[number], data: unknown): FilterResult => {
     const vars = new Map<string, unknown>();
     for (const f of c.fields) {
@@ -30,7 +31,7 @@ export function compileExprFilters(exprs: ExprSpec[], operator: string | undefin
       vars.set(f.name, r.value);
     }
     try {
-      const v = evaluateExpr(c.tree, vars, regexes);
+      const v = evaluateExpr(c.tree, vars);
       if (typeof v !== "boolean") return { pass: false, error: true, reason: `expr ${JSON.stringify(c.text)} gave ${JSON.stringify(v)}, not true or false` };
       return v ? PASS : { pass: false, reason: `expr ${JSON.stringify(c.text)} is false` };
     } catch (err) {

@@ -44,7 +44,7 @@ describe("data filters", () => {
   });
   it("rejects invalid specs at compile time with the path", () => {
     assert.throws(() => f([{ path: "a", type: "number", value: ["x"] }]), /value\[0\]: "x" is not a number/);
-    assert.throws(() => f([{ path: "a", type: "string", value: ["("] }]), /invalid regular expression/);
+    assert.throws(() => f([{ path: "a", type: "string", value: ["("] }]), /invalid RE2 regular expression/);
     assert.throws(() => f([{ path: "a", type: "string", value: ["x"], comparator: ">" }]), /only = and !=/);
   });
 });

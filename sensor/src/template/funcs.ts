@@ -1,4 +1,5 @@
 // Template functions: Go's builtins and the sprig functions Argo users write, with Go/sprig behaviour.
+import { compileRegex, compileRegexTest, goMatches, quoteRegex, replaceAllGo, type Regex } from "@impulse/api";
 import { formatGo, formatGoFloat } from "./format.js";
 
 export class TemplateExecError extends Error {}
@@ -133,7 +134,7 @@ export const FUNCTIONS: Record<string, Fn> = {
   lower: (s) => S(s).toLowerCase(),
   title: (s) => S(s).replace(/\b\p{L}/gu, (c) => c.toUpperCase()),
   trim: (s) => S(s).trim(),
-  trimAll: (cut, s) => S(s).replace(new RegExp(`^[${escapeClass(S(cut))}]+|[${escapeClass(S(cut))}]+$`, "gu"), ""),
+  trimAll: (cut, s) => trimCutset(S(s), S(cut)),
   trimPrefix: (p, s) => (S(s).startsWith(S(p)) ? S(s).slice(S(p).length) : S(s)),
   trimSuffix: (p, s) => (S(s).endsWith(S(p)) ? S(s).slice(0, -S(p).length || undefined) : S(s)),
   replace: (old, neu, s) => S(s).split(S(old)).join(S(neu)),
@@ -176,11 +177,25 @@ export const FUNCTIONS: Record<string, Fn> = {
   mul: (...a) => a.reduce((x: number, y) => x * toNumber(y), 1),
   div: (a, b) => Math.trunc(toNumber(a) / toNumber(b)),
   mod: (a, b) => toNumber(a) % toNumber(b),
-  // sprig: regular expressions (RE2 approximated by JS regular expressions)
-  regexMatch: (re, s) => new RegExp(S(re), "u").test(S(s)),
-  regexFind: (re, s) => new RegExp(S(re), "u").exec(S(s))?.[0] ?? "",
-  regexReplaceAll: (re, s, repl) => S(s).replace(new RegExp(S(re), "gu"), S(repl).replace(/\$\{?(\d+)\}?/g, "$$$1")),
-  regexReplaceAllLiteral: (re, s, repl) => S(s).replace(new RegExp(S(re), "gu"), () => S(repl)),
+  // sprig: regular expressions, RE2 as in Go (linear time: a pattern or a value from an event cannot stall the sensor)
+  regexMatch: (re, s) => {
+    // sprig's regexMatch ignores the compile error and answers false; the must- variant raises it.
+    try {
+      return compileRegexTest(S(re))(S(s));
+    } catch {
+      return false;
+    }
+  },
+  mustRegexMatch: (re, s) => {
+    R(re); // raises the compile error as a template error
+    return compileRegexTest(S(re))(S(s));
+  },
+  regexFind: (re, s) => R(re).exec(S(s))?.[0] ?? "",
+  regexFindAll: (re, s, n) => [...goMatches(R(re), S(s), Math.trunc(toNumber(n)))].map((m) => m[0]),
+  regexReplaceAll: (re, s, repl) => replaceAllGo(R(re), S(s), S(repl), true),
+  regexReplaceAllLiteral: (re, s, repl) => replaceAllGo(R(re), S(s), S(repl), false),
+  regexSplit: (re, s, n) => goSplit(R(re), S(s), Math.trunc(toNumber(n))),
+  regexQuoteMeta: (s) => quoteRegex(S(s)),
   // sprig: lists and dicts
   list: (...a) => a,
   dict: (...a) => Object.fromEntries(Array.from({ length: Math.floor(a.length / 2) }, (_, i) => [toStr(a[2 * i]), a[2 * i + 1]])),
@@ -200,6 +215,39 @@ function sortKeys(v: unknown): unknown {
   return v;
 }
 
-function escapeClass(s: string): string {
-  return s.replace(/[\]\\^-]/g, "\\$&");
+/** Go's strings.Trim: drops leading and trailing characters found in cutset (a loop: no pattern to backtrack). */
+function trimCutset(s: string, cutset: string): string {
+  const cut = new Set(cutset);
+  const chars = [...s];
+  let a = 0;
+  let b = chars.length;
+  while (a < b && cut.has(chars[a]!)) a++;
+  while (b > a && cut.has(chars[b - 1]!)) b--;
+  return chars.slice(a, b).join("");
+}
+
+/** A pattern argument: compiled with RE2 (cached); a bad one fails the template, as sprig's MustCompile panics. */
+function R(re: unknown): Regex {
+  try {
+    return compileRegex(S(re));
+  } catch (e) {
+    throw new TemplateExecError((e as Error).message);
+  }
+}
+
+/** Go's Regexp.Split(s, n): n < 0 all pieces, n = 0 none, n > 0 at most n (the last is the unsplit rest). */
+function goSplit(re: Regex, s: string, n: number): string[] {
+  if (n === 0) return [];
+  if (re.pattern().length > 0 && s.length === 0) return [""];
+  const out: string[] = [];
+  let beg = 0;
+  let end = 0;
+  for (const m of goMatches(re, s, n)) {
+    if (n > 0 && out.length === n - 1) break;
+    end = m.index!;
+    if (end + m[0].length !== 0) out.push(s.slice(beg, end)); // an empty match at the start splits nothing off
+    beg = end + m[0].length;
+  }
+  if (end !== s.length) out.push(s.slice(beg));
+  return out;
 }

@@ -1,6 +1,7 @@
 // Go text/template + sprig, the subset Argo users write (dataTemplate, contextTemplate, filter templates).
 import { executeTemplate } from "./execute.js";
 import { parseTemplate } from "./parse.js";
+import { checkRegexLiterals } from "./regex-literals.js";
 
 export { TemplateSyntaxError } from "./parse.js";
 export { TemplateExecError } from "./funcs.js";
@@ -8,9 +9,10 @@ export { formatGo } from "./format.js";
 
 export type CompiledTemplate = (data: unknown) => string;
 
-/** Parses once; throws TemplateSyntaxError. The result throws TemplateExecError on a runtime error. */
+/** Parses once; throws TemplateSyntaxError (also for a literal regex pattern RE2 refuses). The result throws TemplateExecError on a runtime error. */
 export function compileTemplate(src: string): CompiledTemplate {
   const nodes = parseTemplate(src);
+  checkRegexLiterals(nodes);
   return (data) => executeTemplate(nodes, data);
 }
 

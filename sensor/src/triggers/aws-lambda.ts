@@ -3,6 +3,7 @@ import type { LambdaClient } from "@aws-sdk/client-lambda";
 import { AwsLambdaTriggerTemplate, PolicyError, type LambdaInvocationType, type Trigger } from "@impulse/api";
 import { assumeRole, roleSessionName, type AwsCredentialProvider, type AwsCredentials } from "./aws/credentials.js";
 import { awsTriggerError } from "./aws/errors.js";
+import { changedEndpointCheck } from "../egress/endpoints.js";
 import { defineTrigger, type TriggerContext } from "./define.js";
 
 export interface LambdaResult {
@@ -91,8 +92,12 @@ export const awsLambda = defineTrigger({
       }
       return c;
     };
+    // Without the spec's template (an executor used directly, not by a Sensor) there is no configured value to compare.
+    const checkEndpoint = ctx.template ? changedEndpointCheck(ctx.egress) : undefined;
+    const configuredEndpoint = ctx.template?.awsLambda?.endpoint;
     return {
       async execute({ template: t, payload, idempotencyKey }, signal): Promise<LambdaResult> {
+        await checkEndpoint?.(configuredEndpoint, t.endpoint, (e) => [e]);
         const invocationType = t.invocationType ?? "RequestResponse";
         const what = `Lambda ${t.functionName} (${invocationType})`;
         try {

@@ -1,5 +1,6 @@
 // The trigger definition contract: typed template in, typed result out, policy on the result.
 import type { Trigger } from "@impulse/api";
+import type { EgressLevel } from "../egress/policy.js";
 import type { KubeConfig } from "@kubernetes/client-node";
 import type { Logger } from "pino";
 import type { z } from "zod";
@@ -17,6 +18,10 @@ export interface TriggerContext {
   triggerName: string;
   /** The trigger's policy, for kinds that enforce it while executing (k8s waits for labels on the object). */
   policy?: Trigger["policy"];
+  /** The trigger's template as written in the spec, before parameters: the http trigger tells its configured url from one an event set. */
+  template?: Trigger["template"];
+  /** Egress policies for calls to URLs events can set, the process-wide default first, then the Sensor's spec.egressPolicy. */
+  egress?: EgressLevel[];
   logger: Logger;
   secrets: SecretResolver;
   kubeConfig: KubeConfigLoader;

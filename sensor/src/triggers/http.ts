@@ -1,6 +1,8 @@
 // The http trigger: one request per firing; success is decided by policy.status.allow (default: any 2xx).
 import { ErrorCodes, HttpTriggerTemplate, ImpulseError, PolicyError } from "@impulse/api";
 import { Pool } from "undici";
+import { egressGuard, pinnedLookup } from "../egress/guard.js";
+import { compileEgress } from "../egress/policy.js";
 import { defineTrigger } from "./define.js";
 
 export interface HttpResult {
@@ -9,6 +11,16 @@ export interface HttpResult {
 }
 
 const MAX_BODY_KEPT = 2048;
+const MAX_POOLS = 64;
+
+interface Target {
+  url: string;
+  pool: Pool;
+  path: string;
+  secretsAllowed: boolean;
+  /** When the egress verdict must be taken again (a host name's addresses may change). */
+  until: number;
+}
 
 export const http = defineTrigger({
   type: "http",
@@ -17,23 +29,44 @@ export const http = defineTrigger({
   create(ctx) {
     // Connection pools per origin, owned by this trigger. Shutdown destroys them, failing in-flight calls so
     // their events are redelivered: a per-request AbortSignal cost ~20 % of sensor throughput (docs/performance.md).
+    // One pool per origin and checked address: the socket connects to the address the egress policy approved.
     const pools = new Map<string, Pool>();
-    const target = (url: string): { pool: Pool; path: string } => {
+    const guard = egressGuard(compileEgress(ctx.egress ?? []));
+    const configuredUrl = ctx.template?.http?.url;
+    const configuredOrigin = configuredUrl ? new URL(configuredUrl).origin : undefined;
+    const target = async (url: string): Promise<Target> => {
       const u = new URL(url);
-      let pool = pools.get(u.origin);
-      if (!pool) pools.set(u.origin, (pool = new Pool(u.origin, { keepAliveTimeout: 30_000 })));
-      return { pool, path: u.pathname + u.search };
+      // A Sensor always passes its template; an executor used directly has no configured url: its urls count as configured.
+      const checked = await guard(u, ctx.template ? u.origin === configuredOrigin : true);
+      const key = `${u.origin} ${checked.address}`;
+      let pool = pools.get(key);
+      if (!pool) {
+        // URLs from events could open pools without end: past the bound the oldest closes (its in-flight calls finish).
+        if (pools.size >= MAX_POOLS) {
+          const [oldKey, oldPool] = pools.entries().next().value!;
+          pools.delete(oldKey);
+          void oldPool.close().catch(() => undefined);
+        }
+        pools.set(key, (pool = new Pool(u.origin, { keepAliveTimeout: 30_000, connect: { lookup: pinnedLookup(checked.address, checked.family) } })));
+      }
+      // An IP literal's verdict never changes; a name's is re-checked when its resolution expires.
+      const until = u.hostname.match(/^[\d.]+$|^\[/) ? Infinity : Date.now() + 5_000;
+      return { url, pool, path: u.pathname + u.search, secretsAllowed: checked.secretsAllowed, until };
     };
-    let last: { url: string; pool: Pool; path: string } | undefined; // most firings reuse one URL
+    let last: Target | undefined; // most firings reuse one URL
     ctx.signal.addEventListener("abort", () => void Promise.allSettled([...pools.values()].map((p) => p.destroy())), { once: true });
     return {
-      async execute({ template: t, payload, idempotencyKey }): Promise<HttpResult> {
+      async execute({ template: t, payload, idempotencyKey, logger }): Promise<HttpResult> {
+        // The egress check comes first: a refused URL fails the firing before any secret is read.
+        const to = last?.url === t.url && last.until >= Date.now() ? last : (last = await target(t.url));
         const headers: Record<string, string> = { "Idempotency-Key": idempotencyKey, ...(t.headers ?? {}) };
-        for (const h of t.secureHeaders ?? []) {
+        const withSecrets = to.secretsAllowed || (!t.secureHeaders?.length && !t.basicAuth);
+        if (!withSecrets) logger.warn({ origin: new URL(t.url).origin }, "secureHeaders and basicAuth are not sent: the url is not the template's configured host (egressPolicy.secureHeaders: allowedHosts permits allowed hosts)");
+        for (const h of withSecrets ? (t.secureHeaders ?? []) : []) {
           const ref = h.valueFrom.secretKeyRef ?? h.valueFrom.configMapKeyRef;
           if (ref) headers[h.name] = await ctx.secrets(ref);
         }
-        if (t.basicAuth?.username && t.basicAuth.password) {
+        if (withSecrets && t.basicAuth?.username && t.basicAuth.password) {
           const user = await ctx.secrets(t.basicAuth.username);
           const pass = await ctx.secrets(t.basicAuth.password);
           headers["Authorization"] = "Basic " + Buffer.from(`${user}:${pass}`).toString("base64");
@@ -45,9 +78,8 @@ export const http = defineTrigger({
         if (hasBody && !Object.keys(headers).some((k) => k.toLowerCase() === "content-type")) headers["Content-Type"] = "application/json";
         const timeoutMs = (t.timeout ?? 60) * 1000;
         try {
-          if (last?.url !== t.url) last = { url: t.url, ...target(t.url) };
-          const res = await last.pool.request({
-            path: last.path,
+          const res = await to.pool.request({
+            path: to.path,
             method: method as "POST",
             headers,
             ...(hasBody ? { body: JSON.stringify(payload) } : {}),

@@ -2,6 +2,7 @@
 import { ErrorCodes, ImpulseError, KafkaTriggerTemplate, resolveSecurity } from "@impulse/api";
 import type { Message, Producer, RecordMetadata } from "kafkajs";
 import type { Logger } from "pino";
+import { changedEndpointCheck } from "../egress/endpoints.js";
 import { defineTrigger, type TriggerContext } from "./define.js";
 
 export interface KafkaResult {
@@ -97,8 +98,12 @@ export const kafka = defineTrigger({
       acks: t.requiredAcks === 1 ? 1 : -1,
       ...(t.compress ? { compression: GZIP_CODEC } : {}),
     });
+    // Without the spec's template (an executor used directly, not by a Sensor) there is no configured value to compare.
+    const checkBrokers = ctx.template ? changedEndpointCheck(ctx.egress) : undefined;
+    const configuredUrl = ctx.template?.kafka?.url;
     return {
       async execute({ template: t, payload, idempotencyKey }): Promise<KafkaResult> {
+        await checkBrokers?.(configuredUrl, t.url, (url) => url.split(",").map((b) => `kafka://${b.trim()}`));
         const headers: Record<string, string> = { "idempotency-key": idempotencyKey, ...(t.headers ?? {}) };
         for (const h of t.secureHeaders ?? []) {
           const ref = h.valueFrom.secretKeyRef ?? h.valueFrom.configMapKeyRef;

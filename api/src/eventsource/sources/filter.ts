@@ -1,13 +1,15 @@
 // `filter.expression` of an EventSource event (Argo's EventSourceFilter): checked for syntax when the spec is validated.
 import { z } from "zod";
 import { parseExpression } from "../../expr/parser.js";
+import { regexLiteralProblem } from "../../expr/regex-literals.js";
 
 export const FilterExpression = z
   .string()
   .min(1)
   .superRefine((src, ctx) => {
     try {
-      parseExpression(src, "expr");
+      const why = regexLiteralProblem(parseExpression(src, "expr"));
+      if (why) ctx.addIssue({ code: "custom", message: `has an invalid pattern ${why}` });
     } catch (e) {
       ctx.addIssue({ code: "custom", message: `is not a valid expression: ${(e as Error).message}` });
     }

@@ -1,5 +1,6 @@
 // Schema of one `spec.resource.<eventName>` entry: watch a Kubernetes resource, with Argo Events' field names.
 import { z } from "zod";
+import { regexProblem } from "../../regex.js";
 import { FilterExpression } from "./filter.js";
 
 export const RESOURCE_EVENT_TYPES = ["ADD", "UPDATE", "DELETE"] as const;
@@ -30,15 +31,11 @@ export const FieldSelector = z
     operation: z.enum(FIELD_OPERATIONS).default("==").describe("== or = (the value matches) or != (it does not); default ==."),
     value: z
       .string()
-      .refine((v) => {
-        try {
-          new RegExp(v, "u");
-          return true;
-        } catch {
-          return false;
-        }
-      }, "must be a valid regular expression")
-      .describe("Regular expression, matched unanchored against the value at key."),
+      .superRefine((v, ctx) => {
+        const why = regexProblem(v);
+        if (why) ctx.addIssue({ code: "custom", message: why });
+      })
+      .describe("Regular expression (RE2 syntax, as in Go), matched unanchored against the value at key."),
   });
 export type FieldSelector = z.output<typeof FieldSelector>;
 

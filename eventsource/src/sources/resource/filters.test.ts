@@ -63,7 +63,7 @@ describe("compileObjectFilter", () => {
   it("rejects an invalid regular expression when the spec is validated", () => {
     const r = ResourceFilter.safeParse({ fields: [{ key: "a", value: "(" }] });
     assert.equal(r.success, false);
-    assert.match(JSON.stringify(r.error?.issues), /valid regular expression/);
+    assert.match(JSON.stringify(r.error?.issues), /invalid RE2 regular expression/);
   });
 });
 

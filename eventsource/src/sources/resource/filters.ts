@@ -1,5 +1,5 @@
 // The resource source's filters: the server-side label selector, and the client-side name, field and time checks.
-import { getPath, resultString, type FieldSelector, type LabelSelector, type ResourceEventType, type ResourceFilter } from "@impulse/api";
+import { compileRegexTest, getPath, resultString, type FieldSelector, type LabelSelector, type ResourceEventType, type ResourceFilter } from "@impulse/api";
 import type { KubeObject } from "../../kube-http.js";
 
 /** Renders Argo's label selectors in the API server's selector syntax. */
@@ -46,15 +46,15 @@ export function changeTime(type: ResourceEventType, obj: KubeObject, now: number
 
 export type FilterVerdict = { pass: true } | { pass: false; reason: string };
 
-function fieldPasses(obj: KubeObject, f: FieldSelector, pattern: RegExp): boolean {
+function fieldPasses(obj: KubeObject, f: FieldSelector, matches: (s: string) => boolean): boolean {
   const got = getPath(obj, f.key);
-  const matched = got.exists && pattern.test(resultString(got.value));
+  const matched = got.exists && matches(resultString(got.value));
   return f.operation === "!=" ? !matched : matched;
 }
 
 /** Compiles the client-side filter once; the label selector is applied by the API server instead. */
 export function compileObjectFilter(filter: ResourceFilter | undefined, startedAtMs: number): (type: ResourceEventType, obj: KubeObject, now: number) => FilterVerdict {
-  const fields = (filter?.fields ?? []).map((f) => ({ f, re: new RegExp(f.value, "u") }));
+  const fields = (filter?.fields ?? []).map((f) => ({ f, re: compileRegexTest(f.value) }));
   const createdBy = filter?.createdBy ? Date.parse(filter.createdBy) : undefined;
   // Kubernetes timestamps have whole seconds: an object created in the second the source started counts as after it.
   const startedAt = Math.floor(startedAtMs / 1000) * 1000;
