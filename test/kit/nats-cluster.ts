@@ -40,8 +40,21 @@ export interface NatsCluster {
 
 const CLUSTER_NAME = "impulse-test";
 
-/** The config of one node: the same shape a Kubernetes StatefulSet's pods get, with loopback addresses. */
-function nodeConfig(n: ClusterNode, routes: number[]): string {
+export interface NatsClusterOptions {
+  size?: number;
+  /** server_name of node i (default n0, n1, ...): a generated config takes it from $POD_NAME. */
+  name?: (index: number) => string;
+  /** The config file of one node (default: the kit's own, below); e.g. the controller's nats.conf made local. */
+  config?: (node: ClusterNode, nodes: ClusterNode[]) => string;
+  /** Environment of one node's process (a generated config reads $POD_NAME, $NATS_TOKEN). */
+  env?: (node: ClusterNode) => Record<string, string>;
+  /** Token the kit's own client (streamLeader) authenticates with. */
+  token?: string;
+}
+
+/** The kit's config of one node: what a Kubernetes StatefulSet's pods get, with loopback addresses. */
+function defaultConfig(n: ClusterNode, nodes: ClusterNode[]): string {
+  const routes = nodes.map((m) => m.clusterPort);
   return [
     `server_name: ${n.name}`,
     `listen: 127.0.0.1:${n.port}`,
@@ -73,7 +86,7 @@ async function healthy(monitorPort: number): Promise<boolean> {
   }
 }
 
-export async function startNatsCluster(opts: { size?: number } = {}): Promise<NatsCluster> {
+export async function startNatsCluster(opts: NatsClusterOptions = {}): Promise<NatsCluster> {
   stopServersOnKill();
   const binary = findNatsServer(process.env["NATS_SERVER_BIN"], process.env["PATH"]);
   if (!binary) throw new Error("nats-server not found: run `bash tools/nats/install.sh` (npm test does this)");
@@ -84,7 +97,7 @@ export async function startNatsCluster(opts: { size?: number } = {}): Promise<Na
     const [port, clusterPort, monitorPort] = [await freePort(), await freePort(), await freePort()];
     const storeDir = join(dir, `n${i}`, "store");
     mkdirSync(storeDir, { recursive: true });
-    nodes.push({ name: `n${i}`, url: `nats://127.0.0.1:${port}`, port, clusterPort, monitorPort, storeDir, pid: undefined });
+    nodes.push({ name: opts.name?.(i) ?? `n${i}`, url: `nats://127.0.0.1:${port}`, port, clusterPort, monitorPort, storeDir, pid: undefined });
   }
   const procs: (ChildProcess | undefined)[] = nodes.map(() => undefined);
   const logs: string[] = nodes.map(() => "");
@@ -95,8 +108,8 @@ export async function startNatsCluster(opts: { size?: number } = {}): Promise<Na
   const launch = (i: number) => {
     const n = nodes[i]!;
     const conf = join(dir, `n${i}`, "nats.conf");
-    writeFileSync(conf, nodeConfig(n, nodes.map((m) => m.clusterPort)));
-    const p = spawn(binary, ["--config", conf], { stdio: ["ignore", "pipe", "pipe"] });
+    writeFileSync(conf, (opts.config ?? defaultConfig)(n, nodes));
+    const p = spawn(binary, ["--config", conf], { env: { ...process.env, ...opts.env?.(n) }, stdio: ["ignore", "pipe", "pipe"] });
     const keep = (c: Buffer) => void (logs[i] = (logs[i] + c.toString()).slice(-20_000));
     p.stdout!.on("data", keep);
     p.stderr!.on("data", keep);
@@ -145,7 +158,7 @@ export async function startNatsCluster(opts: { size?: number } = {}): Promise<Na
       await waitHealthy(i);
     },
     streamLeader: async (stream, timeoutMs = 30_000) => {
-      const nc = await connect({ servers: nodes.map((n) => n.url), maxReconnectAttempts: -1 });
+      const nc = await connect({ servers: nodes.map((n) => n.url), maxReconnectAttempts: -1, ...(opts.token ? { token: opts.token } : {}) });
       try {
         const jsm = await jetstreamManager(nc, { timeout: 2000 });
         return await waitFor(`a leader for stream ${stream}`, async () => {
