@@ -93,7 +93,8 @@ it("three servers form a cluster from it; the bus gets an R3 stream and KV that 
     await bus.subscribe({ durable: "d", events: [{ eventSourceName: "es", eventName: "e" }] }, async (d) => void got.push(d));
     const event = (id: string) => busEvent("es", "e", { id }, id);
     await bus.publish(event("before"));
-    await cluster.kill(await cluster.streamLeader(name));
+    const leader = await cluster.streamLeader(name);
+    await cluster.kill(leader);
     // A new leader from the two survivors: the event stored before the kill is there, and new events are accepted.
     await waitFor("publish accepted after the election", async () => {
       try {
@@ -105,8 +106,29 @@ it("three servers form a cluster from it; the bus gets an R3 stream and KV that 
     }, 30_000);
     await waitFor("both events delivered", () => ["before", "after"].every((id) => got.some((d) => d.event.id === id)), 60_000);
     assert.equal(new TextDecoder().decode((await kv.get("k"))!.value), "v");
+    // Back on its ports and store, it rejoins and catches up (healthy means its streams are current).
+    await cluster.restart(leader);
   } finally {
     await bus.close();
+    await nc.close();
+  }
+});
+
+it("a bus that grew from one copy to three: the stream and the KV buckets made with one copy get three", async () => {
+  const scope = { namespace: "grown", busName: "default" };
+  const nc = await connect({ servers: cluster.url.split(","), token });
+  const jsm = await jetstreamManager(nc);
+  const one = await JetStreamBus.connect({ ...scope, url: cluster.url, token, logger: testLogger(), stream: { replicas: 1 } });
+  await one.kv("state");
+  await one.close();
+  assert.equal((await jsm.streams.info("KV_impulse_grown_default_state")).config.num_replicas, 1);
+  const three = await JetStreamBus.connect({ ...scope, url: cluster.url, token, logger: testLogger(), stream: { replicas: 3 } });
+  try {
+    await three.kv("state");
+    assert.equal((await jsm.streams.info(streamName(scope))).config.num_replicas, 3);
+    assert.equal((await jsm.streams.info("KV_impulse_grown_default_state")).config.num_replicas, 3);
+  } finally {
+    await three.close();
     await nc.close();
   }
 });
