@@ -46,8 +46,9 @@ export class JetStreamBus implements EventBus {
     const log = opts.logger ?? silent;
     let attempt = 0;
     for (;;) {
+      let nc: NatsConnection | undefined;
       try {
-        const nc = await connect({
+        nc = await connect({
           servers: opts.url.split(",").map((s) => s.trim()),
           name: opts.clientName ?? "impulse",
           maxReconnectAttempts: -1,
@@ -70,6 +71,9 @@ export class JetStreamBus implements EventBus {
         log.info({ url: opts.url, stream: name }, "connected to event bus");
         return new JetStreamBus(nc, js, jsm, opts, name);
       } catch (e) {
+        // Connected but the stream could not be set up (a cluster still electing, a timeout): this connection
+        // reconnects forever, so close it before the next attempt makes another.
+        await nc?.close().catch(() => undefined);
         if (opts.signal?.aborted) throw e;
         if (e instanceof ImpulseError) throw e;
         attempt++;
