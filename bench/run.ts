@@ -12,6 +12,7 @@ import { benchCliStartup } from "./cli-startup.js";
 import { benchEngine } from "./engine.js";
 import { benchKafka } from "./kafka.js";
 import { benchResourceMemory } from "./resource-memory.js";
+import { benchSoak, printSoak } from "./soak.js";
 
 const root = join(import.meta.dirname, "..");
 const CONNECTIONS = Number(process.env["BENCH_CONNECTIONS"] ?? 64);
@@ -291,12 +292,21 @@ try {
     resourceMemory = { skipped: (e as Error).message };
     console.log(`\nresource memory: skipped (${resourceMemory.skipped})`);
   }
+  // Memory over time under a steady rate (BENCH_SOAK_SECONDS, default 600; BENCH_SOAK=0 skips it).
+  let soak: Awaited<ReturnType<typeof benchSoak>> | { skipped: string };
+  if (process.env["BENCH_SOAK"] === "0") {
+    soak = { skipped: "BENCH_SOAK=0" };
+    console.log("\nsoak: skipped (BENCH_SOAK=0)");
+  } else {
+    soak = await benchSoak();
+    printSoak(soak);
+  }
   const outDir = join(root, "bench", "results");
   mkdirSync(outDir, { recursive: true });
   const file = join(outDir, `bench-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
   writeFileSync(
     file,
-    JSON.stringify({ date: new Date().toISOString(), node: process.version, connections: CONNECTIONS, events: BATCH, pacedRate: PACED_RATE, rounds: runs, median: { floor, impulse }, ratio, engine, cliStartup, kafka, resourceMemory }, null, 2),
+    JSON.stringify({ date: new Date().toISOString(), node: process.version, connections: CONNECTIONS, events: BATCH, pacedRate: PACED_RATE, rounds: runs, median: { floor, impulse }, ratio, engine, cliStartup, kafka, resourceMemory, soak }, null, 2),
   );
   console.log(`results: ${file}`);
 } finally {

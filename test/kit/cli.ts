@@ -67,9 +67,15 @@ export async function waitHealthy(p: CliProcess, metricsPort: number): Promise<v
  * Runs `impulse eventsource|sensor -f <file>` as its pod would, with /metrics and /health on a free port, and waits
  * until it is healthy. `started` collects it for the suite's cleanup even when it never becomes healthy.
  */
-export async function startRuntime(kind: "eventsource" | "sensor", file: string, args: string[], started: CliProcess[]): Promise<CliProcess & { metricsPort: number }> {
+export async function startRuntime(
+  kind: "eventsource" | "sensor",
+  file: string,
+  args: string[],
+  started: CliProcess[],
+  env: Record<string, string> = {},
+): Promise<CliProcess & { metricsPort: number }> {
   const metricsPort = await freePort();
-  const p = spawnCli([kind, "-f", file, "--metrics-port", String(metricsPort), ...args]);
+  const p = spawnCli([kind, "-f", file, "--metrics-port", String(metricsPort), ...args], env);
   started.push(p);
   await waitHealthy(p, metricsPort);
   return { ...p, metricsPort };

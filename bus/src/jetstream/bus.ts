@@ -6,7 +6,7 @@ import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { bucketName, consumerName, eventSubject, streamName, subjectPrefix, type BusScope } from "../names.js";
 import type { BusEvent, BusLogger, Delivery, EventBus, KvStore, Subscription, SubscriptionSpec } from "../types.js";
 import { JetStreamKv } from "./kv.js";
-import { ensureStream, streamConfig } from "./stream.js";
+import { DEFAULT_STREAM, ensureReplicas, ensureStream, streamConfig } from "./stream.js";
 import { ensureConsumer, JetStreamSubscription } from "./subscription.js";
 
 export interface JetStreamBusOptions extends BusScope {
@@ -46,8 +46,9 @@ export class JetStreamBus implements EventBus {
     const log = opts.logger ?? silent;
     let attempt = 0;
     for (;;) {
+      let nc: NatsConnection | undefined;
       try {
-        const nc = await connect({
+        nc = await connect({
           servers: opts.url.split(",").map((s) => s.trim()),
           name: opts.clientName ?? "impulse",
           maxReconnectAttempts: -1,
@@ -70,6 +71,9 @@ export class JetStreamBus implements EventBus {
         log.info({ url: opts.url, stream: name }, "connected to event bus");
         return new JetStreamBus(nc, js, jsm, opts, name);
       } catch (e) {
+        // Connected but the stream could not be set up (a cluster still electing, a timeout): this connection
+        // reconnects forever, so close it before the next attempt makes another.
+        await nc?.close().catch(() => undefined);
         if (opts.signal?.aborted) throw e;
         if (e instanceof ImpulseError) throw e;
         attempt++;
@@ -134,7 +138,11 @@ export class JetStreamBus implements EventBus {
   async kv(bucket: string, opts: { ttlMs?: number } = {}): Promise<KvStore> {
     const kvm = new Kvm(this.nc);
     const name = bucketName(this.opts, bucket);
-    return new JetStreamKv(await kvm.create(name, { history: 1, ...(opts.ttlMs ? { ttl: opts.ttlMs } : {}) }), this.nc, name);
+    // Sensor state gets as many copies as the events (streamConfig.replicas): losing a server must lose neither.
+    const replicas = this.opts.stream?.replicas ?? DEFAULT_STREAM.replicas;
+    const kv = await kvm.create(name, { history: 1, replicas, ...(opts.ttlMs ? { ttl: opts.ttlMs } : {}) });
+    await ensureReplicas(this.jsm, `KV_${name}`, replicas);
+    return new JetStreamKv(kv, this.nc, name);
   }
 
   async close(): Promise<void> {

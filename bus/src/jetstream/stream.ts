@@ -52,6 +52,17 @@ export async function ensureStream(jsm: JetStreamManager, config: Partial<Stream
   await jsm.streams.update(name, rest);
 }
 
+/**
+ * Gives an existing stream (a KV bucket's `KV_<bucket>` stream, which the KV client creates but never updates) the
+ * wanted number of copies, so a bus moved from 1 to 3 servers replicates its sensor state like its events.
+ */
+export async function ensureReplicas(jsm: JetStreamManager, stream: string, replicas: number): Promise<void> {
+  const info = await jsm.streams.info(stream);
+  if (info.config.num_replicas === replicas) return;
+  const { name, ...rest } = info.config;
+  await jsm.streams.update(name, { ...rest, num_replicas: replicas });
+}
+
 export function isNotFound(e: unknown): boolean {
   const msg = String((e as Error)?.message ?? e);
   return /not found/i.test(msg) || (e as { code?: number })?.code === 404;
