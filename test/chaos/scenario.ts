@@ -111,12 +111,16 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
   const webhookPort = await freePort();
   const files = specs(dir, webhookPort, sink.url);
   const procs: CliProcess[] = [];
+  // Should this process die on an error path, its runtimes must not outlive it.
+  const killAll = () => procs.forEach((p) => p.proc.kill("SIGKILL"));
+  process.once("exit", killAll);
   const run = async (kind: "eventsource" | "sensor"): Promise<CliProcess> => {
     const metricsPort = await freePort();
     const file = kind === "sensor" ? files.sensor : files.eventSource;
     const p = spawnCli([kind, "-f", file, "--nats-url", nats.url, "--namespace", "chaos", "--metrics-port", String(metricsPort), "--log-level", "warn"]);
     procs.push(p);
-    await waitHealthy(p, metricsPort);
+    // A busy machine can take many seconds to start a runtime, longer while nats-server restarts too.
+    await waitHealthy(p, metricsPort, 120_000);
     return p;
   };
   try {
@@ -143,6 +147,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     const t0 = Date.now();
     const at = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
     // One chain per victim: a slow restart of one does not hold back the kills of the others.
+    let chaosError: unknown;
     const chaos = Promise.all(
       (["sensor", "nats", "eventsource"] as const).map(async (victim) => {
         for (const k of plan.filter((p) => p.victim === victim)) {
@@ -153,9 +158,10 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
           log(`${victim} back at ${at()}`);
         }
       }),
-    );
+    ).catch((e: unknown) => void (chaosError = e)); // raised after sending, so the cleanup below still runs
     const sent = await sendSteadily({ url: `http://127.0.0.1:${webhookPort}/in`, count: o.events, ratePerSec: o.ratePerSec, runId: `chaos-${began}` });
     await chaos;
+    if (chaosError) throw chaosError;
     log(`sent ${o.events}: ${sent.accepted.size} accepted, ${sent.retries} retried requests; draining`);
 
     // Done when every accepted event arrived and the bus holds nothing unacknowledged (late redeliveries included).
@@ -180,6 +186,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     return result;
   } finally {
     for (const p of procs) await p.stop("SIGTERM");
+    process.removeListener("exit", killAll);
     await nats.stop();
     await sink.close();
     rmSync(dir, { recursive: true, force: true });
