@@ -3,7 +3,7 @@
 // possible duplicate when it was cut off mid-call.
 import type { KvStore } from "@impulse/bus";
 import { randomBytes } from "node:crypto";
-import { recordOf, recordValue, type FiringRecord } from "./firing-record.js";
+import { recordOf, recordValue } from "./firing-record.js";
 
 const MEMORY_LIMIT = 10_000;
 
@@ -11,7 +11,7 @@ const MEMORY_LIMIT = 10_000;
  * What a firing may do, decided before the call:
  * - `first`: no record in the window; recorded as started, go ahead.
  * - `done`: it completed inside the window; skip it.
- * - `unfinished`: a started record with no end (a sensor died mid-call, or the bus lost the end record):
+ * - `unfinished`: a started record with no end (a sensor died between the start and the record of the outcome):
  *   the target may already have the call; fire again with the same Idempotency-Key and say so.
  */
 export type Claim = { kind: "first" } | { kind: "done" } | { kind: "unfinished"; startedAt: number };
