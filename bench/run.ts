@@ -222,7 +222,7 @@ const binary = findNatsServer(process.env["NATS_SERVER_BIN"], process.env["PATH"
 if (!binary) throw new Error("nats-server not found: run bash tools/nats/install.sh");
 const ROUNDS = Number(process.env["BENCH_ROUNDS"] ?? 3);
 /** Which parts to run, e.g. BENCH_PARTS=pipeline to compare a change on the hot path (default: all). */
-const PARTS = new Set((process.env["BENCH_PARTS"] ?? "engine,pipeline,kafka,resource").split(",").map((p) => p.trim()));
+const PARTS = new Set((process.env["BENCH_PARTS"] ?? "engine,cli,pipeline,kafka,resource").split(",").map((p) => p.trim()));
 const sink = await startSink();
 console.error(
   `benchmark: ${ROUNDS} rounds, alternating pipelines, each on a fresh nats-server; ${BATCH} events (after ${WARMUP}) over ${CONNECTIONS} connections, ` +
@@ -246,9 +246,9 @@ if (engine.length) console.log("\n| engine (one core) | Impulse /s | hand-writte
 if (engine.length) console.log("|---|---|---|---|");
 for (const e of engine) console.log(`| ${e.name} | ${e.perSec} | ${e.rawPerSec} | ${e.goal}${e.perSec >= e.goal ? " ✓" : " ✗"} |`);
 
-const cliStartup = benchCliStartup(root);
-console.log("\n| CLI start-up (median wall time) | ms | goal ms |");
-console.log("|---|---|---|");
+const cliStartup = PARTS.has("cli") ? benchCliStartup(root) : [];
+if (cliStartup.length) console.log("\n| CLI start-up (median wall time) | ms | goal ms |");
+if (cliStartup.length) console.log("|---|---|---|");
 for (const c of cliStartup) console.log(`| ${c.command} | ${c.medianMs} | ${c.goalMs === undefined ? "" : `< ${c.goalMs}${c.medianMs < c.goalMs ? " ✓" : " ✗"}`} |`);
 
 try {
