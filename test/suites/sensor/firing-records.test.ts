@@ -55,20 +55,20 @@ async function deliverAgain(send: (id: string) => Promise<void>, id: string, s: 
     if ((await metricValue(s.registry, "impulse_sensor_events_received_total")) >= times) return true;
     await send(id);
     return false;
-  }, 15_000);
+  }, 60_000);
 }
 
 it("does not fire again for events whose firing was recorded done, in a fresh sensor and on a first delivery", async () => {
   const send = await webhook("records-done");
   const first = await startSensor(nats.url, "records-done", spec("/done"), { stream, dedupWindowMs: 60_000 });
   await send("done-1");
-  await waitFor("first firing", () => sink.received.some((r) => r.path === "/done"));
+  await waitFor("first firing", () => sink.received.some((r) => r.path === "/done"), 60_000);
   // The first process is gone with its memory; only the record in the bus says the firing happened.
   await first.stop();
   const second = await startSensor(nats.url, "records-done", spec("/done"), { stream, dedupWindowMs: 60_000 });
   started.push(second);
   await deliverAgain(send, "done-1", second, 1);
-  await waitFor("duplicate suppressed", async () => (await metricValue(second.registry, "impulse_sensor_duplicates_suppressed_total")) === 1);
+  await waitFor("duplicate suppressed", async () => (await metricValue(second.registry, "impulse_sensor_duplicates_suppressed_total")) === 1, 60_000);
   assert.equal(sink.received.filter((r) => r.path === "/done").length, 1);
 });
 
@@ -79,7 +79,7 @@ it("fires again, flagged as a possible duplicate, when a firing was recorded sta
   const s = await startSensor(nats.url, "records-started", spec("/started"), { stream, dedupWindowMs: 60_000, logger });
   started.push(s);
   await send("started-1");
-  await waitFor("first firing", () => sink.received.some((r) => r.path === "/started"));
+  await waitFor("first firing", () => sink.received.some((r) => r.path === "/started"), 60_000);
   const key = sink.received.find((r) => r.path === "/started")!.headers["idempotency-key"] as string;
   // What a sensor killed between the call and its record of the outcome leaves behind.
   const bus = await connectBus(nats.url, "records-started", stream);
@@ -93,8 +93,8 @@ it("fires again, flagged as a possible duplicate, when a firing was recorded sta
   const again = await startSensor(nats.url, "records-started", spec("/started"), { stream, dedupWindowMs: 60_000, logger });
   started.push(again);
   await deliverAgain(send, "started-1", again, 1);
-  await waitFor("fired again", () => sink.received.filter((r) => r.path === "/started").length === 2);
-  await waitFor("counted", async () => (await metricValue(again.registry, "impulse_sensor_possible_duplicates_total")) === 1);
+  await waitFor("fired again", () => sink.received.filter((r) => r.path === "/started").length === 2, 60_000);
+  await waitFor("counted", async () => (await metricValue(again.registry, "impulse_sensor_possible_duplicates_total")) === 1, 60_000);
   const calls = sink.received.filter((r) => r.path === "/started");
   assert.equal(calls[1]!.headers["idempotency-key"], key, "the same key, so the target can drop the repeat");
   const warned = lines.map((l) => JSON.parse(l) as { msg: string; idempotencyKey?: string }).filter((l) => l.msg.startsWith("possible duplicate"));
