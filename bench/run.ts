@@ -222,6 +222,8 @@ async function benchFloor(natsUrl: string, sink: Awaited<ReturnType<typeof start
 const binary = findNatsServer(process.env["NATS_SERVER_BIN"], process.env["PATH"]);
 if (!binary) throw new Error("nats-server not found: run bash tools/nats/install.sh");
 const ROUNDS = Number(process.env["BENCH_ROUNDS"] ?? 3);
+/** Which parts to run, e.g. BENCH_PARTS=pipeline to compare a change on the hot path (default: all). */
+const PARTS = new Set((process.env["BENCH_PARTS"] ?? "engine,cli,pipeline,kafka,resource").split(",").map((p) => p.trim()));
 const sink = await startSink();
 console.error(
   `benchmark: ${ROUNDS} rounds, alternating pipelines, each on a fresh nats-server; ${BATCH} events (after ${WARMUP}) over ${CONNECTIONS} connections, ` +
@@ -240,33 +242,34 @@ async function round(run: (natsUrl: string, s: Sink) => Promise<Result>): Promis
 
 const median = (rs: Result[]): Result => [...rs].sort((a, b) => a.sustainedPerSec - b.sustainedPerSec)[Math.floor(rs.length / 2)]!;
 
-const engine = benchEngine();
-console.log("\n| engine (one core) | Impulse /s | hand-written raw /s | goal /s |");
-console.log("|---|---|---|---|");
+const engine = PARTS.has("engine") ? benchEngine() : [];
+if (engine.length) console.log("\n| engine (one core) | Impulse /s | hand-written raw /s | goal /s |");
+if (engine.length) console.log("|---|---|---|---|");
 for (const e of engine) console.log(`| ${e.name} | ${e.perSec} | ${e.rawPerSec} | ${e.goal}${e.perSec >= e.goal ? " ✓" : " ✗"} |`);
 
-const cliStartup = benchCliStartup(root);
-console.log("\n| CLI start-up (median wall time) | ms | goal ms |");
-console.log("|---|---|---|");
+const cliStartup = PARTS.has("cli") ? benchCliStartup(root) : [];
+if (cliStartup.length) console.log("\n| CLI start-up (median wall time) | ms | goal ms |");
+if (cliStartup.length) console.log("|---|---|---|");
 for (const c of cliStartup) console.log(`| ${c.command} | ${c.medianMs} | ${c.goalMs === undefined ? "" : `< ${c.goalMs}${c.medianMs < c.goalMs ? " ✓" : " ✗"}`} |`);
 
 try {
   const runs: { floor: Result[]; impulse: Result[] } = { floor: [], impulse: [] };
-  for (let i = 0; i < ROUNDS; i++) {
+  for (let i = 0; i < (PARTS.has("pipeline") ? ROUNDS : 0); i++) {
     runs.floor.push(await round(benchFloor));
     runs.impulse.push(await round(benchImpulse));
     console.error(`round ${i + 1}: floor ${runs.floor[i]!.sustainedPerSec} ev/s, impulse ${runs.impulse[i]!.sustainedPerSec} ev/s`);
   }
   const floor = median(runs.floor);
   const impulse = median(runs.impulse);
-  const ratio = impulse.sustainedPerSec / floor.sustainedPerSec;
-  console.log(`\n| pipeline (median of ${ROUNDS}) | sustained ev/s (end to end) | ingest ev/s | p50 ms @${PACED_RATE}/s | p99 ms @${PACED_RATE}/s | rejected |`);
-  console.log("|---|---|---|---|---|---|");
-  for (const r of [floor, impulse]) console.log(`| ${r.pipeline} | ${r.sustainedPerSec} | ${r.ingestPerSec} | ${r.p50Ms} | ${r.p99Ms} | ${r.rejected} |`);
-  console.log(`\nImpulse / floor (sustained): ${(ratio * 100).toFixed(1)} %  (goal >= 80 %)`);
+  const ratio = impulse ? impulse.sustainedPerSec / floor.sustainedPerSec : NaN;
+  if (impulse) console.log(`\n| pipeline (median of ${ROUNDS}) | sustained ev/s (end to end) | ingest ev/s | p50 ms @${PACED_RATE}/s | p99 ms @${PACED_RATE}/s | rejected |`);
+  if (impulse) console.log("|---|---|---|---|---|---|");
+  if (impulse) for (const r of [floor, impulse]) console.log(`| ${r.pipeline} | ${r.sustainedPerSec} | ${r.ingestPerSec} | ${r.p50Ms} | ${r.p99Ms} | ${r.rejected} |`);
+  if (impulse) console.log(`\nImpulse / floor (sustained): ${(ratio * 100).toFixed(1)} %  (goal >= 80 %)`);
   // Kafka → bus: needs java and the jars of tools/kafka/install.sh (the kit resolves them once).
   let kafka: Awaited<ReturnType<typeof benchKafka>> | { skipped: string };
   try {
+    if (!PARTS.has("kafka")) throw new Error("not in BENCH_PARTS");
     kafka = await benchKafka(ROUNDS);
     console.log(`\n| kafka → bus (median of ${ROUNDS}) | events stored /s |`);
     console.log("|---|---|");
@@ -279,6 +282,7 @@ try {
   // Memory of watching many objects: needs the kube-apiserver of tools/kube/build.sh.
   let resourceMemory: Awaited<ReturnType<typeof benchResourceMemory>> | { skipped: string };
   try {
+    if (!PARTS.has("resource")) throw new Error("not in BENCH_PARTS");
     resourceMemory = await benchResourceMemory();
     console.log(`\n| watching ${resourceMemory[0]!.objects} ConfigMaps of ~4 KB | heap kept after the initial list |`);
     console.log("|---|---|");

@@ -6,7 +6,7 @@ import type { CompiledTrigger } from "./compile.js";
 import { withRetry } from "./delivery/retry.js";
 import type { TriggerMeters } from "./metrics.js";
 import type { SlidingWindowLimiter } from "./delivery/rate-limit.js";
-import type { FiringDedup } from "./delivery/dedup.js";
+import type { FiringDedup, FiringTicket } from "./delivery/dedup.js";
 import { RedeliverLater } from "@impulse/bus";
 import { applyParameters, buildPayload } from "./params/apply.js";
 import type { FiredEvents } from "./params/resolve.js";
@@ -117,41 +117,73 @@ export async function fire(o: FireOptions): Promise<FireOutcome> {
   const bind = { eventId: ids[0], eventIds: ids, deliveryCount: o.deliveryCount, idempotencyKey: key };
   let child: Logger | undefined;
   const log = { get logger() { return (child ??= o.logger.child(bind)); } };
-  if (o.dedup && (await o.dedup.seen(key, o.deliveryCount > 1))) {
-    o.meters.duplicates.inc();
-    log.logger.info("these events already fired this trigger inside the dedup window; not firing again");
-    return "duplicate";
+  let ticket: FiringTicket | undefined;
+  if (o.dedup) {
+    const claim = await o.dedup.claim(key, o.signal);
+    if (claim.kind === "done") {
+      o.meters.duplicates.inc();
+      log.logger.info("these events already fired this trigger inside the dedup window; not firing again");
+      return "duplicate";
+    }
+    ticket = claim.ticket;
+    if (claim.kind === "unfinished") {
+      o.meters.possibleDuplicates.inc();
+      log.logger.warn(
+        { startedAt: new Date(claim.startedAt).toISOString() },
+        "possible duplicate: an earlier firing for these events started but was never recorded as done (a crash cut it off); firing again with the same Idempotency-Key",
+      );
+    }
   }
-  const started = performance.now();
   try {
-    const result = await attempt(o.armed, o, key, log);
-    o.meters.fired.inc();
-    if (o.logger.isLevelEnabled("info")) {
-      const t = o.armed.trigger;
-      const outcome = t.definition.describe(result);
-      const durationMs = Math.round((performance.now() - started) * 10) / 10;
-      log.logger.info({ trigger: t.name, result: outcome, durationMs }, `trigger ${t.name} fired: ${outcome} in ${durationMs} ms`);
-    }
-    o.dedup?.remember(key);
-    return "fired";
-  } catch (e) {
-    if (o.signal.aborted) throw e; // shutting down: leave the event unacknowledged so it is redelivered
-    o.meters.failed.inc();
-    const code = e instanceof ImpulseError ? e.code : ErrorCodes.TriggerFailed;
-    const dlq = o.armed.dlq;
-    log.logger.error({ code, err: errorMessage(e), attempts: o.armed.trigger.retry.steps, ...(dlq ? { dlqTrigger: dlq.trigger.name } : {}) },
-      dlq ? "trigger failed after the last attempt; handing the events to the dlqTrigger" : "trigger failed; event given up after the last attempt");
-    if (!dlq) return "failed";
-    try {
-      await attempt(dlq, o, idempotencyKey(o.sensorName, dlq.trigger.name, o.events), log);
-      log.logger.info({ dlqTrigger: dlq.trigger.name }, `dlqTrigger ${dlq.trigger.name} took the events`);
-      o.meters.deadLettered.inc();
-      o.dedup?.remember(key);
-      return "dead-lettered";
-    } catch (dlqError) {
-      if (o.signal.aborted) throw dlqError;
-      log.logger.error({ err: errorMessage(dlqError), redeliverInMs: DLQ_FAILED_REDELIVERY_MS }, "dlqTrigger failed too; the event stays on the bus and is redelivered");
-      throw new RedeliverLater(DLQ_FAILED_REDELIVERY_MS, "dlqTrigger failed");
-    }
+    return await fireClaimed(o, key, log, ticket);
+  } finally {
+    ticket?.release(); // shutdown mid-firing: the started record stays, so the redelivery is flagged
   }
+}
+
+async function fireClaimed(o: FireOptions, key: string, log: { readonly logger: Logger }, ticket: FiringTicket | undefined): Promise<FireOutcome> {
+  const started = performance.now();
+  let result: unknown;
+  try {
+    result = await attempt(o.armed, o, key, log);
+  } catch (e) {
+    return afterFailure(o, e, log, ticket);
+  }
+  o.meters.fired.inc();
+  if (o.logger.isLevelEnabled("info")) {
+    const t = o.armed.trigger;
+    const outcome = t.definition.describe(result);
+    const durationMs = Math.round((performance.now() - started) * 10) / 10;
+    log.logger.info({ trigger: t.name, result: outcome, durationMs }, `trigger ${t.name} fired: ${outcome} in ${durationMs} ms`);
+  }
+  // Stored before the event is acknowledged: a redelivery after a crash of the sensor or the bus is skipped.
+  // If the bus stays away too long this throws and the event is redelivered, flagged as a possible duplicate.
+  await ticket?.finish("done");
+  return "fired";
+}
+
+async function afterFailure(o: FireOptions, e: unknown, log: { readonly logger: Logger }, ticket: FiringTicket | undefined): Promise<FireOutcome> {
+  if (o.signal.aborted) throw e; // shutting down: leave the event unacknowledged so it is redelivered
+  o.meters.failed.inc();
+  const code = e instanceof ImpulseError ? e.code : ErrorCodes.TriggerFailed;
+  const dlq = o.armed.dlq;
+  log.logger.error({ code, err: errorMessage(e), attempts: o.armed.trigger.retry.steps, ...(dlq ? { dlqTrigger: dlq.trigger.name } : {}) },
+    dlq ? "trigger failed after the last attempt; handing the events to the dlqTrigger" : "trigger failed; event given up after the last attempt");
+  if (!dlq) {
+    await ticket?.finish("failed");
+    return "failed";
+  }
+  try {
+    await attempt(dlq, o, idempotencyKey(o.sensorName, dlq.trigger.name, o.events), log);
+  } catch (dlqError) {
+    if (o.signal.aborted) throw dlqError;
+    log.logger.error({ err: errorMessage(dlqError), redeliverInMs: DLQ_FAILED_REDELIVERY_MS }, "dlqTrigger failed too; the event stays on the bus and is redelivered");
+    // Failed, not cut off: the redelivery retries it without flagging a possible duplicate.
+    await ticket?.finish("failed");
+    throw new RedeliverLater(DLQ_FAILED_REDELIVERY_MS, "dlqTrigger failed");
+  }
+  log.logger.info({ dlqTrigger: dlq.trigger.name }, `dlqTrigger ${dlq.trigger.name} took the events`);
+  o.meters.deadLettered.inc();
+  await ticket?.finish("done");
+  return "dead-lettered";
 }

@@ -10,6 +10,7 @@ export interface SensorMetrics {
   failed: Counter<"sensor" | "trigger">;
   deadLettered: Counter<"sensor" | "trigger">;
   duplicates: Counter<"sensor" | "trigger">;
+  possibleDuplicates: Counter<"sensor" | "trigger">;
   retries: Counter<"sensor" | "trigger">;
   duration: Histogram<"sensor" | "trigger">;
 }
@@ -26,6 +27,10 @@ export function createSensorMetrics(registry: Registry): SensorMetrics {
     failed: counter("impulse_sensor_triggers_failed_total", "Firings that failed after the last retry."),
     deadLettered: counter("impulse_sensor_events_dead_lettered_total", "Firings whose events the dlqTrigger took after the trigger failed."),
     duplicates: counter("impulse_sensor_duplicates_suppressed_total", "Firings skipped because the same events fired the trigger inside the dedup window."),
+    possibleDuplicates: counter(
+      "impulse_sensor_possible_duplicates_total",
+      "Firings run again because an earlier firing for the same events was cut off by a crash after it started: the target may see the call twice, with the same Idempotency-Key.",
+    ),
     retries: counter("impulse_sensor_trigger_retries_total", "Failed attempts that were retried."),
     duration: new Histogram({
       name: "impulse_sensor_trigger_duration_seconds",
@@ -47,6 +52,7 @@ export interface TriggerMeters {
   failed: { inc(): void };
   deadLettered: { inc(): void };
   duplicates: { inc(): void };
+  possibleDuplicates: { inc(): void };
   retries: { inc(): void };
   duration: { startTimer(): () => unknown };
 }
@@ -62,6 +68,7 @@ export function bindTriggerMeters(m: SensorMetrics, sensor: string, trigger: str
     failed: m.failed.labels(labels),
     deadLettered: m.deadLettered.labels(labels),
     duplicates: m.duplicates.labels(labels),
+    possibleDuplicates: m.possibleDuplicates.labels(labels),
     retries: m.retries.labels(labels),
     duration: m.duration.labels(labels),
   };

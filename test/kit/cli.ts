@@ -46,7 +46,7 @@ export function spawnCli(args: string[], env: Record<string, string> = {}): CliP
 }
 
 /** Waits until a runtime started with --metrics-port answers 200 on /health; fails fast if it exited. */
-export async function waitHealthy(p: CliProcess, metricsPort: number): Promise<void> {
+export async function waitHealthy(p: CliProcess, metricsPort: number, timeoutMs = 30_000): Promise<void> {
   await waitFor(
     "runtime health",
     async () => {
@@ -59,7 +59,7 @@ export async function waitHealthy(p: CliProcess, metricsPort: number): Promise<v
         return false;
       }
     },
-    30_000,
+    timeoutMs,
   );
 }
 

@@ -171,11 +171,16 @@ export class JetStreamSubscription implements Subscription {
     this.working.set(m, Date.now());
     try {
       const info = m.info; // parsed from the reply subject on every access
-      await this.handler({ event, deliveryCount: info.deliveryCount, sequence: info.streamSequence });
-      m.ack();
+      try {
+        await this.handler({ event, deliveryCount: info.deliveryCount, sequence: info.streamSequence });
+      } catch (e) {
+        m.nak(e instanceof RedeliverLater ? e.delayMs : DEFAULT_NAK_DELAY_MS);
+        return;
+      }
+      // Wait for the server to confirm the ack (a lost one means a redelivery, which the handler's durable
+      // records turn into a skip); the slot stays taken until then, so in-flight work stays bounded by the bus.
+      await m.ackAck().catch(() => false);
       if (info.streamSequence > this.highestAcked) this.highestAcked = info.streamSequence;
-    } catch (e) {
-      m.nak(e instanceof RedeliverLater ? e.delayMs : DEFAULT_NAK_DELAY_MS);
     } finally {
       this.working.delete(m);
     }
