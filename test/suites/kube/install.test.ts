@@ -126,7 +126,7 @@ describe("install manifests", () => {
       const np = find(ms, "NetworkPolicy", "impulse-controller") as (Manifest & { spec: any }) | undefined;
       assert.ok(np, `${variant}: NetworkPolicy impulse-controller`);
       const selector = np.spec.podSelector.matchLabels as Record<string, string>;
-      const podLabels = (controllerOf(ms).spec.template as { metadata: { labels: Record<string, string> } }).metadata.labels;
+      const podLabels = (controllerOf(ms).spec.template as unknown as { metadata: { labels: Record<string, string> } }).metadata.labels;
       assert.ok(Object.entries(selector).every(([k, v]) => podLabels[k] === v), `${variant}: selects the controller's pod`);
       assert.equal(selector["app.kubernetes.io/component"], "controller", `${variant}: and not the runtimes' pods of the namespace`);
       assert.deepEqual(np.spec.policyTypes, ["Ingress", "Egress"], `${variant}: both directions default-deny`);
