@@ -91,6 +91,7 @@ describe("webhook hardening", () => {
       ["plain", await send("/a", deep)],
       ["binary CloudEvent", await send("/a", deep, binary({ "ce-id": "deep-1", "ce-source": "s" }))],
       ["structured CloudEvent", await send("/a", JSON.stringify({ specversion: "1.0", id: "deep-2", source: "s", type: "t" }).slice(0, -1) + `,"data":${deep}}`, structured)],
+      ["JSON text in a CloudEvent's data string", await send("/a", JSON.stringify({ specversion: "1.0", id: "deep-3", source: "s", type: "t", datacontenttype: "application/json", data: deep }), structured)],
     ] as const) {
       assert.equal(res.status, 400, what);
       assert.match(String(res.json!["error"]), /nested deeper than 512 levels/, what);

@@ -58,6 +58,8 @@ export function parseCloudEvent(headers: IncomingHttpHeaders, raw: Buffer): Inge
   }
   let data: unknown = ce.data ?? (ce.data_base64 !== undefined ? ce.data_base64 : null);
   if (typeof data === "string" && (ce.datacontenttype ?? "application/json").includes("json")) {
+    // JSON text inside a JSON string: its nesting was invisible to the check on the body.
+    checkJsonDepth(Buffer.from(data));
     try {
       data = JSON.parse(data);
     } catch {
