@@ -1,6 +1,9 @@
 // The webhook against hostile or careless senders (issue 11), on a real nats-server: no silent drop, 4xx never 503 for bad input.
 import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { connect as tcpConnect } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { freePort, type Delivery, type EventBus, type NatsServer } from "@impulse/bus";
 import { request } from "undici";
@@ -163,6 +166,22 @@ describe("webhook hardening", () => {
       const res = await send(path, "", {}, "GET");
       assert.equal(res.status, 404, path);
       assert.doesNotMatch(JSON.stringify(res.json), /bus|connected/i, path);
+    }
+  });
+
+  it("takes a larger max_payload from the server: a body the default bus refuses is stored on a raised one", async () => {
+    const conf = join(mkdtempSync(join(tmpdir(), "nats-conf-")), "nats.conf");
+    writeFileSync(conf, "max_payload: 4MB\n");
+    const big = await startNats({ extraArgs: ["-c", conf] });
+    const p = await freePort();
+    const raised = await startEventSource(big.url, NS, eventSource("raised", { webhook: { big: { port: String(p), endpoint: "/big", method: "POST", maxPayloadSize: 4 * MiB } } }));
+    try {
+      assert.equal(raised.bus.maxPayload(), 4 * MiB);
+      const res = await request(`http://127.0.0.1:${p}/big`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ pad: "x".repeat(2 * MiB) }) });
+      assert.equal(res.statusCode, 200, await res.body.text());
+    } finally {
+      await raised.stop();
+      await big.stop();
     }
   });
 });
