@@ -5,6 +5,8 @@ export const ErrorCodes = {
   UnsupportedFeature: "UNSUPPORTED_FEATURE",
   BusUnavailable: "BUS_UNAVAILABLE",
   BusPublishFailed: "BUS_PUBLISH_FAILED",
+  /** The encoded event (envelope included) exceeds the bus's max_payload: not retryable as is. */
+  EventTooLarge: "EVENT_TOO_LARGE",
   PathNotFound: "PATH_NOT_FOUND",
   FilterFailed: "FILTER_FAILED",
   ParameterFailed: "PARAMETER_FAILED",

@@ -1,6 +1,8 @@
 // @impulse/bus: the EventBus seam and its JetStream driver.
 export * from "./types.js";
 export * from "./names.js";
+export { dedupKey } from "./dedup.js";
+export { parseNatsUrl, redactUrl, type NatsUrlParts } from "./nats-url.js";
 export { JetStreamBus, type JetStreamBusOptions } from "./jetstream/bus.js";
 export { DEFAULT_STREAM } from "./jetstream/stream.js";
 export { freePort } from "./dev/free-port.js";

@@ -66,9 +66,25 @@ export interface KvStore {
   keys(): Promise<string[]>;
 }
 
+/** What the bus said about a published event. */
+export interface PublishResult {
+  /**
+   * True when the bus already held this event (same sender source, id, EventSource and event name inside the
+   * duplicate window, see dedup.ts): nothing new was stored.
+   */
+  duplicate: boolean;
+}
+
 export interface EventBus {
-  /** Resolves only after the bus stored the event. Idempotent on event.id within the dedup window. */
-  publish(event: BusEvent, opts?: { signal?: AbortSignal }): Promise<void>;
+  /**
+   * Resolves only after the bus stored the event (or already held it: `duplicate`). Idempotent on the event's
+   * identity (source + id, where it is stored) within the dedup window. Throws ImpulseError BUS_UNAVAILABLE when the
+   * bus cannot be reached, EVENT_TOO_LARGE when the encoded event exceeds maxPayload(), INVALID_EVENT when it cannot
+   * be encoded.
+   */
+  publish(event: BusEvent, opts?: { signal?: AbortSignal }): Promise<PublishResult>;
+  /** Largest message the bus accepts in bytes (the server's max_payload, read after connecting; headers included). */
+  maxPayload(): number;
   /** Durable, at-least-once delivery; handler resolves → ack, throws → redelivered later. */
   subscribe(spec: SubscriptionSpec, handler: (d: Delivery) => Promise<void>): Promise<Subscription>;
   /** Small key-value store for sensor state; with ttlMs, entries expire after that long. */

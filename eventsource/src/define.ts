@@ -26,11 +26,19 @@ export interface Emission {
   extensions?: Record<string, unknown>;
 }
 
+/** What became of an emitted event on the bus. */
+export interface Emitted {
+  /** The event's id. */
+  id: string;
+  /** The bus already held this event (a resend inside its dedup window): nothing new was stored. */
+  duplicate: boolean;
+}
+
 /**
- * Publishes one event; resolves only after the bus stored it, with the id it was stored under, or with undefined
- * when the event's `filter.expression` dropped it (nothing to retry: the input was handled).
+ * Publishes one event; resolves only after the bus stored it (or already held it), or with undefined when the
+ * event's `filter.expression` dropped it (nothing to retry: the input was handled).
  */
-export type Emit = (e: Emission) => Promise<string | undefined>;
+export type Emit = (e: Emission) => Promise<Emitted | undefined>;
 
 export interface SourceContext<C> {
   eventSourceName: string;
@@ -44,6 +52,8 @@ export interface SourceContext<C> {
   listenAddress: string;
   /** Tells whether the bus is reachable (for health endpoints). */
   busConnected: () => boolean;
+  /** Largest message the bus accepts in bytes (its max_payload), envelope and headers included. */
+  busMaxPayload: () => number;
   health: HealthReporter;
   /** A KV bucket of this EventSource on the bus, for state that must survive restarts (e.g. watch checkpoints). */
   kv: (name: string) => Promise<KvStore>;

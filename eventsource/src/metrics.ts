@@ -3,7 +3,10 @@ import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 
 export interface EventSourceMetrics {
   received: Counter<"eventsource" | "event">;
+  /** Events newly stored on the bus: an event the bus already held (a resend inside the dedup window) is not counted. */
   published: Counter<"eventsource" | "event">;
+  /** Events the bus already held (same sender source and id, same EventSource and event, inside the dedup window). */
+  duplicates: Counter<"eventsource" | "event">;
   failed: Counter<"eventsource" | "event" | "reason">;
   /** Inputs filter.expression dropped: reason "false", or "error" when it could not be evaluated. */
   filtered: Counter<"eventsource" | "event" | "reason">;
@@ -17,7 +20,13 @@ export function createEventSourceMetrics(registry: Registry): EventSourceMetrics
   const labelNames = ["eventsource", "event"] as const;
   return {
     received: new Counter({ name: "impulse_eventsource_events_received_total", help: "Requests or messages received by the source.", labelNames, registers: [registry] }),
-    published: new Counter({ name: "impulse_eventsource_events_published_total", help: "Events stored on the bus.", labelNames, registers: [registry] }),
+    published: new Counter({ name: "impulse_eventsource_events_published_total", help: "Events newly stored on the bus (duplicates not counted).", labelNames, registers: [registry] }),
+    duplicates: new Counter({
+      name: "impulse_eventsource_events_duplicate_total",
+      help: "Events the bus already held inside its duplicate window (a resent CloudEvent id): acknowledged, not stored again.",
+      labelNames,
+      registers: [registry],
+    }),
     failed: new Counter({
       name: "impulse_eventsource_events_failed_total",
       help: "Inputs rejected or not stored, by reason (invalid, unauthorized, too_large, bus_unavailable, ...).",

@@ -57,7 +57,7 @@ export function runEventSource(o: EventSourceRunOptions): RunningEventSource {
   for (const [type, def] of sourceDefinitions) {
     const entries = (o.resource.spec as unknown as Record<string, Record<string, unknown> | undefined>)[type];
     if (!entries || Object.keys(entries).length === 0) continue;
-    const published = new Map<string, { inc(): void }>();
+    const counters = new Map<string, { published: { inc(): void }; duplicates: { inc(): void } }>();
     const filters = eventFilters(entries);
     const emit: Emit = async (e) => {
       const verdict = filters.get(e.eventName)?.(e.data);
@@ -67,13 +67,20 @@ export function runEventSource(o: EventSourceRunOptions): RunningEventSource {
         return undefined;
       }
       const event = buildEnvelope(name, type, e);
-      await o.bus.publish(event);
-      let counter = published.get(e.eventName);
-      if (!counter) published.set(e.eventName, (counter = o.metrics.published.labels({ eventsource: name, event: e.eventName })));
-      counter.inc();
+      const { duplicate } = await o.bus.publish(event);
+      let c = counters.get(e.eventName);
+      if (!c) {
+        const labels = { eventsource: name, event: e.eventName };
+        counters.set(e.eventName, (c = { published: o.metrics.published.labels(labels), duplicates: o.metrics.duplicates.labels(labels) }));
+      }
+      // "Published" counts only what was stored: a duplicate was acknowledged, and stored earlier.
+      (duplicate ? c.duplicates : c.published).inc();
       // One line per event at info: with the sensor's lines it tells what happened to each event (issue 10).
-      log.info({ eventName: e.eventName, eventId: event.id, source: event.source, subject: event.subject }, "event received");
-      return event.id;
+      log.info(
+        { eventName: e.eventName, eventId: event.id, source: event.source, subject: event.subject, ...(duplicate ? { duplicate } : {}) },
+        duplicate ? "event received; already on the bus (not stored again)" : "event received",
+      );
+      return { id: event.id, duplicate };
     };
     const start = (signal: AbortSignal) =>
       def.start(
@@ -86,6 +93,7 @@ export function runEventSource(o: EventSourceRunOptions): RunningEventSource {
           metrics: o.metrics,
           listenAddress: o.listenAddress ?? "0.0.0.0",
           busConnected: () => o.bus.connected(),
+          busMaxPayload: () => o.bus.maxPayload(),
           health: (component, status) => {
             components[`${type}/${component}`] = status;
           },

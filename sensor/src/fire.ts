@@ -14,7 +14,8 @@ import type { TriggerExecutor } from "./triggers/define.js";
 
 export function idempotencyKey(sensor: string, trigger: string, events: FiredEvents): string {
   const ids = Object.entries(events)
-    .map(([dep, e]) => `${dep}=${e.id}`)
+    // An ingested CloudEvent's identity is its sender's source + id: another sender's id 42 is another event.
+    .map(([dep, e]) => (typeof e["cesource"] === "string" ? `${dep}=${e.id}@${JSON.stringify(e["cesource"])}` : `${dep}=${e.id}`))
     .sort();
   return createHash("sha256").update([sensor, trigger, ...ids].join("\n")).digest("hex").slice(0, 32);
 }

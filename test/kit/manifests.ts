@@ -47,6 +47,7 @@ const RESOURCES: Record<string, { plural: string; namespaced: boolean }> = {
   "v1/Service": { plural: "services", namespaced: true },
   "v1/ConfigMap": { plural: "configmaps", namespaced: true },
   "apps/v1/Deployment": { plural: "deployments", namespaced: true },
+  "networking.k8s.io/v1/NetworkPolicy": { plural: "networkpolicies", namespaced: true },
   "rbac.authorization.k8s.io/v1/Role": { plural: "roles", namespaced: true },
   "rbac.authorization.k8s.io/v1/RoleBinding": { plural: "rolebindings", namespaced: true },
   "rbac.authorization.k8s.io/v1/ClusterRole": { plural: "clusterroles", namespaced: false },

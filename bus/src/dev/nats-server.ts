@@ -35,6 +35,8 @@ export interface NatsServerOptions {
   onLog?: (line: string) => void;
   /** Aborting it while the server starts stops the server and rejects with the signal's reason. */
   signal?: AbortSignal;
+  /** More command-line flags, e.g. ["--user", "u", "--pass", "p"] or ["-c", "nats.conf"]. */
+  extraArgs?: string[];
 }
 
 export interface NatsServer {
@@ -73,7 +75,7 @@ export async function startNatsServer(opts: NatsServerOptions): Promise<NatsServ
   const launch = async () => {
     const monitorPort = await freePort();
     if (opts.signal?.aborted) throw opts.signal.reason;
-    proc = spawn(opts.binary, ["-a", "127.0.0.1", "-p", String(port), "-m", String(monitorPort), "-js", "-sd", storeDir], {
+    proc = spawn(opts.binary, ["-a", "127.0.0.1", "-p", String(port), "-m", String(monitorPort), "-js", "-sd", storeDir, ...(opts.extraArgs ?? [])], {
       stdio: ["ignore", "pipe", "pipe"],
     });
     const forward = (chunk: Buffer) => chunk.toString().split("\n").filter(Boolean).forEach((l) => opts.onLog?.(l));

@@ -2,15 +2,17 @@
 import { ErrorCodes, ImpulseError, errorMessage, type StreamConfig as StreamSpec } from "@impulse/api";
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
 import { Kvm } from "@nats-io/kv";
-import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { connect, InvalidArgumentError, type NatsConnection } from "@nats-io/transport-node";
+import { dedupKey } from "../dedup.js";
+import { parseNatsUrl, redactUrl } from "../nats-url.js";
 import { bucketName, consumerName, eventSubject, streamName, subjectPrefix, type BusScope } from "../names.js";
-import type { BusEvent, BusLogger, Delivery, EventBus, KvStore, Subscription, SubscriptionSpec } from "../types.js";
+import type { BusEvent, BusLogger, Delivery, EventBus, KvStore, PublishResult, Subscription, SubscriptionSpec } from "../types.js";
 import { JetStreamKv } from "./kv.js";
 import { DEFAULT_STREAM, ensureReplicas, ensureStream, streamConfig } from "./stream.js";
 import { ensureConsumer, JetStreamSubscription } from "./subscription.js";
 
 export interface JetStreamBusOptions extends BusScope {
-  /** nats://host:port, comma-separated for several servers. */
+  /** nats://host:port, comma-separated for several servers; nats://user:pw@host or nats://token@host carry credentials. */
   url: string;
   /** Client name shown by the server (e.g. "eventsource/webhook"). */
   clientName?: string;
@@ -26,6 +28,32 @@ export interface JetStreamBusOptions extends BusScope {
 
 const silent: BusLogger = { info() {}, warn() {}, error() {} };
 const encoder = new TextEncoder();
+/** The NATS server's default max_payload, used until the server's INFO says otherwise. */
+const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
+/** Room for the headers the publish adds (NATS/1.0 line, Nats-Msg-Id with a 43-character key): counted in max_payload. */
+const HEADER_ALLOWANCE = 128;
+
+/** Credentials from the URL, or the explicit ones; both at once is ambiguous and refused. */
+function connectionAuth(opts: JetStreamBusOptions): { servers: string[]; user?: string; pass?: string; token?: string } {
+  const parsed = parseNatsUrl(opts.url);
+  const inUrl = parsed.user !== undefined || parsed.token !== undefined;
+  if (inUrl && (opts.user || opts.token))
+    throw new ImpulseError(ErrorCodes.InvalidSpec, "the NATS URL carries credentials and bus credentials were given as well (IMPULSE_BUS_AUTH): give them one way");
+  const user = parsed.user ?? opts.user;
+  const token = parsed.token ?? opts.token;
+  return {
+    servers: parsed.servers,
+    ...(user ? { user, pass: parsed.password ?? opts.password ?? "" } : {}),
+    ...(token ? { token } : {}),
+  };
+}
+
+function tooLarge(size: number, limit: number): ImpulseError {
+  return new ImpulseError(
+    ErrorCodes.EventTooLarge,
+    `the event is ${size} bytes with its envelope, more than the event bus accepts (${limit} bytes: its max_payload less ${HEADER_ALLOWANCE} for headers)`,
+  );
+}
 
 export class JetStreamBus implements EventBus {
   private isConnected = true;
@@ -44,20 +72,22 @@ export class JetStreamBus implements EventBus {
   /** Connects (retrying until the server answers or the signal aborts) and creates or updates the stream. */
   static async connect(opts: JetStreamBusOptions): Promise<JetStreamBus> {
     const log = opts.logger ?? silent;
+    const { servers, ...auth } = connectionAuth(opts);
+    // Only this form of the URL is ever logged: credentials are used, never shown.
+    const url = redactUrl(opts.url);
     let attempt = 0;
     for (;;) {
       let nc: NatsConnection | undefined;
       try {
         nc = await connect({
-          servers: opts.url.split(",").map((s) => s.trim()),
+          servers,
           name: opts.clientName ?? "impulse",
           maxReconnectAttempts: -1,
           reconnectTimeWait: 500,
           reconnectJitter: 250,
           // Each request otherwise captures a stack trace up front (~9% of CPU at load, measured); errors still carry messages.
           noAsyncTraces: true,
-          ...(opts.user ? { user: opts.user, pass: opts.password ?? "" } : {}),
-          ...(opts.token ? { token: opts.token } : {}),
+          ...auth,
         });
         const jsm = await jetstreamManager(nc);
         const js = jetstream(nc, { timeout: opts.publishTimeoutMs ?? 5000 });
@@ -68,8 +98,8 @@ export class JetStreamBus implements EventBus {
           await nc.close().catch(() => undefined);
           throw new ImpulseError(ErrorCodes.BusUnavailable, "aborted while connecting to the event bus");
         }
-        log.info({ url: opts.url, stream: name }, "connected to event bus");
-        return new JetStreamBus(nc, js, jsm, opts, name);
+        log.info({ url, stream: name, maxPayload: nc.info?.max_payload }, "connected to event bus");
+        return new JetStreamBus(nc, js, jsm, { ...opts, url }, name);
       } catch (e) {
         // Connected but the stream could not be set up (a cluster still electing, a timeout): this connection
         // reconnects forever, so close it before the next attempt makes another.
@@ -78,7 +108,7 @@ export class JetStreamBus implements EventBus {
         if (e instanceof ImpulseError) throw e;
         attempt++;
         const delay = Math.min(5000, 200 * 2 ** Math.min(attempt, 5));
-        log.warn({ url: opts.url, err: errorMessage(e), retryInMs: delay }, "event bus not reachable; retrying");
+        log.warn({ url, err: redactUrl(errorMessage(e)), retryInMs: delay }, "event bus not reachable; retrying");
         await new Promise((r) => setTimeout(r, delay));
         if (opts.signal?.aborted) throw new ImpulseError(ErrorCodes.BusUnavailable, "aborted while connecting to the event bus");
       }
@@ -101,14 +131,30 @@ export class JetStreamBus implements EventBus {
     return this.isConnected && !this.nc.isClosed();
   }
 
-  async publish(event: BusEvent, opts: { signal?: AbortSignal } = {}): Promise<void> {
+  maxPayload(): number {
+    return this.nc.info?.max_payload ?? DEFAULT_MAX_PAYLOAD;
+  }
+
+  async publish(event: BusEvent, opts: { signal?: AbortSignal } = {}): Promise<PublishResult> {
+    // What the event is decides these, not the bus: they are the caller's to fix and never "bus unavailable".
+    let data: Uint8Array;
+    try {
+      data = encoder.encode(JSON.stringify(event));
+    } catch (e) {
+      throw new ImpulseError(ErrorCodes.InvalidEvent, `the event cannot be encoded: ${errorMessage(e)}`, { cause: e });
+    }
+    const limit = this.maxPayload() - HEADER_ALLOWANCE;
+    if (data.length > limit) throw tooLarge(data.length, limit);
     // Fail fast while disconnected: a buffered publish could be stored after we already told the caller it failed.
     if (!this.connected()) throw new ImpulseError(ErrorCodes.BusUnavailable, "event bus is not connected", { retryable: true });
     if (opts.signal?.aborted) throw new ImpulseError(ErrorCodes.BusPublishFailed, "publish aborted");
     const subject = eventSubject(this.opts, event.source, event.subject);
     try {
-      await this.js.publish(subject, encoder.encode(JSON.stringify(event)), { msgID: event.id });
+      const ack = await this.js.publish(subject, data, { msgID: dedupKey(event) });
+      return { duplicate: ack.duplicate };
     } catch (e) {
+      // A reconnect to a server with a smaller max_payload can still refuse it here.
+      if (e instanceof InvalidArgumentError && /max_payload/.test(e.message)) throw tooLarge(data.length, this.maxPayload() - HEADER_ALLOWANCE);
       throw new ImpulseError(ErrorCodes.BusUnavailable, `event bus did not store the event: ${errorMessage(e)}`, { retryable: true, cause: e });
     }
   }

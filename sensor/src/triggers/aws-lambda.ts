@@ -54,7 +54,8 @@ function clientKey(t: Template): string {
 async function newClient(ctx: TriggerContext, t: Template, owned: { destroy(): void }[]): Promise<LambdaClient> {
   let base: AwsCredentials | undefined;
   if (t.accessKey && t.secretKey) {
-    base = { accessKeyId: (await ctx.secrets(t.accessKey)).trim(), secretAccessKey: (await ctx.secrets(t.secretKey)).trim() };
+    // Secrets arrive as every secret does (trailing line breaks dropped by the resolver, docs/security.md#secrets).
+    base = { accessKeyId: await ctx.secrets(t.accessKey), secretAccessKey: await ctx.secrets(t.secretKey) };
   }
   // One attempt per SDK call: the trigger's retryStrategy decides retries, so attempts are counted and logged once.
   const common = { maxAttempts: 1, ...(t.region ? { region: t.region } : {}), ...(t.endpoint ? { endpoint: t.endpoint } : {}) };

@@ -1,6 +1,7 @@
 // The http trigger: one request per firing; success is decided by policy.status.allow (default: any 2xx).
 import { ErrorCodes, HttpTriggerTemplate, ImpulseError, PolicyError } from "@impulse/api";
 import { Pool } from "undici";
+import { redactUrl } from "@impulse/bus";
 import { egressGuard, pinnedLookup } from "../egress/guard.js";
 import { compileEgress } from "../egress/policy.js";
 import { defineTrigger } from "./define.js";
@@ -95,7 +96,7 @@ export const http = defineTrigger({
           return { status: res.statusCode, body: text.length > MAX_BODY_KEPT ? text.slice(0, MAX_BODY_KEPT) + "…" : text };
         } catch (e) {
           const timedOut = /timeout/i.test((e as Error).name + (e as Error).message);
-          throw new ImpulseError(timedOut ? ErrorCodes.TriggerTimeout : ErrorCodes.TriggerFailed, `${method} ${t.url}: ${(e as Error).message}`, { retryable: true, cause: e });
+          throw new ImpulseError(timedOut ? ErrorCodes.TriggerTimeout : ErrorCodes.TriggerFailed, `${method} ${redactUrl(t.url)}: ${redactUrl((e as Error).message)}`, { retryable: true, cause: e });
         }
       },
     };

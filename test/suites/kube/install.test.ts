@@ -120,6 +120,21 @@ describe("install manifests", () => {
     }
   });
 
+  it("a NetworkPolicy lets into the controller only its metrics port, and out only DNS and the API server", () => {
+    const ports = (rules: { ports: { port: number | string; protocol: string }[] }[]) => rules.flatMap((r) => r.ports.map((p) => `${p.protocol}/${p.port}`)).sort();
+    for (const [variant, ms] of Object.entries(renderings)) {
+      const np = find(ms, "NetworkPolicy", "impulse-controller") as (Manifest & { spec: any }) | undefined;
+      assert.ok(np, `${variant}: NetworkPolicy impulse-controller`);
+      const selector = np.spec.podSelector.matchLabels as Record<string, string>;
+      const podLabels = (controllerOf(ms).spec.template as unknown as { metadata: { labels: Record<string, string> } }).metadata.labels;
+      assert.ok(Object.entries(selector).every(([k, v]) => podLabels[k] === v), `${variant}: selects the controller's pod`);
+      assert.equal(selector["app.kubernetes.io/component"], "controller", `${variant}: and not the runtimes' pods of the namespace`);
+      assert.deepEqual(np.spec.policyTypes, ["Ingress", "Egress"], `${variant}: both directions default-deny`);
+      assert.deepEqual(ports(np.spec.ingress), ["TCP/metrics"], `${variant}: ingress`);
+      assert.deepEqual(ports(np.spec.egress), ["TCP/443", "TCP/53", "TCP/6443", "UDP/53"], `${variant}: egress`);
+    }
+  });
+
   it("the API server accepts every object (CRDs and namespace created, the rest as a server-side dry run with strict field validation)", async () => {
     await installCrds(kube);
     const ns = find(renderings.kustomize, "Namespace", NS)!;

@@ -10,6 +10,7 @@ import { startNats } from "../../kit/nats.js";
 import { sensor } from "../../kit/resources.js";
 import { metricValue, startSensor, startWebhook, type Started } from "../../kit/runtimes.js";
 import { waitFor } from "../../kit/wait.js";
+import { secretValue } from "../../../cli/src/secrets.js";
 
 let nats: NatsServer;
 let lambda: LambdaEmulator;
@@ -22,7 +23,8 @@ const secrets = async (ref: { name: string; key: string }) => {
   secretsAsked.push(`${ref.name}/${ref.key}`);
   const v = secretValues[`${ref.name}/${ref.key}`];
   if (v === undefined) throw new ImpulseError(ErrorCodes.SecretNotFound, `secret ${ref.name}/${ref.key} not found`);
-  return v;
+  // Read as the runtime reads every secret (a file's trailing newline dropped).
+  return secretValue(v);
 };
 const credentials = { accessKey: { name: "aws-credentials", key: "accesskey" }, secretKey: { name: "aws-credentials", key: "secretkey" } };
 

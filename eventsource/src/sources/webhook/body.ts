@@ -1,12 +1,14 @@
 // Reads a request body within maxPayloadSize and turns it into Argo's data.body (JSON, form map or query map).
 import type { IncomingMessage } from "node:http";
 import { HttpError } from "./http-error.js";
+import { checkJsonDepth } from "./json-depth.js";
 
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+/** `limitName` says which limit applies (maxPayloadSize, or the bus's max_payload when that is smaller). */
+export function readBody(req: IncomingMessage, limit: number, limitName = `maxPayloadSize ${limit}`): Promise<Buffer> {
   const declared = Number(req.headers["content-length"]);
   if (Number.isFinite(declared) && declared > limit) {
     req.resume();
-    return Promise.reject(new HttpError(413, "too_large", `body of ${declared} bytes exceeds maxPayloadSize ${limit}`));
+    return Promise.reject(new HttpError(413, "too_large", `body of ${declared} bytes exceeds ${limitName}`));
   }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -17,7 +19,7 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       size += c.length;
       if (size > limit) {
         failed = true;
-        reject(new HttpError(413, "too_large", `body exceeds maxPayloadSize ${limit}`));
+        reject(new HttpError(413, "too_large", `body exceeds ${limitName}`));
         return;
       }
       chunks.push(c);
@@ -36,6 +38,7 @@ export function valuesMap(params: URLSearchParams): Record<string, string[]> {
 
 export function parseJsonBody(raw: Buffer): unknown {
   if (raw.length === 0) throw new HttpError(400, "invalid", "empty body: send a JSON document");
+  checkJsonDepth(raw);
   try {
     return JSON.parse(raw.toString("utf8"));
   } catch (e) {

@@ -1,5 +1,5 @@
 // The webhook EventSource: HTTP requests become events; 200 only after the bus stored the event.
-import { WebhookConfig } from "@impulse/api";
+import { DEFAULT_MAX_PAYLOAD_SIZE, WebhookConfig } from "@impulse/api";
 import { defineEventSource } from "../../define.js";
 import { makeRoute, type Route } from "./route.js";
 import { startPortServer } from "./server.js";
@@ -20,12 +20,19 @@ export const webhook = defineEventSource({
       let tls: { cert: string; key: string } | undefined;
       for (const [name, cfg] of entries) {
         if (routes.has(cfg.endpoint)) throw new Error(`webhook events "${routes.get(cfg.endpoint)!.eventName}" and "${name}" both use port ${port} endpoint ${cfg.endpoint}`);
-        const token = cfg.authSecret ? (await ctx.secrets(cfg.authSecret)).trim() : undefined;
+        // The resolver reads every secret one way (a trailing newline of the file is dropped, see docs/security.md).
+        const token = cfg.authSecret ? await ctx.secrets(cfg.authSecret) : undefined;
+        const busLimit = ctx.busMaxPayload();
+        if ((cfg.maxPayloadSize ?? DEFAULT_MAX_PAYLOAD_SIZE) > busLimit)
+          ctx.logger.warn(
+            { eventName: name, maxPayloadSize: cfg.maxPayloadSize ?? DEFAULT_MAX_PAYLOAD_SIZE, busMaxPayload: busLimit },
+            "maxPayloadSize is larger than the event bus's max_payload: larger bodies get 413 naming the bus limit (raise the EventBus's maxPayload)",
+          );
         routes.set(cfg.endpoint, makeRoute(ctx.eventSourceName, name, cfg, token));
         if (cfg.serverCertSecret && cfg.serverKeySecret) tls = { cert: await ctx.secrets(cfg.serverCertSecret), key: await ctx.secrets(cfg.serverKeySecret) };
       }
       const server = startPortServer(
-        { port: Number(port), host: ctx.listenAddress, routes, ...(tls ? { tls } : {}), emit, metrics: ctx.metrics, logger: ctx.logger, busConnected: ctx.busConnected },
+        { port: Number(port), host: ctx.listenAddress, routes, ...(tls ? { tls } : {}), emit, metrics: ctx.metrics, logger: ctx.logger, busMaxPayload: ctx.busMaxPayload },
         signal,
       );
       // Name the fields that set this port, so a busy port says what to change.

@@ -2,7 +2,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { ErrorCodes, isImpulseError, DEFAULT_MAX_PAYLOAD_SIZE, type WebhookConfig } from "@impulse/api";
 import type { Logger } from "pino";
-import type { Emit } from "../../define.js";
+import type { Emit, Emitted } from "../../define.js";
 import type { EventSourceMetrics } from "../../metrics.js";
 import { checkBearer, MASKED_AUTH } from "./auth.js";
 import { canonicalHeader, parseJsonBody, readBody, valuesMap } from "./body.js";
@@ -65,6 +65,7 @@ export async function handleRoute(
   emit: Emit,
   metrics: EventSourceMetrics,
   log: Logger,
+  busMaxPayload: () => number,
 ): Promise<void> {
   const started = performance.now();
   const meters = (route.meters ??= { received: metrics.received.labels(route.labels), publishDuration: metrics.publishDuration.labels(route.labels) });
@@ -74,30 +75,47 @@ export async function handleRoute(
       throw new HttpError(405, "method_not_allowed", `method ${req.method} not allowed on ${route.config.endpoint}; use ${route.method}`, { Allow: route.method });
     if (route.token !== undefined) checkBearer(req, route.token);
 
-    const raw = await readBody(req, route.maxPayloadSize);
+    // The bus's max_payload (which the EventBus can raise) caps the body too; the envelope is checked when published.
+    const busLimit = busMaxPayload();
+    const raw =
+      busLimit < route.maxPayloadSize
+        ? await readBody(req, busLimit, `the event bus's max_payload of ${busLimit} bytes (smaller than maxPayloadSize ${route.maxPayloadSize})`)
+        : await readBody(req, route.maxPayloadSize);
     const header = headerMap(req, route.headerNames);
     const metadata = route.config.metadata;
-    let id: string | undefined;
+    let emitted: Emitted | undefined;
     if (isCloudEventRequest(req.headers)) {
       const ce = parseCloudEvent(req.headers, raw);
       const data = metadata ? { header, body: ce.data, metadata } : { header, body: ce.data };
-      id = await emit({ eventName: route.eventName, data, id: ce.id, ...(ce.time ? { time: ce.time } : {}), extensions: ce.extensions });
+      emitted = await emit({ eventName: route.eventName, data, id: ce.id, ...(ce.time ? { time: ce.time } : {}), extensions: ce.extensions });
     } else {
       let body: unknown;
       if (req.method === "GET" || req.method === "HEAD" || req.method === "DELETE") body = raw.length ? parseJsonBody(raw) : valuesMap(new URLSearchParams(query));
       else if (isForm(req)) body = valuesMap(new URLSearchParams(raw.toString("utf8")));
       else body = parseJsonBody(raw);
-      id = await emit({ eventName: route.eventName, data: metadata ? { header, body, metadata } : { header, body } });
+      emitted = await emit({ eventName: route.eventName, data: metadata ? { header, body, metadata } : { header, body } });
     }
     meters.publishDuration.observe((performance.now() - started) / 1000);
-    // Argo answers 200 for an event its filter dropped too; saying which lets a sender tell them apart.
-    sendJson(res, 200, id === undefined ? { status: "filtered" } : { status: "success", eventId: id });
+    // Argo answers 200 for an event its filter dropped too; saying which lets a sender tell them apart. A duplicate
+    // (a resent CloudEvent the bus already holds) is not stored again, and the answer says so.
+    sendJson(
+      res,
+      200,
+      emitted === undefined ? { status: "filtered" } : emitted.duplicate ? { status: "success", eventId: emitted.id, duplicate: true } : { status: "success", eventId: emitted.id },
+    );
   } catch (e) {
     if (e instanceof HttpError) {
       metrics.failed.inc({ ...route.labels, reason: e.reason });
       log.debug({ status: e.status, err: e.message }, "webhook request rejected");
       if (!req.complete) res.setHeader("Connection", "close");
       sendJson(res, e.status, { error: e.message }, e.headers);
+    } else if (isImpulseError(e) && e.code === ErrorCodes.EventTooLarge) {
+      metrics.failed.inc({ ...route.labels, reason: "too_large" });
+      log.debug({ err: e.message }, "webhook request rejected: event too large for the bus");
+      sendJson(res, 413, { error: `${e.message}; send a smaller body, or raise the EventBus's maxPayload` });
+    } else if (isImpulseError(e) && e.code === ErrorCodes.InvalidEvent) {
+      metrics.failed.inc({ ...route.labels, reason: "invalid" });
+      sendJson(res, 400, { error: e.message });
     } else if (isImpulseError(e) && e.code === ErrorCodes.BusUnavailable) {
       metrics.failed.inc({ ...route.labels, reason: "bus_unavailable" });
       log.warn({ err: e.message }, "event not stored: bus unavailable");
