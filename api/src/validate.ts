@@ -6,6 +6,8 @@ import { EventSource } from "./eventsource/schema.js";
 import { ARGO_SOURCE_TYPES } from "./eventsource/sources/index.js";
 import { Sensor } from "./sensor/schema.js";
 import { ARGO_TRIGGER_KINDS } from "./sensor/triggers/index.js";
+import { knownFields, salvage } from "./schema-walk.js";
+import { didYouMean, nearest } from "./suggest.js";
 
 export interface Finding {
   /** Dotted path into the document, e.g. spec.triggers[0].template.http.url */
@@ -19,7 +21,15 @@ export type ResourceKind = (typeof RESOURCE_KINDS)[number];
 
 export type ParseResult =
   | { ok: true; resource: Resource; warnings: Finding[] }
-  | { ok: false; kind?: string; name?: string; errors: Finding[]; warnings: Finding[] };
+  | {
+      ok: false;
+      kind?: string;
+      name?: string;
+      errors: Finding[];
+      warnings: Finding[];
+      /** The valid parts of the document (see salvage), so deeper checks can still run on them in the same pass. */
+      partial?: Resource;
+    };
 
 const schemas: Record<ResourceKind, z.ZodType> = { EventSource, Sensor, EventBus };
 
@@ -68,6 +78,8 @@ export function parseResource(doc: unknown): ParseResult {
   const errors: Finding[] = [];
   const input = structuredClone(doc);
   const schema = schemas[kind as ResourceKind];
+  /** Unknown keys removed so far, to pair a misspelt required field with its "missing" error. */
+  const unknown: { parent: readonly PropertyKey[]; key: string; warning: Finding }[] = [];
   for (;;) {
     const result = schema.safeParse(input);
     if (result.success) {
@@ -78,18 +90,45 @@ export function parseResource(doc: unknown): ParseResult {
     const issueErrors: Finding[] = [];
     for (const issue of result.error.issues) {
       if (issue.code === "unrecognized_keys") {
+        const known = knownFields(schema, issue.path);
         for (const key of issue.keys) {
           const unsupported = unsupportedArgoFeature(kind, issue.path, key);
           const path = formatPath([...issue.path, key]);
           if (unsupported) errors.push({ path, message: unsupported });
-          else warnings.push({ path, message: "unknown field, ignored" });
+          else {
+            const warning = { path, message: `unknown field, ignored${didYouMean(key, known)}` };
+            warnings.push(warning);
+            unknown.push({ parent: issue.path, key, warning });
+          }
           deleteAt(input, issue.path, key);
           removed++;
         }
       } else {
-        issueErrors.push({ path: formatPath(issue.path), message: issue.message });
+        issueErrors.push(misspeltRequired(input, issue.path, unknown, warnings) ?? { path: formatPath(issue.path), message: issue.message });
       }
     }
-    if (removed === 0) return { ok: false, ...base, errors: [...errors, ...issueErrors], warnings };
+    if (removed === 0) {
+      const partial = salvage(schema, input);
+      return { ok: false, ...base, errors: [...errors, ...issueErrors], warnings, ...(partial.ok ? { partial: partial.value as Resource } : {}) };
+    }
   }
+}
+
+/**
+ * A required field reported missing while an unknown key next to it is its likely misspelling (eventNmae for
+ * eventName) is one error at the misspelt key; its "unknown field" warning is withdrawn.
+ */
+function misspeltRequired(input: unknown, path: readonly PropertyKey[], unknown: { parent: readonly PropertyKey[]; key: string; warning: Finding }[], warnings: Finding[]): Finding | undefined {
+  const field = path[path.length - 1];
+  if (typeof field !== "string") return undefined;
+  const parentPath = path.slice(0, -1);
+  let parent: unknown = input;
+  for (const seg of parentPath) parent = (parent as Record<PropertyKey, unknown> | undefined)?.[seg as string];
+  if (!isObject(parent) || field in parent) return undefined;
+  const typo = unknown.find((u) => formatPath(u.parent) === formatPath(parentPath) && nearest(u.key, [field]) === field);
+  if (!typo) return undefined;
+  unknown.splice(unknown.indexOf(typo), 1);
+  const i = warnings.indexOf(typo.warning);
+  if (i >= 0) warnings.splice(i, 1);
+  return { path: typo.warning.path, message: `unknown field; did you mean "${field}"? (${field} is required)` };
 }

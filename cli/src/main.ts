@@ -121,11 +121,12 @@ examples(controllerCommand, "impulse controller --kubeconfig ~/.kube/config --na
 examples(
   program
     .command("lint")
-    .description("validate EventSource, Sensor and EventBus files; exit 1 on errors")
-    .argument("<paths...>", "YAML files or directories")
-    .action(async (paths: string[]) => {
+    .description("validate EventSource, Sensor and EventBus files, all mistakes in one run; exit 1 on errors")
+    .argument("<paths...>", "YAML files or directories (other kinds, such as Deployments, are skipped)")
+    .option("--allow-privileged-pods", "accept pod templates the controller accepts only when started with --allow-privileged-pods")
+    .action(async (paths: string[], opts: { allowPrivilegedPods?: boolean }) => {
       const { lint } = await import("./commands/lint.js");
-      return exit(lint(paths));
+      return exit(lint(paths, opts));
     }),
   "impulse lint manifests/examples/",
 );

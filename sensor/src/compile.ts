@@ -1,5 +1,5 @@
 // Compiles a Sensor spec once at start: filters, dependencies per trigger, retry plans; errors name their path.
-import { ErrorCodes, ImpulseError, type EventDependency, type Finding, type Sensor, type Trigger, type TriggerParameter } from "@impulse/api";
+import { didYouMean, ErrorCodes, ImpulseError, type EventDependency, type Finding, type Sensor, type Trigger, type TriggerParameter } from "@impulse/api";
 import { allOf, dependencyNames, needsState, parseConditions, type Condition } from "./conditions/parse.js";
 import { conditionSpecHash } from "./conditions/state.js";
 import { compileReset, type ConditionsReset } from "./conditions/reset.js";
@@ -55,41 +55,56 @@ function unsupported(at: string, what: string): never {
   throw new ImpulseError(ErrorCodes.UnsupportedFeature, `${at}: ${what} is not supported yet`);
 }
 
-function checkParams(params: TriggerParameter[] | undefined, at: string, deps: Set<string>): void {
+/** Checks each parameter's templates and dependency name; every problem goes to `problems`. */
+function checkParams(params: TriggerParameter[] | undefined, at: string, deps: Set<string>, problems: unknown[]): void {
   params?.forEach((p, i) => {
+    if (!p?.src) return;
     for (const key of ["dataTemplate", "contextTemplate"] as const) {
       const tpl = p.src[key];
       if (tpl === undefined) continue;
       try {
         compileTemplate(tpl);
       } catch (e) {
-        throw new ImpulseError(ErrorCodes.InvalidSpec, `${at}[${i}].src.${key}: ${(e as Error).message}`);
+        problems.push(new ImpulseError(ErrorCodes.InvalidSpec, `${at}[${i}].src.${key}: ${(e as Error).message}`));
       }
     }
-    if (!deps.has(p.src.dependencyName)) throw new ImpulseError(ErrorCodes.InvalidSpec, `${at}[${i}].src.dependencyName: unknown dependency "${p.src.dependencyName}"`);
+    if (typeof p.src.dependencyName === "string" && !deps.has(p.src.dependencyName))
+      problems.push(new ImpulseError(ErrorCodes.InvalidSpec, `${at}[${i}].src.dependencyName: unknown dependency "${p.src.dependencyName}"${didYouMean(p.src.dependencyName, deps)}`));
   });
 }
 
-function compileTrigger(t: Trigger, at: string, deps: Map<string, CompiledDependency>): CompiledTrigger {
-  const kind = [...triggerDefinitions.keys()].find((k) => (t.template as Record<string, unknown>)[k] !== undefined);
+/**
+ * Compiles one trigger. Independent checks each report into `problems` and compilation goes on, so one run shows
+ * every mistake; `declared` holds every dependency name written in the spec (even ones that did not compile).
+ */
+function compileTrigger(t: Trigger, at: string, deps: Map<string, CompiledDependency>, declared: string[], problems: unknown[]): CompiledTrigger {
+  const kind = [...triggerDefinitions.keys()].find((k) => (t.template as Record<string, unknown> | undefined)?.[k] !== undefined);
   if (!kind) throw new ImpulseError(ErrorCodes.InvalidSpec, `${at}.template: no trigger kind`);
+  const soft = <T>(fn: () => T, fallback: T): T => {
+    try {
+      return fn();
+    } catch (e) {
+      problems.push(e);
+      return fallback;
+    }
+  };
   const definition = triggerDefinitions.get(kind)!;
-  if (t.dlqTrigger?.dlqTrigger) throw new ImpulseError(ErrorCodes.InvalidSpec, `${at}.dlqTrigger.dlqTrigger: a dead-letter trigger cannot have its own dlqTrigger`);
-  const resets = (t.template.conditionsReset ?? []).flatMap((r, i) => (r.byTime ? [compileReset(r.byTime, `${at}.template.conditionsReset[${i}].byTime`)] : []));
+  if (t.dlqTrigger?.dlqTrigger) problems.push(new ImpulseError(ErrorCodes.InvalidSpec, `${at}.dlqTrigger.dlqTrigger: a dead-letter trigger cannot have its own dlqTrigger`));
+  const resets = (t.template.conditionsReset ?? []).flatMap((r, i) => (r?.byTime ? soft(() => [compileReset(r.byTime!, `${at}.template.conditionsReset[${i}].byTime`)], []) : []));
   const kindTemplate = (t.template as unknown as Record<string, Record<string, unknown>>)[kind]!;
-  if (kindTemplate["tls"] && !definition.supportsTls) unsupported(`${at}.template.${kind}.tls`, "trigger TLS settings");
-  const depNames = new Set(deps.keys());
-  checkParams(t.parameters, `${at}.parameters`, depNames);
-  checkParams(kindTemplate["parameters"] as TriggerParameter[] | undefined, `${at}.template.${kind}.parameters`, depNames);
-  checkParams(kindTemplate["payload"] as TriggerParameter[] | undefined, `${at}.template.${kind}.payload`, depNames);
-  checkParams(kindTemplate["dynamicHeaders"] as TriggerParameter[] | undefined, `${at}.template.${kind}.dynamicHeaders`, depNames);
-  const condition = t.template.conditions?.trim() ? parseConditions(t.template.conditions, [...deps.keys()], `${at}.template`) : allOf([...deps.keys()]);
-  const names = dependencyNames(condition);
+  if (kindTemplate["tls"] && !definition.supportsTls) soft(() => unsupported(`${at}.template.${kind}.tls`, "trigger TLS settings"), undefined);
+  const depNames = new Set(declared);
+  checkParams(t.parameters, `${at}.parameters`, depNames, problems);
+  for (const list of ["parameters", "payload", "dynamicHeaders"])
+    checkParams(kindTemplate[list] as TriggerParameter[] | undefined, `${at}.template.${kind}.${list}`, depNames, problems);
+  const condition = t.template.conditions?.trim() ? soft(() => parseConditions(t.template.conditions!, declared, `${at}.template`), allOf(declared)) : allOf(declared);
+  const names = dependencyNames(condition).filter((n) => deps.has(n));
   const { parameters, payload, dynamicHeaders, ...rest } = kindTemplate;
   // Resource parameters are applied by the trigger at each firing: they never make the template dynamic.
   const own = definition.resourceParameters === true;
   const isStatic = !t.parameters?.length && (own || !(parameters as unknown[] | undefined)?.length) && !(dynamicHeaders as unknown[] | undefined)?.length;
   const staticKindTemplate = own && parameters !== undefined ? { ...rest, parameters } : rest;
+  const dlq = t.dlqTrigger ? soft(() => compileTrigger(t.dlqTrigger!, `${at}.dlqTrigger`, deps, declared, problems), undefined) : undefined;
   return {
     ...(isStatic ? { staticTemplate: { template: staticKindTemplate, payload: payload as TriggerParameter[] | undefined } } : {}),
     name: t.template.name,
@@ -101,59 +116,83 @@ function compileTrigger(t: Trigger, at: string, deps: Map<string, CompiledDepend
     stateful: needsState(condition),
     resets,
     specHash: conditionSpecHash(t.template.conditions?.trim() ?? "", names.map((n) => deps.get(n)!.spec)),
-    retry: retryPlan(t.retryStrategy),
+    retry: soft(() => retryPlan(t.retryStrategy), retryPlan(undefined)),
     atLeastOnce: t.atLeastOnce !== false,
-    ...(t.dlqTrigger ? { dlq: compileTrigger(t.dlqTrigger, `${at}.dlqTrigger`, deps) } : {}),
+    ...(dlq ? { dlq } : {}),
   };
 }
 
+export interface CompileOptions {
+  /**
+   * The sensor is the valid part of a spec that has schema errors (lint): missing elements are skipped, and only
+   * errors that name a spec path are reported (others are consequences of the parts left out).
+   */
+  partial?: boolean;
+}
+
 /** Compiles what can be compiled and reports every problem, so lint shows them all at once. */
-export function compileSensor(sensor: Sensor): { sensor?: CompiledSensor; errors: Finding[] } {
+export function compileSensor(sensor: Sensor, options: CompileOptions = {}): { sensor?: CompiledSensor; errors: Finding[]; scripts: CompiledDependency["scripts"] } {
   const errors: Finding[] = [];
   const record = (e: unknown) => {
     const msg = (e as Error).message;
     const i = msg.indexOf(": ");
-    errors.push(i > 0 && msg.startsWith("spec.") ? { path: msg.slice(0, i), message: msg.slice(i + 2) } : { path: "spec", message: msg });
+    if (i > 0 && msg.startsWith("spec.")) errors.push({ path: msg.slice(0, i), message: msg.slice(i + 2) });
+    else if (!options.partial) errors.push({ path: "spec", message: msg });
   };
   const deps = new Map<string, CompiledDependency>();
-  sensor.spec.dependencies.forEach((d, i) => {
-    try {
-      const at = `spec.dependencies[${i}]`;
-      if (d.transform?.jq && d.transform.script) throw new ImpulseError(ErrorCodes.InvalidSpec, `${at}.transform: set jq or script, not both`);
-      const script = d.filters?.script ? new LuaScript(d.filters.script) : undefined;
-      const { transform, program } = compileTransform(d);
-      deps.set(d.name, {
-        name: d.name,
-        spec: d,
-        eventSourceName: d.eventSourceName,
-        eventName: d.eventName,
-        filter: withScriptFilter(compileSyncFilters(d, at), script, d.filtersLogicalOperator === "or"),
-        transform,
-        scripts: [...(script ? [{ at: `${at}.filters.script`, script }] : []), ...(program ? [{ at: `${at}.transform.${d.transform?.jq ? "jq" : "script"}`, script: program }] : [])],
-      });
-    } catch (e) {
-      record(e);
-    }
+  const declared = (sensor.spec.dependencies ?? []).flatMap((d) => (typeof d?.name === "string" ? [d.name] : []));
+  /** Every Lua/jq program that compiled, even in a dependency with other errors: lint checks them all. */
+  const scripts: CompiledDependency["scripts"] = [];
+  (sensor.spec.dependencies ?? []).forEach((d, i) => {
+    if (!d) return;
+    const at = `spec.dependencies[${i}]`;
+    const problems: unknown[] = [];
+    const soft = <T>(fn: () => T, fallback: T): T => {
+      try {
+        return fn();
+      } catch (e) {
+        problems.push(e);
+        return fallback;
+      }
+    };
+    if (d.transform?.jq && d.transform.script) problems.push(new ImpulseError(ErrorCodes.InvalidSpec, `${at}.transform: set jq or script, not both`));
+    const script = d.filters?.script ? soft(() => new LuaScript(d.filters!.script!), undefined) : undefined;
+    const { transform, program } = soft(() => compileTransform(d), {});
+    const own = [...(script ? [{ at: `${at}.filters.script`, script }] : []), ...(program ? [{ at: `${at}.transform.${d.transform?.jq ? "jq" : "script"}`, script: program }] : [])];
+    scripts.push(...own);
+    const sync = compileSyncFilters(d, at, problems);
+    if (problems.length) return problems.forEach(record);
+    deps.set(d.name, {
+      name: d.name,
+      spec: d,
+      eventSourceName: d.eventSourceName,
+      eventName: d.eventName,
+      filter: withScriptFilter(sync, script, d.filtersLogicalOperator === "or"),
+      transform,
+      scripts: own,
+    });
   });
   const triggers: CompiledTrigger[] = [];
-  sensor.spec.triggers.forEach((t, i) => {
+  (sensor.spec.triggers ?? []).forEach((t, i) => {
+    if (!t) return;
+    const problems: unknown[] = [];
     try {
-      triggers.push(compileTrigger(t, `spec.triggers[${i}]`, deps));
+      triggers.push(compileTrigger(t, `spec.triggers[${i}]`, deps, declared, problems));
     } catch (e) {
       record(e);
     }
+    problems.forEach(record);
   });
-  return errors.length ? { errors } : { sensor: { name: sensor.metadata.name, triggers }, errors };
+  return errors.length || options.partial ? { errors, scripts } : { sensor: { name: sensor.metadata.name, triggers }, errors, scripts };
 }
 
 /** Lua syntax is checked when the sensor starts (the VM is async); each error names its spec path. */
-export async function checkScripts(sensor: CompiledSensor): Promise<string[]> {
-  const deps = new Map(sensor.triggers.flatMap((t) => t.dependencies).map((d) => [d.name, d]));
+export async function checkScripts(sensor: CompiledSensor | CompiledDependency["scripts"]): Promise<string[]> {
+  const scripts = Array.isArray(sensor) ? sensor : [...new Map(sensor.triggers.flatMap((t) => t.dependencies).map((d) => [d.name, d])).values()].flatMap((d) => d.scripts);
   const errors: string[] = [];
-  for (const d of deps.values())
-    for (const { at, script } of d.scripts) {
-      const err = await script.syntaxError();
-      if (err) errors.push(`${at}: ${err}`);
-    }
+  for (const { at, script } of scripts) {
+    const err = await script.syntaxError();
+    if (err) errors.push(`${at}: ${err}`);
+  }
   return errors;
 }

@@ -10,3 +10,4 @@ export * from "./delivery/retry.js";
 export * from "./triggers/define.js";
 export { triggerDefinitions } from "./triggers/index.js";
 export * from "./dry-run.js";
+export * from "./lint.js";

@@ -30,12 +30,18 @@ export const Duration = z
 /** Argo's Amount: a number, sometimes written as a string in YAML. */
 export const Amount = z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/, "must be a number")]).transform(Number);
 
+/** Longest first retry delay accepted: beyond a day a retry is a mistake (a unit typo), not a plan. */
+const MAX_BACKOFF_MS = 24 * 3_600_000;
+
 export const Backoff = z
   .strictObject({
-    duration: Duration.optional().describe("First delay (default 1s): a Go duration such as 1s, or an integer number of nanoseconds."),
-    factor: Amount.optional().describe("Multiplier applied to the delay after each attempt, a number (default 1)."),
-    jitter: Amount.optional().describe("Random extra fraction of the delay, a number from 0 to 1 (default 1 in Argo; Impulse uses 0.1 when unset)."),
-    steps: z.number().int().min(0).optional().describe("Total number of attempts (0 means 5)."),
+    duration: Duration.optional()
+      .refine((d) => d === undefined || (durationToMs(d) ?? 0) >= 0, "must not be negative")
+      .refine((d) => d === undefined || (durationToMs(d) ?? 0) <= MAX_BACKOFF_MS, "must be at most 24h (nanoseconds are the unit of an integer)")
+      .describe("First delay (default 1s): a Go duration such as 1s, or an integer number of nanoseconds; 0 to 24h."),
+    factor: Amount.optional().refine((f) => f === undefined || (f >= 0 && f <= 100), "must be a number from 0 to 100").describe("Multiplier applied to the delay after each attempt, a number from 0 to 100 (default 1)."),
+    jitter: Amount.optional().refine((j) => j === undefined || (j >= 0 && j <= 1), "must be a number from 0 to 1").describe("Random extra fraction of the delay, a number from 0 to 1 (default 1 in Argo; Impulse uses 0.1 when unset)."),
+    steps: z.number().int().min(1, "must be at least 1: leave steps out for the default").max(1000).optional().describe("Total number of attempts, 1 to 1000 (default 5 when a retryStrategy is set)."),
   })
   .describe("Retry backoff.");
 export type Backoff = z.infer<typeof Backoff>;

@@ -1,5 +1,5 @@
 // Trigger conditions: boolean expressions over dependency names with &&, || and parentheses, as in Argo.
-import { ErrorCodes, ImpulseError } from "@impulse/api";
+import { didYouMean, ErrorCodes, ImpulseError } from "@impulse/api";
 
 export type Condition = { kind: "dep"; name: string } | { kind: "and" | "or"; parts: Condition[] };
 
@@ -39,7 +39,7 @@ export function parseConditions(text: string, depNames: string[], at: string): C
     }
     if (t === "&&" || t === "||" || t === ")") return fail(`unexpected ${t}`);
     const dep = byNorm.get(norm(t));
-    if (!dep) return fail(`unknown dependency "${t}"`);
+    if (!dep) return fail(`unknown dependency "${t}"${didYouMean(t, depNames)}`);
     return { kind: "dep", name: dep };
   };
   const and = (): Condition => {

@@ -1,5 +1,5 @@
 // Expr filters: govaluate expressions over fields bound from gjson paths; combined by exprLogicalOperator.
-import { compilePath, ErrorCodes, evaluateExpr, ImpulseError, parseExpression, regexLiteralProblem, variables } from "@impulse/api";
+import { compilePath, ErrorCodes, evaluateExpr, ImpulseError, notBooleanMessage, parseExpression, regexLiteralProblem, variables } from "@impulse/api";
 import { PASS, type CompiledFilter, type FilterResult } from "./types.js";
 
 interface ExprSpec {
@@ -17,6 +17,8 @@ export function compileExprFilters(exprs: ExprSpec[], operator: string | undefin
     }
     const badPattern = regexLiteralProblem(tree);
     if (badPattern) throw new ImpulseError(ErrorCodes.InvalidSpec, `${at}.exprs[${i}].expr: invalid pattern ${badPattern}`);
+    const notBoolean = notBooleanMessage(tree);
+    if (notBoolean) throw new ImpulseError(ErrorCodes.InvalidSpec, `${at}.exprs[${i}].expr: ${notBoolean}`);
     const bound = new Set(e.fields.map((f) => f.name));
     const unbound = [...variables(tree)].filter((v) => !bound.has(v));
     if (unbound.length) throw new ImpulseError(ErrorCodes.InvalidSpec, `${at}.exprs[${i}].expr: ${unbound.map((v) => `"${v}"`).join(", ")} not bound by fields`);

@@ -38,15 +38,24 @@ export function compileDependencyFilter(dep: EventDependency, at: string): Compi
 }
 
 /** The filters other than script, combined; undefined when none is specified. */
-export function compileSyncFilters(dep: EventDependency, at: string): CompiledFilter | undefined {
+export function compileSyncFilters(dep: EventDependency, at: string, problems?: unknown[]): CompiledFilter | undefined {
   const f = dep.filters;
   if (!f) return undefined;
   // Argo's order: exprs, data, context, time, script. Only specified filters take part.
   const parts: CompiledFilter[] = [];
-  if (f.exprs?.length) parts.push(compileExprFilters(f.exprs, f.exprLogicalOperator, `${at}.filters`));
-  if (f.data?.length) parts.push(compileDataFilters(f.data, f.dataLogicalOperator, `${at}.filters`));
-  if (f.context) parts.push(compileContextFilter(f.context));
-  if (f.time) parts.push(compileTimeFilter(f.time, `${at}.filters.time`));
+  // With `problems`, each kind's error is collected and the other kinds are still compiled (lint shows them all).
+  const add = (compile: () => CompiledFilter) => {
+    if (!problems) return parts.push(compile());
+    try {
+      parts.push(compile());
+    } catch (e) {
+      problems.push(e);
+    }
+  };
+  if (f.exprs?.length) add(() => compileExprFilters(f.exprs!, f.exprLogicalOperator, `${at}.filters`));
+  if (f.data?.length) add(() => compileDataFilters(f.data!, f.dataLogicalOperator, `${at}.filters`));
+  if (f.context) add(() => compileContextFilter(f.context!));
+  if (f.time) add(() => compileTimeFilter(f.time!, `${at}.filters.time`));
   if (parts.length === 0) return undefined;
   const any = dep.filtersLogicalOperator === "or";
   return (event) => {

@@ -1,5 +1,7 @@
 // Parses the Go text/template subset Argo users write: text, {{ }} actions with trim markers, pipelines,
 // variables, if/else if/else, range, with, comments.
+import { didYouMean } from "@impulse/api";
+import { FUNCTIONS } from "./funcs.js";
 
 export type Arg =
   | { k: "field"; base: "dot" | "root" | string; path: string[] } // .a.b, $.a, $x.a
@@ -96,7 +98,11 @@ function parseArg(tok: string, rest: () => Pipe, chained: () => string[] | undef
     const [name, ...path] = tok.split(".");
     return { k: "field", base: name === "$" ? "root" : name!, path };
   }
-  if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(tok)) return { k: "fn", name: tok };
+  if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(tok)) {
+    // As Go's parser: an unknown function is a parse error, so it is found before any event arrives.
+    if (!Object.hasOwn(FUNCTIONS, tok)) throw new TemplateSyntaxError(`function "${tok}" not defined${didYouMean(tok, Object.keys(FUNCTIONS))}`);
+    return { k: "fn", name: tok };
+  }
   throw new TemplateSyntaxError(`unexpected "${tok}"`);
 }
 

@@ -1,5 +1,6 @@
 // `filter.expression` of an EventSource event (Argo's EventSourceFilter): checked for syntax when the spec is validated.
 import { z } from "zod";
+import { notBooleanMessage } from "../../expr/never-boolean.js";
 import { parseExpression } from "../../expr/parser.js";
 import { regexLiteralProblem } from "../../expr/regex-literals.js";
 
@@ -8,8 +9,11 @@ export const FilterExpression = z
   .min(1)
   .superRefine((src, ctx) => {
     try {
-      const why = regexLiteralProblem(parseExpression(src, "expr"));
+      const tree = parseExpression(src, "expr");
+      const why = regexLiteralProblem(tree);
       if (why) ctx.addIssue({ code: "custom", message: `has an invalid pattern ${why}` });
+      const notBoolean = notBooleanMessage(tree);
+      if (notBoolean) ctx.addIssue({ code: "custom", message: notBoolean });
     } catch (e) {
       ctx.addIssue({ code: "custom", message: `is not a valid expression: ${(e as Error).message}` });
     }
