@@ -84,9 +84,12 @@ describe("expr filters", () => {
     assert.throws(() => compileDependencyFilter(dep([{ expr: "a ==", fields: [{ name: "a", path: "a" }] }]), at), /spec\.dependencies\[0\]\.filters\.exprs\[0\]\.expr: expression ends too early/);
     assert.throws(() => compileDependencyFilter(dep([{ expr: "a == b", fields: [{ name: "a", path: "a" }] }]), at), /"b" not bound by fields/);
   });
-  it("fails an expression that is not boolean", () => {
-    const f = compileDependencyFilter(dep([{ expr: "a + 1", fields: [{ name: "a", path: "a" }] }]), at);
-    assert.match(f(ev({ a: 1 })).reason!, /gave 2, not true or false/);
+  it("fails an expression that is not boolean at run time", () => {
+    const f = compileDependencyFilter(dep([{ expr: "a", fields: [{ name: "a", path: "a" }] }]), at);
+    assert.match(f(ev({ a: 2 })).reason!, /gave 2, not true or false/);
+  });
+  it("refuses at compile time an expression that can never be boolean", () => {
+    assert.throws(() => compileDependencyFilter(dep([{ expr: "a >> 5", fields: [{ name: "a", path: "a" }] }]), at), /exprs\[0\]\.expr: gives a number \(operator >>\), never true or false/);
   });
 });
 

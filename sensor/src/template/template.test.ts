@@ -35,3 +35,8 @@ it("renders the examples of docs/templates.md", () => {
   assert.equal(compileTemplate('{{ if eq .Input.body.ref "refs/heads/main" }}prod{{ else }}dev{{ end }}')({ Input: data }), "prod");
   assert.equal(compileTemplate('{{ .Input.body.repository.name | upper }}-{{ .Input.body.after | trunc 7 | default "none" }}')({ Input: data }), "IMPULSE-0123456");
 });
+
+it("refuses an unknown function when parsing, naming it and its likely spelling (as Go's parser does)", () => {
+  assert.throws(() => compileTemplate("{{ .Input.body.id | uper }}"), /function "uper" not defined \(did you mean "upper"\?\)/);
+  assert.throws(() => compileTemplate("{{ if frobnicate .Input }}x{{ end }}"), (e: Error) => e.name !== "TemplateExecError" && /function "frobnicate" not defined/.test(e.message));
+});
