@@ -1,4 +1,5 @@
 // The EventBus resource: a managed JetStream (controller-run) or an existing ("exotic") NATS.
+import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { Duration, resourceSchema, SecretKeySelector } from "./common/types.js";
 
@@ -15,13 +16,51 @@ export const StreamConfig = z
   .describe("JetStream stream settings.");
 export type StreamConfig = z.output<typeof StreamConfig>;
 
+/**
+ * Argo writes streamConfig as a YAML string (`streamConfig: |`); Impulse also takes a mapping. Both are checked
+ * field by field with the same schema, and errors name the field inside the string.
+ */
+const StreamConfigField = z
+  .union([z.string(), z.looseObject({})])
+  .pipe(
+    z.preprocess((v, ctx) => {
+      if (typeof v !== "string") return v;
+      try {
+        return parseYaml(v) ?? {};
+      } catch (e) {
+        ctx.addIssue({ code: "custom", message: `is not valid YAML: ${(e as Error).message.split("\n")[0]}` });
+        return v;
+      }
+    }, StreamConfig),
+  )
+  .describe("JetStream stream settings: a mapping, or Argo's YAML string (streamConfig: |).");
+
+/** Argo EventBus kinds Impulse does not run, with what to use instead. */
+export const UNSUPPORTED_BUS_TYPES: Record<string, string> = {
+  nats: "NATS Streaming EventBus (nats.native / nats.exotic) is not supported: NATS Streaming is end-of-life; use jetstream (a JetStream the controller runs) or jetstreamExotic (an existing NATS)",
+  kafka: "Kafka EventBus is not supported: use jetstream or jetstreamExotic",
+};
+
+export const Persistence = z
+  .strictObject({
+    storageClassName: z.string().min(1).optional().describe("StorageClass of the volumes (default: the cluster's default class)."),
+    accessMode: z.enum(["ReadWriteOnce", "ReadWriteMany", "ReadWriteOncePod"]).optional().describe("Access mode of the volumes (default ReadWriteOnce)."),
+    volumeSize: z
+      .string()
+      .regex(/^\d+(\.\d+)?(Ki|Mi|Gi|Ti|Pi|K|M|G|T|P)?$/, "must be a Kubernetes quantity like 20Gi")
+      .optional()
+      .describe("Size of each server's volume (default 20Gi, as in Argo)."),
+  })
+  .describe("JetStream storage on PersistentVolumeClaims (one per server, from the StatefulSet's volumeClaimTemplates) instead of an emptyDir that dies with the pod.");
+
 export const EventBusSpec = z
   .strictObject({
     jetstream: z
       .strictObject({
         version: z.string().optional().describe("NATS server version to run, e.g. 2.10.0."),
         replicas: z.number().int().optional().describe("NATS server pods (3 for a fault-tolerant cluster)."),
-        streamConfig: StreamConfig.optional(),
+        streamConfig: StreamConfigField.optional(),
+        persistence: Persistence.optional(),
         maxPayload: z.string().optional().describe("Largest message NATS accepts, e.g. 1MB (the NATS default)."),
       })
       .optional()
@@ -30,7 +69,7 @@ export const EventBusSpec = z
       .strictObject({
         url: z.string().min(1).describe("NATS URL, e.g. nats://nats.example:4222."),
         accessSecret: SecretKeySelector.optional().describe("Secret holding the NATS credentials (token or user:password)."),
-        streamConfig: StreamConfig.optional(),
+        streamConfig: StreamConfigField.optional(),
       })
       .optional()
       .describe("An existing NATS with JetStream enabled, not managed by the controller."),

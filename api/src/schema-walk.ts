@@ -9,6 +9,7 @@ interface Def {
   element?: z.ZodType;
   valueType?: z.ZodType;
   in?: z.ZodType;
+  out?: z.ZodType;
   options?: z.ZodType[];
   getter?: () => z.ZodType;
   left?: z.ZodType;
@@ -24,6 +25,8 @@ function unwrap(s: z.ZodType): z.ZodType {
     const d = def(s);
     if (WRAPPERS.has(d.type) && d.innerType) s = d.innerType;
     else if (d.type === "lazy" && d.getter) s = d.getter();
+    // A pipe into a schema (preprocess) has its fields on the out side; a pipe into a transform, on the in side.
+    else if (d.type === "pipe" && d.out && def(d.out).type !== "transform") s = d.out;
     else if (d.type === "pipe" && d.in) s = d.in;
     else break;
   }

@@ -1,7 +1,7 @@
 // Turns a parsed YAML document into a typed resource, with errors and unknown-field warnings that name their path.
 import type { z } from "zod";
 import { API_VERSIONS } from "./common/types.js";
-import { EventBus } from "./eventbus.js";
+import { EventBus, UNSUPPORTED_BUS_TYPES } from "./eventbus.js";
 import { EventSource } from "./eventsource/schema.js";
 import { ARGO_SOURCE_TYPES } from "./eventsource/sources/index.js";
 import { Sensor } from "./sensor/schema.js";
@@ -47,10 +47,13 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-function deleteAt(root: unknown, path: readonly PropertyKey[], key: string): void {
+/** Removes an unknown key; false when it is not in the input (e.g. inside a YAML string field), so it cannot be. */
+function deleteAt(root: unknown, path: readonly PropertyKey[], key: string): boolean {
   let node: unknown = root;
   for (const seg of path) node = (node as Record<PropertyKey, unknown>)?.[seg as string];
-  if (isObject(node)) delete node[key];
+  if (!isObject(node) || !(key in node)) return false;
+  delete node[key];
+  return true;
 }
 
 /** An unknown key that is an Argo feature Impulse lacks is an error (it would silently do nothing), not a warning. */
@@ -60,6 +63,7 @@ function unsupportedArgoFeature(kind: string, path: readonly PropertyKey[], key:
     return `EventSource type "${key}" is not supported yet`;
   if (kind === "Sensor" && /^spec\.triggers\[\d+\](\.dlqTrigger)*\.template$/.test(p) && (ARGO_TRIGGER_KINDS as readonly string[]).includes(key))
     return `trigger kind "${key}" is not supported yet`;
+  if (kind === "EventBus" && p === "spec" && Object.hasOwn(UNSUPPORTED_BUS_TYPES, key)) return UNSUPPORTED_BUS_TYPES[key];
   return undefined;
 }
 
@@ -94,22 +98,26 @@ export function parseResource(doc: unknown): ParseResult {
         for (const key of issue.keys) {
           const unsupported = unsupportedArgoFeature(kind, issue.path, key);
           const path = formatPath([...issue.path, key]);
+          const deleted = deleteAt(input, issue.path, key);
           if (unsupported) errors.push({ path, message: unsupported });
+          else if (!deleted) issueErrors.push({ path, message: `unknown field${didYouMean(key, known)}` });
           else {
             const warning = { path, message: `unknown field, ignored${didYouMean(key, known)}` };
             warnings.push(warning);
             unknown.push({ parent: issue.path, key, warning });
           }
-          deleteAt(input, issue.path, key);
-          removed++;
+          if (deleted) removed++;
         }
       } else {
         issueErrors.push(misspeltRequired(input, issue.path, unknown, warnings) ?? { path: formatPath(issue.path), message: issue.message });
       }
     }
     if (removed === 0) {
+      // An unsupported Argo bus type explains the "set exactly one of" error that follows from removing it.
+      const explained = kind === "EventBus" && errors.some((e) => Object.hasOwn(UNSUPPORTED_BUS_TYPES, e.path.slice("spec.".length)));
+      const rest = explained ? issueErrors.filter((e) => e.path !== "spec") : issueErrors;
       const partial = salvage(schema, input);
-      return { ok: false, ...base, errors: [...errors, ...issueErrors], warnings, ...(partial.ok ? { partial: partial.value as Resource } : {}) };
+      return { ok: false, ...base, errors: [...errors, ...rest], warnings, ...(partial.ok ? { partial: partial.value as Resource } : {}) };
     }
   }
 }

@@ -15,6 +15,7 @@ import { FiringDedup } from "./delivery/dedup.js";
 import { bindTriggerMeters, type SensorMetrics } from "./metrics.js";
 import type { FiredEvents } from "./params/resolve.js";
 import type { KubeConfigLoader, SecretResolver } from "./triggers/define.js";
+import { sensorLogger } from "./logging-fields.js";
 
 /** As long as the bus's own duplicate window by default, so together they cover the same span. */
 export const DEFAULT_DEDUP_WINDOW_MS = 300_000;
@@ -83,7 +84,7 @@ export async function runSensor(o: SensorRunOptions): Promise<RunningSensor> {
   if (!sensor) throw new Error(`sensor ${o.resource.metadata.name} is invalid:\n` + errors.map((e) => `  ${e.path}: ${e.message}`).join("\n"));
   const scriptErrors = await checkScripts(sensor);
   if (scriptErrors.length) throw new Error(`sensor ${sensor.name} is invalid:\n` + scriptErrors.map((e) => `  ${e}`).join("\n"));
-  const log = o.logger.child({ sensorName: sensor.name });
+  const log = sensorLogger(o.logger, o.resource);
   const subs = new Map<string, Subscription>();
   const background = new Set<Promise<unknown>>();
 

@@ -68,6 +68,18 @@ export function natsConfig(o: { namespace: string; name: string; replicas: numbe
   return lines.join("\n") + "\n";
 }
 
+/** The PVC template of JetStream's store (Argo's persistence: storageClassName, accessMode, volumeSize 20Gi). */
+function dataClaim(p: NonNullable<NonNullable<EventBus["spec"]["jetstream"]>["persistence"]>, labels: Record<string, string>) {
+  return {
+    metadata: { name: "data", labels },
+    spec: {
+      accessModes: [p.accessMode ?? "ReadWriteOnce"],
+      ...(p.storageClassName ? { storageClassName: p.storageClassName } : {}),
+      resources: { requests: { storage: p.volumeSize ?? "20Gi" } },
+    },
+  };
+}
+
 export function buildEventBus(cr: CustomResource, bus: EventBus, opts: EventBusOptions): EventBusPlan {
   const exotic = bus.spec.jetstreamExotic;
   if (exotic) {
@@ -121,10 +133,8 @@ export function buildEventBus(cr: CustomResource, bus: EventBus, opts: EventBusO
           ],
         },
       ],
-      volumes: [
-        { name: "config", configMap: { name: configMap } },
-        { name: "data", emptyDir: {} },
-      ],
+      // With persistence the "data" volume comes from the StatefulSet's volumeClaimTemplates (one PVC per server).
+      volumes: [{ name: "config", configMap: { name: configMap } }, ...(js.persistence ? [] : [{ name: "data", emptyDir: {} }])],
     },
   }, conf);
 
@@ -142,7 +152,14 @@ export function buildEventBus(cr: CustomResource, bus: EventBus, opts: EventBusO
       apiVersion: "apps/v1",
       kind: "StatefulSet",
       metadata: meta(statefulSet),
-      spec: { replicas, serviceName: headless, podManagementPolicy: "Parallel", selector: { matchLabels: selector }, template: pod },
+      spec: {
+        replicas,
+        serviceName: headless,
+        podManagementPolicy: "Parallel",
+        selector: { matchLabels: selector },
+        template: pod,
+        ...(js.persistence ? { volumeClaimTemplates: [dataClaim(js.persistence, labels)] } : {}),
+      },
     },
   ];
   // Streams default to as many copies as there are servers (at most 3): a 1-server bus cannot place 3 (Argo's trap).
