@@ -5,6 +5,7 @@ import type { Resource } from "@impulse/api";
 import { findNatsServer, lockDataDir, startNatsServer, type DataDirLock, type NatsServer } from "@impulse/bus";
 import { sourceHints } from "../banner.js";
 import { readConfig, type CommonFlags } from "../config.js";
+import { crossCheck } from "../crosscheck.js";
 import { formatFindings, loadResources } from "../load.js";
 import { createLogger } from "../logger.js";
 import { checkKubeConfig, shutdownSignal, startRuntime } from "../runtime.js";
@@ -27,6 +28,8 @@ export async function dev(files: string[], flags: DevFlags): Promise<number> {
   if (text) console.error(text);
   if (errorCount) return 1;
   let resources: Resource[] = docs.map((d) => d.resource!);
+  // A dependency naming no EventSource/event in these files would wait forever: say so before starting.
+  for (const { sensor, finding } of crossCheck(resources)) console.error(`Sensor/${sensor}: warning: ${finding.path}: ${finding.message}`);
   if (!resources.some((r) => r.kind === "EventSource" || r.kind === "Sensor")) {
     console.error("no EventSource or Sensor found in " + files.join(", "));
     return 1;
