@@ -55,9 +55,14 @@ function unsupported(at: string, what: string): never {
   throw new ImpulseError(ErrorCodes.UnsupportedFeature, `${at}: ${what} is not supported yet`);
 }
 
-/** Checks each parameter's templates and dependency name; every problem goes to `problems`. */
-function checkParams(params: TriggerParameter[] | undefined, at: string, deps: Set<string>, problems: unknown[]): void {
+/**
+ * Checks each parameter's templates, dependency name and destination; every problem goes to `problems`. As in Argo,
+ * an empty dest (the value becomes the whole body) is only meaningful in an HTTP trigger's payload.
+ */
+function checkParams(params: TriggerParameter[] | undefined, at: string, deps: Set<string>, problems: unknown[], allowEmptyDest = false): void {
   params?.forEach((p, i) => {
+    if (p?.dest === "" && !allowEmptyDest)
+      problems.push(new ImpulseError(ErrorCodes.InvalidSpec, `${at}[${i}].dest: must not be empty (an empty dest, the whole body, is only allowed in template.http.payload)`));
     if (!p?.src) return;
     for (const key of ["dataTemplate", "contextTemplate"] as const) {
       const tpl = p.src[key];
@@ -90,13 +95,19 @@ function compileTrigger(t: Trigger, at: string, deps: Map<string, CompiledDepend
   };
   const definition = triggerDefinitions.get(kind)!;
   if (t.dlqTrigger?.dlqTrigger) problems.push(new ImpulseError(ErrorCodes.InvalidSpec, `${at}.dlqTrigger.dlqTrigger: a dead-letter trigger cannot have its own dlqTrigger`));
+  // Argo's rules: only an at-least-once firing can be dead-lettered, and the dead-letter trigger must be at-least-once too.
+  if (t.dlqTrigger && t.atLeastOnce === false) problems.push(new ImpulseError(ErrorCodes.InvalidSpec, `${at}.atLeastOnce: must not be false with a dlqTrigger (a fire-and-forget firing is never dead-lettered)`));
+  if (t.dlqTrigger?.atLeastOnce === false) problems.push(new ImpulseError(ErrorCodes.InvalidSpec, `${at}.dlqTrigger.atLeastOnce: must not be false (the dead letter would be lost)`));
+  (t.template.conditionsReset ?? []).forEach((r, i) => {
+    if (r && !r.byTime) problems.push(new ImpulseError(ErrorCodes.InvalidSpec, `${at}.template.conditionsReset[${i}]: needs byTime (the only kind of reset)`));
+  });
   const resets = (t.template.conditionsReset ?? []).flatMap((r, i) => (r?.byTime ? soft(() => [compileReset(r.byTime!, `${at}.template.conditionsReset[${i}].byTime`)], []) : []));
   const kindTemplate = (t.template as unknown as Record<string, Record<string, unknown>>)[kind]!;
   if (kindTemplate["tls"] && !definition.supportsTls) soft(() => unsupported(`${at}.template.${kind}.tls`, "trigger TLS settings"), undefined);
   const depNames = new Set(declared);
   checkParams(t.parameters, `${at}.parameters`, depNames, problems);
   for (const list of ["parameters", "payload", "dynamicHeaders"])
-    checkParams(kindTemplate[list] as TriggerParameter[] | undefined, `${at}.template.${kind}.${list}`, depNames, problems);
+    checkParams(kindTemplate[list] as TriggerParameter[] | undefined, `${at}.template.${kind}.${list}`, depNames, problems, kind === "http" && list === "payload");
   const condition = t.template.conditions?.trim() ? soft(() => parseConditions(t.template.conditions!, declared, `${at}.template`), allOf(declared)) : allOf(declared);
   const names = dependencyNames(condition).filter((n) => deps.has(n));
   const { parameters, payload, dynamicHeaders, ...rest } = kindTemplate;

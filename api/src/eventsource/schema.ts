@@ -39,6 +39,13 @@ export const EventSourceSpec = z
   })
   .superRefine((spec, ctx) => {
     const count = Object.keys(sourceConfigSchemas).reduce((n, t) => n + Object.keys(spec[t as SourceType] ?? {}).length, 0);
+    // As Argo: an event name is the event's subject, so it is unique across every source type of the EventSource.
+    const seen = new Set<string>();
+    for (const t of Object.keys(sourceConfigSchemas))
+      for (const name of Object.keys(spec[t as SourceType] ?? {})) {
+        if (seen.has(name)) ctx.addIssue({ code: "custom", path: [t, name], message: `duplicate event name "${name}": event names are unique across the source types of an EventSource` });
+        seen.add(name);
+      }
     if (count === 0) ctx.addIssue({ code: "custom", message: `defines no events: add a source such as spec.webhook.<eventName>` });
   });
 
