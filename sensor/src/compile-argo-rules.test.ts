@@ -24,8 +24,8 @@ describe("Argo's trigger rules", () => {
   it("refuses a dlqTrigger on a fire-and-forget trigger, or one that is itself fire-and-forget", () => {
     const found = errors([{ template: { name: "h", log: {} }, atLeastOnce: false, dlqTrigger: { template: { name: "dlq", log: {} }, atLeastOnce: false } }]);
     assert.deepEqual(found.sort(), [
-      "spec.triggers[0].atLeastOnce: must not be false with a dlqTrigger (a fire-and-forget firing is never dead-lettered)",
-      "spec.triggers[0].dlqTrigger.atLeastOnce: must not be false (the dead letter would be lost)",
+      "spec.triggers[0].atLeastOnce: must not be false with a dlqTrigger (a fire-and-forget firing is acknowledged before it runs: its dead letter could be lost)",
+      "spec.triggers[0].dlqTrigger.atLeastOnce: must not be false (a dead-letter trigger always runs at least once; the setting would be ignored)",
     ]);
   });
 

@@ -96,8 +96,8 @@ function compileTrigger(t: Trigger, at: string, deps: Map<string, CompiledDepend
   const definition = triggerDefinitions.get(kind)!;
   if (t.dlqTrigger?.dlqTrigger) problems.push(new ImpulseError(ErrorCodes.InvalidSpec, `${at}.dlqTrigger.dlqTrigger: a dead-letter trigger cannot have its own dlqTrigger`));
   // Argo's rules: only an at-least-once firing can be dead-lettered, and the dead-letter trigger must be at-least-once too.
-  if (t.dlqTrigger && t.atLeastOnce === false) problems.push(new ImpulseError(ErrorCodes.InvalidSpec, `${at}.atLeastOnce: must not be false with a dlqTrigger (a fire-and-forget firing is never dead-lettered)`));
-  if (t.dlqTrigger?.atLeastOnce === false) problems.push(new ImpulseError(ErrorCodes.InvalidSpec, `${at}.dlqTrigger.atLeastOnce: must not be false (the dead letter would be lost)`));
+  if (t.dlqTrigger && t.atLeastOnce === false) problems.push(new ImpulseError(ErrorCodes.InvalidSpec, `${at}.atLeastOnce: must not be false with a dlqTrigger (a fire-and-forget firing is acknowledged before it runs: its dead letter could be lost)`));
+  if (t.dlqTrigger?.atLeastOnce === false) problems.push(new ImpulseError(ErrorCodes.InvalidSpec, `${at}.dlqTrigger.atLeastOnce: must not be false (a dead-letter trigger always runs at least once; the setting would be ignored)`));
   (t.template.conditionsReset ?? []).forEach((r, i) => {
     if (r && !r.byTime) problems.push(new ImpulseError(ErrorCodes.InvalidSpec, `${at}.template.conditionsReset[${i}]: needs byTime (the only kind of reset)`));
   });
