@@ -28,22 +28,23 @@ const hint = (name: string, known: string[]): string => {
  */
 export function crossCheck(resources: Resource[]): CrossFinding[] {
   const sources = resources.filter((r): r is EventSource => r?.kind === "EventSource" && !!r.spec);
+  const name = (r: Resource) => r.metadata?.name ?? "?";
   if (!sources.length) return [];
   const out: CrossFinding[] = [];
   for (const s of resources.filter((r): r is Sensor => r?.kind === "Sensor" && !!r.spec)) {
     const onBus = sources.filter((es) => (es.spec.eventBusName ?? "default") === (s.spec.eventBusName ?? "default"));
-    const byName = new Map(onBus.map((es) => [es.metadata.name, es]));
+    const byName = new Map(onBus.flatMap((es) => (typeof es.metadata?.name === "string" ? [[es.metadata.name, es] as const] : [])));
     (s.spec.dependencies ?? []).forEach((d, i) => {
       if (!d || typeof d.eventSourceName !== "string") return;
       const at = `spec.dependencies[${i}]`;
       const es = byName.get(d.eventSourceName);
       if (!es) {
-        out.push({ sensor: s.metadata.name, finding: { path: `${at}.eventSourceName`, message: `no EventSource "${d.eventSourceName}" among the files${hint(d.eventSourceName, [...byName.keys()])}` } });
+        out.push({ sensor: name(s), finding: { path: `${at}.eventSourceName`, message: `no EventSource "${d.eventSourceName}" among the files${hint(d.eventSourceName, [...byName.keys()])}` } });
         return;
       }
       const events = eventNames(es);
       if (typeof d.eventName === "string" && !events.includes(d.eventName))
-        out.push({ sensor: s.metadata.name, finding: { path: `${at}.eventName`, message: `EventSource "${es.metadata.name}" has no event "${d.eventName}"${hint(d.eventName, events)}` } });
+        out.push({ sensor: name(s), finding: { path: `${at}.eventName`, message: `EventSource "${name(es)}" has no event "${d.eventName}"${hint(d.eventName, events)}` } });
     });
   }
   return out;

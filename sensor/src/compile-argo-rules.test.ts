@@ -45,3 +45,9 @@ it("refuses the same event name under two source types of one EventSource (Argo'
   assert.deepEqual(r.errors.map((e) => e.path), ["spec.kafka.orders"]);
   assert.match(r.errors[0]!.message, /duplicate event name "orders"/);
 });
+
+it("lint mode: a dependency without a valid name does not make every reference to it an error too", () => {
+  const partial = { apiVersion: "argoproj.io/v1alpha1", kind: "Sensor", metadata: { name: "s" }, spec: { dependencies: [{ eventSourceName: "es", eventName: "e" }], triggers: [{ template: { name: "t", conditions: "a", log: {} }, parameters: [{ src: { dependencyName: "a", dataTemplate: "{{ zzzzzz }}" }, dest: "x" }] }] } } as unknown as Sensor;
+  const found = compileSensor(partial, { partial: true }).errors.map((e) => `${e.path}: ${e.message}`);
+  assert.deepEqual(found, ['spec.triggers[0].parameters[0].src.dataTemplate: function "zzzzzz" not defined']);
+});
