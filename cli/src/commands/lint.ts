@@ -1,5 +1,6 @@
 // `impulse lint`: every check the runtimes and the controller make, on every file, in one run; exit 1 on any error.
 import { checkPodTemplate, type Finding, type Resource } from "@impulse/api";
+import { controllerChecks } from "@impulse/controller/checks";
 import { lintSensor } from "@impulse/sensor/lint";
 import { crossCheck } from "../crosscheck.js";
 import { formatFindings, loadDocuments, type LoadedDoc } from "../load.js";
@@ -16,6 +17,7 @@ async function deepChecks(d: LoadedDoc, allowPrivileged: boolean): Promise<void>
   const found: Finding[] = [];
   if (r.kind === "Sensor") found.push(...(await lintSensor(r, !d.resource)));
   if (r.kind === "Sensor" || r.kind === "EventSource") found.push(...checkPodTemplate((r.spec as { template?: Record<string, unknown> }).template, { allowPrivileged }));
+  if (d.resource) found.push(...controllerChecks(d.resource));
   const schemaErrors = [...d.errors];
   for (const f of found) if (!coveredBy(schemaErrors, f) && !d.errors.some((e) => e.path === f.path && e.message === f.message)) d.errors.push(f);
 }

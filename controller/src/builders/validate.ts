@@ -5,7 +5,7 @@ import type { CustomResource, RuntimeOptions } from "./types.js";
 
 export type Validated<T> = { ok: true; resource: T; warnings: Finding[] } | { ok: false; findings: Finding[]; reason: "InvalidSpec" | "PodTemplateNotAllowed" };
 
-const NAME_LIMIT = 63;
+export const NAME_LIMIT = 63;
 
 /** Validates a custom resource with the same parser the runtimes use; names become label values, so at most 63 characters. */
 export function validate<T>(cr: CustomResource, policy: RuntimeOptions["policy"]): Validated<T> {

@@ -106,4 +106,22 @@ spec:
     assert.doesNotMatch(allowed.stdout, /not allowed/);
     assert.match(allowed.stdout, /container\.image: cannot be set/);
   });
+
+  it("applies the controller's other checks: name length, EventBus values written into nats.conf", () => {
+    const d = dir({
+      "bus.yaml": `apiVersion: argoproj.io/v1alpha1
+kind: EventBus
+metadata: {name: ${"b".repeat(64)}}
+spec:
+  jetstream:
+    maxPayload: "1MB; evil"
+    streamConfig: |
+      maxAge: 24h
+`,
+    });
+    const r = runCli(["lint", d]);
+    assert.equal(r.status, 1);
+    assert.match(r.stdout, /error: metadata\.name: must be at most 63 characters/);
+    assert.match(r.stdout, /error: spec\.jetstream\.maxPayload: must be a size like 1MB/);
+  });
 });
