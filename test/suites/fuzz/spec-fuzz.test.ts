@@ -89,6 +89,8 @@ it("lints any mutation of the shipped examples without crashing, every finding w
       checkFindings("parse", r.ok ? r.warnings : [...r.errors, ...r.warnings]);
       if (!r.ok) refused++;
       if (r.ok && r.resource.kind === "Sensor") checkFindings("compile", compileSensor(r.resource).errors);
+      // Lint also compiles the valid parts of a refused Sensor (so one run shows every mistake): that must not crash either.
+      if (!r.ok && r.partial?.kind === "Sensor" && r.partial.spec) checkFindings("partial compile", compileSensor(r.partial, { partial: true }).errors);
     }),
     { numRuns: Number(process.env["IMPULSE_FUZZ_RUNS"] ?? 2000) },
   );
