@@ -42,3 +42,10 @@ describe("parseResource (lint aids)", () => {
     assert.ok(fine.ok);
   });
 });
+
+it("reports a misspelt source type once, instead of a warning plus 'defines no events'", () => {
+  const r = parseResource({ apiVersion: "argoproj.io/v1alpha1", kind: "EventSource", metadata: { name: "es" }, spec: { webhok: { e: { port: "12000", endpoint: "/e" } } } });
+  assert.ok(!r.ok);
+  assert.deepEqual(r.errors, [{ path: "spec.webhok", message: 'unknown field; did you mean "webhook"? (without it the EventSource defines no events)' }]);
+  assert.deepEqual(r.warnings, []);
+});

@@ -3,7 +3,7 @@ import type { z } from "zod";
 import { API_VERSIONS } from "./common/types.js";
 import { EventBus, UNSUPPORTED_BUS_TYPES } from "./eventbus.js";
 import { EventSource } from "./eventsource/schema.js";
-import { ARGO_SOURCE_TYPES } from "./eventsource/sources/index.js";
+import { ARGO_SOURCE_TYPES, sourceConfigSchemas } from "./eventsource/sources/index.js";
 import { Sensor } from "./sensor/schema.js";
 import { ARGO_TRIGGER_KINDS } from "./sensor/triggers/index.js";
 import { knownFields, salvage } from "./schema-walk.js";
@@ -92,6 +92,8 @@ export function parseResource(doc: unknown): ParseResult {
     }
     let removed = 0;
     const issueErrors: Finding[] = [];
+    /** Other issues; turned into errors only in the last pass, once every unknown key is known (for the pairing). */
+    const pending: { path: readonly PropertyKey[]; message: string }[] = [];
     for (const issue of result.error.issues) {
       if (issue.code === "unrecognized_keys") {
         const known = knownFields(schema, issue.path);
@@ -108,11 +110,11 @@ export function parseResource(doc: unknown): ParseResult {
           }
           if (deleted) removed++;
         }
-      } else {
-        issueErrors.push(misspeltRequired(input, issue.path, unknown, warnings) ?? { path: formatPath(issue.path), message: issue.message });
-      }
+      } else pending.push(issue);
     }
     if (removed === 0) {
+      for (const issue of pending)
+        issueErrors.push(misspeltRequired(input, issue.path, unknown, warnings) ?? misspeltSourceType(kind, issue, unknown, warnings) ?? { path: formatPath(issue.path), message: issue.message });
       // An unsupported Argo bus type explains the "set exactly one of" error that follows from removing it.
       const explained = kind === "EventBus" && errors.some((e) => Object.hasOwn(UNSUPPORTED_BUS_TYPES, e.path.slice("spec.".length)));
       const rest = explained ? issueErrors.filter((e) => e.path !== "spec") : issueErrors;
@@ -120,6 +122,18 @@ export function parseResource(doc: unknown): ParseResult {
       return { ok: false, ...base, errors: [...errors, ...rest], warnings, ...(partial.ok ? { partial: partial.value as Resource } : {}) };
     }
   }
+}
+
+/** An EventSource with no events because its source type is misspelt (webhok:) is one error at the misspelling. */
+function misspeltSourceType(kind: string, issue: { path: readonly PropertyKey[]; message: string }, unknown: { parent: readonly PropertyKey[]; key: string; warning: Finding }[], warnings: Finding[]): Finding | undefined {
+  if (kind !== "EventSource" || formatPath(issue.path) !== "spec" || !issue.message.startsWith("defines no events")) return undefined;
+  const types = Object.keys(sourceConfigSchemas);
+  const typo = unknown.find((u) => formatPath(u.parent) === "spec" && nearest(u.key, types) !== undefined);
+  if (!typo) return undefined;
+  unknown.splice(unknown.indexOf(typo), 1);
+  const i = warnings.indexOf(typo.warning);
+  if (i >= 0) warnings.splice(i, 1);
+  return { path: typo.warning.path, message: `unknown field; did you mean "${nearest(typo.key, types)}"? (without it the EventSource defines no events)` };
 }
 
 /**
