@@ -4,7 +4,8 @@
 # + npm from the registry's `npm` package + a `node` user uid/gid 1000, committed with buildah into a storage of its own under
 # ~/.cache/impulse-infra/containers (vfs driver: no overlay or fuse needed). Reused when present: an unchanged script and
 # Node version do not rebuild. Installs Debian's buildah and mmdebstrap when missing (as root, with apt-get).
-#   --ref   print the image name if it is built, nothing otherwise (never builds: for the test)
+#   --ref      print the image name if it is built, nothing otherwise (never builds: for the test)
+#   --rootfs   print the path of the cached Debian root filesystem (a tarball) the base starts from
 # Exits 0 without an image, saying why on stderr, where buildah cannot be had (no apt-get, not root): the suite then skips.
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -14,13 +15,16 @@ DIR="$CACHE/image"
 STORE="$CACHE/containers"
 SUITE=bookworm
 NPM_MAJOR=11
-# The base is rebuilt when this script changes (its recipe) or when Node 24 moves on (install-node24.sh takes the newest 24.x).
-STAMP=$(cat "$0" | sha256sum | cut -c1-12)
+# The base is rebuilt when this script's code changes (its recipe; comments do not count) or when Node 24 moves on
+# (install-node24.sh takes the newest 24.x).
+STAMP=$(grep -v '^[[:space:]]*#' "$0" | sha256sum | cut -c1-12)
 bah() { buildah --root "$STORE/storage" --runroot "$STORE/run" --storage-driver vfs "$@"; }
 ref_for() { echo "localhost/impulse-node-base:$1-$STAMP"; }
 built() { [ -s "$DIR/base.ref" ] && command -v buildah >/dev/null && bah inspect --type image "$(cat "$DIR/base.ref")" >/dev/null 2>&1 \
   && case "$(cat "$DIR/base.ref")" in *"-$STAMP") true ;; *) false ;; esac; }
 
+ROOTFS="$DIR/rootfs-$SUITE-minbase-ca.tar"
+if [ "${1:-}" = "--rootfs" ]; then echo "$ROOTFS"; exit 0; fi
 if [ "${1:-}" = "--ref" ]; then
   if built; then cat "$DIR/base.ref"; fi
   exit 0
@@ -57,7 +61,6 @@ cleanup() { [ -z "$CTR" ] || bah rm "$CTR" >/dev/null 2>&1 || true; rm -rf "$TMP
 trap cleanup EXIT
 
 # 1. The Debian root filesystem, cached on its own: it depends only on the suite and the package list.
-ROOTFS="$DIR/rootfs-$SUITE-minbase-ca.tar"
 if [ ! -s "$ROOTFS" ]; then
   echo "[impulse] mmdebstrap: Debian $SUITE minbase + ca-certificates (once, 15 s to 2 min)" >&2
   # mmdebstrap runs apt with a configuration of its own: the host's apt settings that reach the mirror here (proxy, and
