@@ -1,14 +1,14 @@
 // Runs a command of a built image as its pod would (`buildah from` + `buildah run`), root filesystem read-only except /tmp.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readdirSync, readFileSync, lstatSync } from "node:fs";
+import { lstatSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { buildah, buildahOk, imageConfig, storageArgs } from "./buildah.js";
 
 export interface RunOptions {
   /** Extra environment, as a pod's `env`. */
   env?: Record<string, string>;
-  /** Host paths lent read-only, as a pod's ConfigMap or Secret volumes: container path -> host path. */
+  /** Host directories lent read-only, as a pod's ConfigMap or Secret volumes: container path (no symlinks on the way) -> host path. */
   mounts?: Record<string, string>;
 }
 
@@ -69,7 +69,7 @@ export interface WorkingContainer {
   start(argv: string[], opts?: RunOptions): ContainerProcess;
   /** Runs `argv` to completion. */
   exec(argv: string[], opts?: RunOptions): Promise<{ status: number | null; output: string }>;
-  /** Sizes in KiB of paths (shell globs, relative to /) in the image, biggest first. */
+  /** Sizes in KiB of paths (shell globs, relative to /) in the image, biggest first; each counted whole (one du each). */
   sizes(globs: string[]): { path: string; kib: number }[];
   remove(): void;
 }
@@ -101,7 +101,7 @@ export function workingContainer(ref: string): WorkingContainer {
       return { status: await c.exited, output: c.output() };
     },
     sizes(globs) {
-      const r = spawnSync("bash", ["-c", `cd "$1" && shift && du -sk -- $* 2>/dev/null; true`, "du", rootfs, ...globs], { encoding: "utf8" });
+      const r = spawnSync("bash", ["-c", `cd "$1" && shift && for p in $*; do du -sk -- "$p" 2>/dev/null; done; true`, "du", rootfs, ...globs], { encoding: "utf8" });
       return r.stdout
         .trim()
         .split("\n")
@@ -127,7 +127,10 @@ function alive(pid: number): boolean {
 
 /** Starts `argv` in the working container, as the image's USER, read-only except /tmp, on the host's network. */
 function runIn(name: string, rootfs: string, argv: string[], opts: RunOptions): ContainerProcess {
-  const mounts = Object.entries(opts.mounts ?? {}).flatMap(([to, from]) => ["--volume", `${from}:${to}:ro`]);
+  // The runtime makes the mount points, as the kubelet does: buildah cannot create them inside the read-only binds.
+  for (const to of Object.keys(opts.mounts ?? {})) mkdirSync(join(rootfs, to), { recursive: true });
+  // After the read-only binds of the top-level directories, or those would hide them.
+  const mounts = Object.entries(opts.mounts ?? {}).flatMap(([to, from]) => ["--mount", `type=bind,source=${from},destination=${to},ro`]);
   const env = Object.entries(opts.env ?? {}).flatMap(([k, v]) => ["--env", `${k}=${v}`]);
   // No --user: the image's own USER must be what the process runs as (the test checks the uid).
   const proc = spawn("buildah", [...storageArgs, "run", "--isolation", "chroot", "--network", "host", ...readOnlyArgs(rootfs), ...mounts, ...env, name, "--", ...argv], {

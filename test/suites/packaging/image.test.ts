@@ -1,8 +1,8 @@
 // The image for real, without a Docker engine: buildah builds the Dockerfile unchanged on a stand-in for node:24-slim, then its CLI runs the quickstart and the controller.
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { parse } from "yaml";
 import { freePort, type NatsServer } from "@impulse/bus";
@@ -106,6 +106,8 @@ describe("the image (buildah, stand-in base)", { skip }, () => {
 
     it("a POST to the EventSource reaches the Sensor's log trigger", async () => {
       const dir = mkdtempSync(join(tmpdir(), "impulse-image-quickstart-"));
+      // Readable by the image's uid 1000, as a ConfigMap volume is.
+      chmodSync(dir, 0o755);
       try {
         const [webhook, esMetrics, sensorMetrics] = [await freePort(), await freePort(), await freePort()];
         const example = join(repoRoot, "manifests", "examples", "quickstart");
@@ -137,25 +139,30 @@ describe("the image (buildah, stand-in base)", { skip }, () => {
 
   describe("the controller from the image, against a real apiserver", () => {
     let kube: Kube;
+    const kubeDir = mkdtempSync(join(tmpdir(), "impulse-image-kube-"));
     before(async () => {
       kube = await startKube();
     });
     after(async () => {
       await kube?.stop();
+      rmSync(kubeDir, { recursive: true, force: true });
     });
 
     it("as the install's ServiceAccount, it reconciles an EventSource into a Deployment", async () => {
       const NS = "impulse-system";
       await installCrds(kube);
       const install = kustomize(installDir);
-      for (const m of install.filter((m: Manifest) => /^(Namespace|ServiceAccount|ClusterRole|ClusterRoleBinding)$/.test(m.kind)))
+      for (const m of install.filter((m: Manifest) => /^(Namespace|ServiceAccount|Role|RoleBinding|ClusterRole|ClusterRoleBinding)$/.test(m.kind)))
         assert.deepEqual(await create(kube, m, { dryRun: false }), { status: 201 }, keyOf(m));
-      const kubeconfig = await serviceAccountKubeconfig(kube, NS, "impulse-controller");
+      // Readable by the image's uid 1000, as a projected ServiceAccount token is (0644).
+      chmodSync(kubeDir, 0o755);
+      copyFileSync(await serviceAccountKubeconfig(kube, NS, "impulse-controller"), join(kubeDir, "kubeconfig"));
+      chmodSync(join(kubeDir, "kubeconfig"), 0o644);
       const port = await freePort();
       // The image the controller puts into the pods it creates: this one.
-      const controller = ctr.run(["controller", "--kubeconfig", "/var/run/impulse/kubeconfig", `--metrics-port=${port}`, "--leader-elect", `--image=${image.ref}`], {
+      const controller = ctr.run(["controller", "--kubeconfig", "/etc/impulse-kube/kubeconfig", `--metrics-port=${port}`, "--leader-elect", `--image=${image.ref}`], {
         env: { POD_NAMESPACE: NS, POD_NAME: "impulse-controller-0" },
-        mounts: { "/var/run/impulse": dirname(kubeconfig) },
+        mounts: { "/etc/impulse-kube": kubeDir },
       });
       started.push(controller);
       await healthy(controller, port, "/readyz");
@@ -168,7 +175,9 @@ describe("the image (buildah, stand-in base)", { skip }, () => {
       const deployment = await waitFor("the EventSource's Deployment", async () => {
         const items = ((await kubeJson(kube, "GET", `/apis/apps/v1/namespaces/${ns}/deployments`)).json?.items ?? []) as Manifest[];
         return items.find((d) => d.metadata.ownerReferences && JSON.stringify(d.metadata.ownerReferences).includes('"EventSource"'));
-      }, 60_000);
+      }, 60_000).catch((e: Error) => {
+        throw new Error(`${e.message}\ncontroller output:\n${controller.output().slice(-4000)}`);
+      });
       const containers = (deployment as unknown as { spec: { template: { spec: { containers: { image: string }[] } } } }).spec.template.spec.containers;
       assert.equal(containers[0]?.image, image.ref);
       assert.doesNotMatch(controller.output(), /forbidden|\b403\b/i, "no request was refused");
