@@ -56,7 +56,16 @@ export function builtImage(): BuiltImage {
   const base = provisioned("bash", [join(repoRoot, "tools/image/install.sh"), "--ref"]);
   if (!base) throw new Error(`the stand-in base image is not built: ${HINT}`);
   const ref = provisioned(process.execPath, [join(repoRoot, "tools/image/build.mjs"), "--ref"]);
-  if (!ref) throw new Error(`no image for the current sources (the Dockerfile, or a workspace the CLI needs, changed): ${HINT}`);
+  if (!ref) {
+    let failed = "";
+    try {
+      failed = readFileSync(join(store, "..", "image", "app-build-failed.log"), "utf8");
+    } catch {
+      // no failed build recorded
+    }
+    if (failed) throw new Error(`the last build of the Dockerfile failed (${failed.split("\n")[0]}):\n${failed.slice(failed.indexOf("\n") + 1)}`);
+    throw new Error(`no image for the current sources (the Dockerfile, or a workspace the CLI needs, changed): ${HINT}`);
+  }
   let buildSeconds: number | undefined;
   try {
     const rec = JSON.parse(readFileSync(join(store, "..", "image", "app-build.json"), "utf8")) as { ref: string; seconds: number };

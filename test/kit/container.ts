@@ -69,8 +69,8 @@ export interface WorkingContainer {
   start(argv: string[], opts?: RunOptions): ContainerProcess;
   /** Runs `argv` to completion. */
   exec(argv: string[], opts?: RunOptions): Promise<{ status: number | null; output: string }>;
-  /** Sizes in KiB of paths (shell globs, relative to /) in the image, biggest first; each counted whole (one du each). */
-  sizes(globs: string[]): { path: string; kib: number }[];
+  /** Sizes in KiB of every file and directory down to /a/b/c/d in the image, by absolute path ("/" is the whole). */
+  du(): Map<string, number>;
   remove(): void;
 }
 
@@ -100,17 +100,15 @@ export function workingContainer(ref: string): WorkingContainer {
       const c = start(argv, opts);
       return { status: await c.exited, output: c.output() };
     },
-    sizes(globs) {
-      const r = spawnSync("bash", ["-c", `cd "$1" && shift && for p in $*; do du -sk -- "$p" 2>/dev/null; done; true`, "du", rootfs, ...globs], { encoding: "utf8" });
-      return r.stdout
-        .trim()
-        .split("\n")
-        .filter(Boolean)
-        .map((l) => {
-          const [kib, path] = l.split("\t");
-          return { path: ("/" + path!).replace(/^\/\.$/, "/").replace(/\/$/, "") || "/", kib: Number(kib) };
-        })
-        .sort((a, b) => b.kib - a.kib);
+    du() {
+      // One walk of the whole tree (a du per path would walk it again for each).
+      const r = spawnSync("du", ["-ak", "--max-depth=4", "."], { cwd: rootfs, encoding: "utf8", maxBuffer: 64 << 20 });
+      const sizes = new Map<string, number>();
+      for (const line of r.stdout.split("\n")) {
+        const [kib, path] = line.split("\t");
+        if (path) sizes.set(path === "." ? "/" : path.slice(1), Number(kib));
+      }
+      return sizes;
     },
     remove: () => void buildah(["rm", name]),
   };
