@@ -76,7 +76,7 @@ function build(base, ref) {
   try {
     console.error(`[impulse] buildah build of the Dockerfile on ${base} (cold: 3-6 minutes on 2 cores)`);
     const r = buildah([
-      "build", "--force-rm", "--isolation", "chroot", "--network", "host", "--build-arg", `NODE_IMAGE=${base}`,
+      "build", "--isolation", "chroot", "--network", "host", "--build-arg", `NODE_IMAGE=${base}`,
       "--volume", `${HOST_CA}:${HOST_CA}:ro`, "--volume", `${etc}:/usr/local/etc:ro`,
       "--tag", ref, "--file", join(root, "Dockerfile"), root,
     ], { stdio: ["ignore", "ignore", "pipe"] });
