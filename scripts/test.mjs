@@ -21,11 +21,13 @@ const servers = [
   ["tools/lambda/install.sh", "the Lambda Invoke API emulator (serverless-offline: ~1 min the first time)"],
   ["tools/kafka/install.sh", "Apache Kafka (jars from Maven Central: ~1 min the first time)"],
   ["tools/helm/install.sh", "helm (built from the Go module proxy: ~4 min the first time)"],
+  ["tools/image/install.sh", "buildah + a stand-in for node:24-slim (Debian packages, mmdebstrap, Node 24 from npm: ~4 min the first time)"],
+  ["tools/image/build.mjs", "the Dockerfile's image, built with buildah (~4 min when the CLI's sources change)"],
 ];
 for (const [script, what] of servers) {
   if (!existsSync(join(root, script))) continue;
   console.error(`[impulse] test server: ${what}`);
-  const r = spawnSync("bash", [join(root, script)], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
+  const r = spawnSync(script.endsWith(".mjs") ? process.execPath : "bash", [join(root, script)], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
   if (r.status !== 0) {
     console.error(`[impulse] ${script} failed (exit ${r.status})`);
     process.exit(r.status ?? 1);
