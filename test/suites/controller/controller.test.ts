@@ -145,6 +145,21 @@ describe("impulse controller", () => {
     assert.ok(evs.some((e) => e.type === "Normal" && e.reason === "Created" && e.message === "Created StatefulSet eventbus-default-js"), JSON.stringify(evs));
   });
 
+  it("EventBus persistence: the API server accepts the StatefulSet with one claim per NATS server for the JetStream store", async () => {
+    const ns = await kube.newNamespace("bus-pvc");
+    await create(ns, "eventbuses", "EventBus", "default", { jetstream: { replicas: 3, persistence: { storageClassName: "standard", accessMode: "ReadWriteOnce", volumeSize: "5Gi" } } });
+    const sts = await waitFor("StatefulSet", () => get(`/apis/apps/v1/namespaces/${ns}/statefulsets/eventbus-default-js`), T);
+    assert.equal(sts.spec.replicas, 3);
+    const claims = sts.spec.volumeClaimTemplates;
+    assert.equal(claims.length, 1);
+    assert.equal(claims[0].metadata.name, "data");
+    assert.deepEqual(claims[0].spec.accessModes, ["ReadWriteOnce"]);
+    assert.equal(claims[0].spec.storageClassName, "standard");
+    assert.equal(claims[0].spec.resources.requests.storage, "5Gi");
+    assert.ok(!sts.spec.template.spec.volumes.some((v: any) => v.name === "data"), "the store is the claim, not an emptyDir");
+    assert.ok(sts.spec.template.spec.containers[0].volumeMounts.some((m: any) => m.name === "data"));
+  });
+
   it("EventSource: a Deployment running `impulse eventsource` with spec, bus, namespace and identity; webhook Service; Ready once available; a spec change rolls the pods", async () => {
     const ns = await namespaceWithBus("es");
     const spec = { service: { ports: [{ port: 12000, targetPort: 12000 }] }, webhook: { example: { port: "12000", endpoint: "/example", method: "POST" } } };
