@@ -10,6 +10,7 @@ export * from "./common/duration.js";
 export * from "./common/types.js";
 export * from "./common/security.js";
 export * from "./common/egress.js";
+export * from "./common/redact.js";
 export * from "./paths/gjson.js";
 export * from "./paths/sjson.js";
 export * from "./expr/lexer.js";

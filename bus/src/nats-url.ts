@@ -1,5 +1,7 @@
 // Splits credentials out of a NATS URL list (nats://user:pw@host, nats://token@host): used as auth, never logged.
-import { ErrorCodes, ImpulseError } from "@impulse/api";
+import { ErrorCodes, ImpulseError, redactUrl } from "@impulse/api";
+
+export { redactUrl };
 
 export interface NatsUrlParts {
   /** Server URLs without credentials, as the client takes them. */
@@ -7,11 +9,6 @@ export interface NatsUrlParts {
   user?: string;
   password?: string;
   token?: string;
-}
-
-/** Hides the user-info part of every URL in a text (log fields, error messages). */
-export function redactUrl(text: string): string {
-  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^@/\s,]*@/gi, "$1***@");
 }
 
 function invalid(message: string): ImpulseError {

@@ -1,7 +1,6 @@
 // The http trigger: one request per firing; success is decided by policy.status.allow (default: any 2xx).
-import { ErrorCodes, HttpTriggerTemplate, ImpulseError, PolicyError } from "@impulse/api";
+import { ErrorCodes, HttpTriggerTemplate, ImpulseError, PolicyError, redactUrl } from "@impulse/api";
 import { Pool } from "undici";
-import { redactUrl } from "@impulse/bus";
 import { egressGuard, pinnedLookup } from "../egress/guard.js";
 import { compileEgress } from "../egress/policy.js";
 import { defineTrigger } from "./define.js";

@@ -1,0 +1,25 @@
+// `impulse --help` and `impulse lint` must not load the heavy clients (Kubernetes, AWS SDK, kafkajs, NATS): they cost
+// seconds of start-up and neither command talks to anything. npm run bench times the start-up; this keeps the cause out.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { it } from "node:test";
+import { cliMain, repoRoot } from "../../kit/cli.js";
+
+const HEAVY = [/^@kubernetes\//, /^@aws-sdk\//, /^kafkajs$/, /^@nats-io\//, /^express$/, /^wasmoon$/, /^jq-wasm$/, /^prom-client$/];
+
+function packagesLoaded(args: string[]): string[] {
+  const loader = join(repoRoot, "test", "kit", "package-trace-loader.mjs");
+  const r = spawnSync(process.execPath, ["--no-warnings", "--loader", loader, cliMain, ...args], { cwd: repoRoot, encoding: "utf8", timeout: 60_000 });
+  assert.equal(r.status, 0, r.stderr);
+  return [...r.stderr.matchAll(/^pkg (\S+)$/gm)].map((m) => m[1]!);
+}
+
+for (const args of [["--help"], ["lint", "manifests/examples/quickstart/"], ["lint", "manifests/examples/"]]) {
+  it(`impulse ${args.join(" ")} loads no heavy client`, () => {
+    const loaded = packagesLoaded(args);
+    assert.ok(loaded.includes("commander"), `the trace works: ${loaded.join(", ")}`);
+    const heavy = loaded.filter((p) => HEAVY.some((h) => h.test(p)));
+    assert.deepEqual(heavy, [], `loaded: ${loaded.join(", ")}`);
+  });
+}
