@@ -89,7 +89,7 @@ describe("Impulse CRDs on kube-apiserver", () => {
     assert.match(msg, /spec\.dependencies\[0\]\.eventSourceName: Required value/);
     assert.match(msg, /spec\.dependencies\[0\]\.filters\.data\[0\]\.type: Unsupported value: "float": supported values: "string", "number", "bool"/);
     assert.match(msg, /spec\.triggers\[0\]\.template\.http\.timeout: Invalid value: "string": spec\.triggers\[0\]\.template\.http\.timeout in body must be of type integer/);
-    assert.match(msg, /spec\.triggers\[0\]\.retryStrategy\.steps: Invalid value: -1: .*greater than or equal to 0/);
+    assert.match(msg, /spec\.triggers\[0\]\.retryStrategy\.steps: Invalid value: -1: .*greater than or equal to 1/);
     const none = await create("Sensor", "empty", { dependencies: [], triggers: [] });
     assert.equal(none.status, 422);
     assert.match(none.json.message, /spec\.dependencies: Invalid value: 0: .*should have at least 1 items/);
