@@ -1,11 +1,15 @@
-// A module loader hook that prints, once each, the npm packages a process resolves ("pkg <name>" on stderr).
+// A module loader hook that appends, once each, the npm packages a process resolves to the file named by
+// IMPULSE_TRACE_FILE (a file, not stderr: on Node 22+ loader hooks run on their own thread, whose stderr may be lost).
+import { appendFileSync } from "node:fs";
+
 const seen = new Set();
+const file = process.env.IMPULSE_TRACE_FILE;
 export async function resolve(specifier, context, next) {
   const r = await next(specifier, context);
   const m = r.url.match(/node_modules\/((?:@[^/]+\/)?[^/]+)\//);
-  if (m && !seen.has(m[1])) {
+  if (file && m && !seen.has(m[1])) {
     seen.add(m[1]);
-    process.stderr.write(`pkg ${m[1]}\n`);
+    appendFileSync(file, `${m[1]}\n`);
   }
   return r;
 }

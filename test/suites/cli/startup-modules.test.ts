@@ -2,6 +2,8 @@
 // seconds of start-up and neither command talks to anything. npm run bench times the start-up; this keeps the cause out.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { it } from "node:test";
 import { cliMain, repoRoot } from "../../kit/cli.js";
@@ -10,9 +12,20 @@ const HEAVY = [/^@kubernetes\//, /^@aws-sdk\//, /^kafkajs$/, /^@nats-io\//, /^ex
 
 function packagesLoaded(args: string[]): string[] {
   const loader = join(repoRoot, "test", "kit", "package-trace-loader.mjs");
-  const r = spawnSync(process.execPath, ["--no-warnings", "--loader", loader, cliMain, ...args], { cwd: repoRoot, encoding: "utf8", timeout: 60_000 });
-  assert.equal(r.status, 0, r.stderr);
-  return [...r.stderr.matchAll(/^pkg (\S+)$/gm)].map((m) => m[1]!);
+  const dir = mkdtempSync(join(tmpdir(), "impulse-trace-"));
+  const trace = join(dir, "packages");
+  try {
+    const r = spawnSync(process.execPath, ["--no-warnings", "--loader", loader, cliMain, ...args], {
+      cwd: repoRoot,
+      encoding: "utf8",
+      timeout: 60_000,
+      env: { ...process.env, IMPULSE_TRACE_FILE: trace },
+    });
+    assert.equal(r.status, 0, r.stderr);
+    return readFileSync(trace, "utf8").split("\n").filter(Boolean);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 for (const args of [["--help"], ["lint", "manifests/examples/quickstart/"], ["lint", "manifests/examples/"]]) {
