@@ -61,27 +61,21 @@ const devCommand = common(
 });
 examples(devCommand, "impulse dev manifests/examples/quickstart", "impulse dev -f eventsource.yaml -f sensor.yaml --log-level debug");
 
-const single = (kind: "EventSource" | "Sensor") => async (arg: string | undefined, opts: { file?: string }) => {
-  const { runSingle } = await import("./commands/single.js");
-  return exit(runSingle(kind, { ...opts, ...(arg ? { file: arg } : {}) }));
-};
+/** `impulse eventsource` / `impulse sensor`: one runtime, as its pod runs it, from a path argument or --file. */
+const singleCommand = (name: string, kind: "EventSource" | "Sensor") =>
+  common(
+    program
+      .command(name)
+      .description(`run one ${kind}, as its pod does`)
+      .argument("[path]", "spec file (the same as --file)")
+      .option("-f, --file <path>", "spec file (or env IMPULSE_SPEC)"),
+  ).action(async (arg: string | undefined, opts: { file?: string }) => {
+    const { runSingle } = await import("./commands/single.js");
+    return exit(runSingle(kind, { ...opts, ...(arg ? { file: arg } : {}) }));
+  });
 
-const eventSourceCommand = common(
-  program
-    .command("eventsource")
-    .description("run one EventSource, as its pod does")
-    .argument("[path]", "spec file (the same as --file)")
-    .option("-f, --file <path>", "spec file (or env IMPULSE_SPEC)"),
-).action(single("EventSource"));
-examples(eventSourceCommand, "impulse eventsource manifests/examples/quickstart/eventsource.yaml --nats-url nats://127.0.0.1:4222");
-
-const sensorCommand = common(
-  program
-    .command("sensor")
-    .description("run one Sensor, as its pod does")
-    .argument("[path]", "spec file (the same as --file)")
-    .option("-f, --file <path>", "spec file (or env IMPULSE_SPEC)"),
-).action(single("Sensor"));
+examples(singleCommand("eventsource", "EventSource"), "impulse eventsource manifests/examples/quickstart/eventsource.yaml --nats-url nats://127.0.0.1:4222");
+const sensorCommand = singleCommand("sensor", "Sensor");
 examples(sensorCommand, "impulse sensor manifests/examples/quickstart/sensor.yaml --nats-url nats://127.0.0.1:4222", "impulse sensor test sensor.yaml --event event.json");
 examples(
   sensorCommand
