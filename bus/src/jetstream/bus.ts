@@ -8,7 +8,7 @@ import { parseNatsUrl, redactUrl } from "../nats-url.js";
 import { bucketName, consumerName, eventSubject, streamName, subjectPrefix, type BusScope } from "../names.js";
 import type { BusEvent, BusLogger, Delivery, EventBus, KvStore, PublishResult, Subscription, SubscriptionSpec } from "../types.js";
 import { JetStreamKv } from "./kv.js";
-import { DEFAULT_STREAM, ensureReplicas, ensureStream, streamConfig } from "./stream.js";
+import { DEFAULT_STREAM, ensureReplicas, ensureStream, streamConfig, waitForLeader } from "./stream.js";
 import { ensureConsumer, JetStreamSubscription } from "./subscription.js";
 
 export interface JetStreamBusOptions extends BusScope {
@@ -188,6 +188,7 @@ export class JetStreamBus implements EventBus {
     const replicas = this.opts.stream?.replicas ?? DEFAULT_STREAM.replicas;
     const kv = await kvm.create(name, { history: 1, replicas, ...(opts.ttlMs ? { ttl: opts.ttlMs } : {}) });
     await ensureReplicas(this.jsm, `KV_${name}`, replicas);
+    if (replicas > 1) await waitForLeader(this.jsm, `KV_${name}`);
     return new JetStreamKv(kv, this.nc, name);
   }
 

@@ -63,6 +63,20 @@ export async function ensureReplicas(jsm: JetStreamManager, stream: string, repl
   await jsm.streams.update(name, { ...rest, num_replicas: replicas });
 }
 
+/**
+ * A replicated stream just created or scaled has no leader for a moment, and a write then fails ("jetstream is not
+ * enabled"): wait until one is elected, so the first KV write of a fresh bucket on a cluster succeeds.
+ */
+export async function waitForLeader(jsm: JetStreamManager, stream: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const info = await jsm.streams.info(stream).catch(() => undefined);
+    if (info && (!info.cluster || info.cluster.leader)) return;
+    if (Date.now() > deadline) return; // the write itself then reports what is wrong
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 export function isNotFound(e: unknown): boolean {
   const msg = String((e as Error)?.message ?? e);
   return /not found/i.test(msg) || (e as { code?: number })?.code === 404;
