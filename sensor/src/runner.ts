@@ -185,7 +185,8 @@ export async function runSensor(o: SensorRunOptions): Promise<RunningSensor> {
     );
     subs.set(t.name, sub);
   }
-  log.info({ triggers: sensor.triggers.map((t) => t.name) }, "sensor ready");
+  // A stop signal that came while subscribing: say nothing is ready, the shutdown below stops what started.
+  if (!o.signal.aborted) log.info({ triggers: sensor.triggers.map((t) => t.name) }, "sensor ready");
 
   const done = new Promise<void>((resolve) => {
     const stop = async () => {
