@@ -60,6 +60,7 @@ it("logs every decision at the default level: received, each dependency matched 
     await post(url, '{"message":"fires"}');
     await post(url, '{"other":"filtered"}');
     const lines = () => p.output().split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as Record<string, unknown>);
+    await waitFor("the firing", () => p.output().includes("trigger log-event fired"));
     const rejected = await waitFor("the filtered event's verdict", () => lines().find((l) => String(l["msg"]).startsWith("dependency payload not matched")));
     assert.equal(rejected["level"], 30);
     assert.equal(rejected["reason"], "data path body.message not found");
@@ -80,7 +81,8 @@ it("--log-format pretty prints one readable line per decision, without colour co
   try {
     await post(url, '{"message":"fires"}');
     await post(url, '{"other":"filtered"}');
-    await waitFor("the filtered event's verdict", () => p.output().includes("dependency payload not matched"));
+    // The second event's verdict may be logged before the first event's firing ends: wait for both.
+    await waitFor("the firing and the filtered event's verdict", () => p.output().includes("trigger log-event fired") && p.output().includes("dependency payload not matched"));
     const out = p.output();
     assert.match(out, /INFO: eventsource webhook: event received \{"eventName":"example","eventId":"[0-9a-f]{32}","source":"webhook","subject":"example"\}/);
     assert.match(out, /INFO: sensor webhook\/log-event: dependency payload matched/);
