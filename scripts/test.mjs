@@ -1,6 +1,6 @@
 // npm test: prepare, then run every suite (unit tests beside the code, integration suites against real servers).
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { prepare, root } from "./prepare.mjs";
 
@@ -16,16 +16,21 @@ function find(dir, pattern, out = []) {
 
 prepare();
 // Test servers beyond NATS, installed or built into ~/.cache/impulse-infra once; later runs find them there at once.
-const servers = [
-  ["tools/kube/build.sh", "kube-apiserver + etcd + kubectl (built from the Go module proxy: ~10 min the first time)"],
-  ["tools/lambda/install.sh", "the Lambda Invoke API emulator (serverless-offline: ~1 min the first time)"],
-  ["tools/kafka/install.sh", "Apache Kafka (jars from Maven Central: ~1 min the first time)"],
-  ["tools/helm/install.sh", "helm (built from the Go module proxy: ~4 min the first time)"],
-  ["tools/image/install.sh", "buildah + a stand-in for node:24-slim (Debian packages, mmdebstrap, Node 24 from npm: ~4 min the first time)"],
-  ["tools/image/build.mjs", "the Dockerfile's image, built with buildah (~4 min when the CLI's sources change)"],
-];
-for (const [script, what] of servers) {
-  if (!existsSync(join(root, script))) continue;
+// Each is a script under tools/ with a `test-server: <order> <what it provides>` line in its header: adding a server is
+// adding its script, nothing here. Lower orders run first (the image build needs the image base installed before it).
+function testServers() {
+  const found = [];
+  for (const dir of readdirSync(join(root, "tools"))) {
+    for (const name of readdirSync(join(root, "tools", dir))) {
+      if (!/\.(sh|mjs)$/.test(name)) continue;
+      const script = join("tools", dir, name);
+      const tag = /^(?:#|\/\/) test-server: (\d+) (.+)$/m.exec(readFileSync(join(root, script), "utf8").split("\n").slice(0, 12).join("\n"));
+      if (tag) found.push({ script, order: Number(tag[1]), what: tag[2] });
+    }
+  }
+  return found.sort((a, b) => a.order - b.order || a.script.localeCompare(b.script));
+}
+for (const { script, what } of testServers()) {
   console.error(`[impulse] test server: ${what}`);
   const r = spawnSync(script.endsWith(".mjs") ? process.execPath : "bash", [join(root, script)], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
   if (r.status !== 0) {

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Builds the helm CLI from the Go module proxy into a cache outside the repo (for the chart render test); prints its directory.
+# test-server: 40 helm (built from the Go module proxy: ~4 min the first time)
 # Reused when present. A cold build takes 3-6 minutes on 2 cores, seconds when the Go build cache is warm.
 set -euo pipefail
 HELM=${IMPULSE_HELM_VERSION:-v3.22.0}

@@ -1,4 +1,5 @@
 // Builds the repository's Dockerfile, unchanged, with buildah on the stand-in base of install.sh; prints the image name.
+// test-server: 90 the Dockerfile's image, built with buildah (~4 min when the CLI's sources change)
 // Cached by its inputs: the image is tagged localhost/impulse:test-<hash of the base, the Dockerfile and what `turbo prune
 // @impulse/cli` keeps>, so an unchanged tree does not rebuild and a change to a test or a doc does not either.
 //   node tools/image/build.mjs          build when missing (npm test runs it before the suites: a cold build takes minutes)

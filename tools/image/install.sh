@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Builds the stand-in for node:24-slim that test/suites/packaging/image.test.ts builds the Dockerfile on; prints its image name.
+# test-server: 80 buildah + a stand-in for node:24-slim (Debian packages, mmdebstrap, Node 24 from npm: ~4 min the first time)
 # A test device, not a release base: Debian bookworm minbase (mmdebstrap) + Node 24 from the npm registry's `node@24` package
 # + npm from the registry's `npm` package + a `node` user uid/gid 1000, committed with buildah into a storage of its own under
 # ~/.cache/impulse-infra/containers (vfs driver: no overlay or fuse needed). Reused when present: an unchanged script and

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Resolves the Kafka broker jars of tools/kafka/pom.xml into a cache outside the repo (reused when present); prints the directory.
+# test-server: 30 Apache Kafka (jars from Maven Central: ~1 min the first time)
 # The directory holds libs/*.jar and kafka.cp (the classpath test/kit/kafka.ts runs `java` with). Logs go to stderr.
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)

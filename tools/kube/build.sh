@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Builds kube-apiserver, etcd and kubectl for the test kit from the Go module proxy into a cache outside the repo; prints the directory.
+# test-server: 10 kube-apiserver + etcd + kubectl (built from the Go module proxy: ~10 min the first time)
 # Reused when present. A cold build takes 8-20 minutes on 2 cores (see ../shared/reference/test-infra.md §1b, §1c).
 set -euo pipefail
 K8S=${IMPULSE_K8S_VERSION:-v1.36.3}

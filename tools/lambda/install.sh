@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Installs serverless 3 + serverless-offline 13 (the local Lambda Invoke API for tests) into a cache outside the repo; prints the directory.
+# test-server: 20 the Lambda Invoke API emulator (serverless-offline: ~1 min the first time)
 # Reused when present; safe to run on every `npm test`. v4 of serverless needs a login, so it stays on 3.x (test-infra.md §3).
 set -euo pipefail
 SLS=3.40.0
