@@ -17,6 +17,10 @@ export const ErrorCodes = {
   EgressDenied: "EGRESS_DENIED",
   SecretNotFound: "SECRET_NOT_FOUND",
   InvalidEvent: "INVALID_EVENT",
+  /** Something asked for by name or id (an event in the journal) does not exist. */
+  NotFound: "NOT_FOUND",
+  /** The bus has no journal (turned off on the EventBus, or nothing has connected to that bus yet). */
+  JournalUnavailable: "JOURNAL_UNAVAILABLE",
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -53,8 +53,21 @@ export const Persistence = z
   })
   .describe("JetStream storage on PersistentVolumeClaims (one per server, from the StatefulSet's volumeClaimTemplates) instead of an emptyDir that dies with the pod.");
 
+/** Defaults of the event journal (docs/events.md): a few days of history, bounded so it never crowds out the events. */
+export const DEFAULT_JOURNAL = { maxAgeMs: 72 * 3600_000, maxBytes: 256 * 1024 * 1024 } as const;
+
+export const JournalSpec = z
+  .strictObject({
+    enabled: z.boolean().optional().describe("Record every event's journey (default true); false writes nothing."),
+    maxAge: Duration.optional().describe("Longest time a journal record is kept, a Go duration (default 72h)."),
+    maxBytes: z.number().int().min(-1).optional().describe("Most bytes the journal keeps; the oldest records go first (default 268435456, 256 MiB; -1 no limit)."),
+  })
+  .describe("The event journal (Impulse only): what happened to each event, read by `impulse events`. Best-effort: a full journal drops its oldest records, never events.");
+export type JournalSpec = z.output<typeof JournalSpec>;
+
 export const EventBusSpec = z
   .strictObject({
+    journal: JournalSpec.optional(),
     jetstream: z
       .strictObject({
         version: z.string().optional().describe("NATS server version to run, e.g. 2.10.0."),

@@ -19,6 +19,7 @@ export * from "./expr/evaluate.js";
 export * from "./expr/regex-literals.js";
 export * from "./regex.js";
 export * from "./eventbus.js";
+export * from "./journal.js";
 export * from "./eventsource/schema.js";
 export * from "./eventsource/sources/index.js";
 export * from "./eventsource/sources/webhook.js";

@@ -9,3 +9,7 @@ export { freePort } from "./dev/free-port.js";
 export { stopProcess } from "./dev/process.js";
 export { lockDataDir, type DataDirLock } from "./dev/data-dir-lock.js";
 export { startNatsServer, findNatsServer, natsCacheBinary, NATS_SERVER_VERSION, type NatsServer } from "./dev/nats-server.js";
+export { type JournalWriter, disabledJournal } from "./journal/writer.js";
+export { JournalClient, queryFilter, type EventQuery, type EventPage, type JournalClientOptions } from "./journal/client.js";
+export { buildJourney, RowBuilder, type EventRow, type EventJourney, type TriggerJourney } from "./journal/journey.js";
+export { filterSubjects, recordSubject, journalStreamName, type JournalFilter } from "./journal/subjects.js";

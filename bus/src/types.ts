@@ -1,5 +1,6 @@
 // The EventBus seam: what sources and sensors need from a bus, nothing more.
 import type { ImpulseEvent } from "@impulse/api";
+import type { JournalWriter } from "./journal/writer.js";
 
 export type BusEvent = ImpulseEvent;
 
@@ -73,6 +74,10 @@ export interface PublishResult {
    * duplicate window, see dedup.ts): nothing new was stored.
    */
   duplicate: boolean;
+  /** Position of the stored event in the stream (for a duplicate: of the copy stored earlier). */
+  sequence?: number;
+  /** Bytes of the encoded event. */
+  size?: number;
 }
 
 export interface EventBus {
@@ -89,6 +94,8 @@ export interface EventBus {
   subscribe(spec: SubscriptionSpec, handler: (d: Delivery) => Promise<void>): Promise<Subscription>;
   /** Small key-value store for sensor state; with ttlMs, entries expire after that long. */
   kv(bucket: string, opts?: { ttlMs?: number }): Promise<KvStore>;
+  /** Where runtimes append each event's journey; best-effort, never waits. */
+  readonly journal: JournalWriter;
   /** True while the bus is reachable. */
   connected(): boolean;
   close(): Promise<void>;

@@ -1,5 +1,5 @@
-// Bus credentials and stream settings handed to a runtime pod by the controller (IMPULSE_BUS_AUTH, IMPULSE_BUS_STREAM).
-import { StreamConfig, type StreamConfig as StreamSpec } from "@impulse/api";
+// Bus credentials, stream and journal settings handed to a runtime pod by the controller (IMPULSE_BUS_AUTH, IMPULSE_BUS_STREAM, IMPULSE_BUS_JOURNAL).
+import { JournalSpec, StreamConfig, type StreamConfig as StreamSpec } from "@impulse/api";
 import { parse } from "yaml";
 
 export interface BusCredentials {
@@ -34,5 +34,13 @@ export function parseBusStream(text: string | undefined): StreamSpec | undefined
   if (!text) return undefined;
   const r = StreamConfig.safeParse(JSON.parse(text));
   if (!r.success) throw new Error("IMPULSE_BUS_STREAM: " + r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
+  return r.data;
+}
+
+/** The EventBus's spec.journal as JSON; validated like the EventBus spec itself. */
+export function parseBusJournal(text: string | undefined): JournalSpec | undefined {
+  if (!text) return undefined;
+  const r = JournalSpec.safeParse(JSON.parse(text));
+  if (!r.success) throw new Error("IMPULSE_BUS_JOURNAL: " + r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
   return r.data;
 }

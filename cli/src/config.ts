@@ -21,6 +21,8 @@ export const RuntimeConfig = z.object({
   /** From the controller: the bus Secret's value (token or username/password YAML) and the EventBus's streamConfig (JSON). */
   busAuth: z.string().optional(),
   busStream: z.string().optional(),
+  /** From the controller: the EventBus's spec.journal (JSON). */
+  busJournal: z.string().optional(),
   namespace: z.string().min(1).default("local"),
   metricsPort: z.coerce.number().int().min(0).max(65535),
   /** Where webhook and metrics servers listen: every interface in a pod, loopback under `impulse dev`. */
@@ -76,6 +78,7 @@ export function readConfig(flags: CommonFlags, env: NodeJS.ProcessEnv, defaults:
     natsUrl: flags.natsUrl ?? env["IMPULSE_BUS_URL"],
     busAuth: env["IMPULSE_BUS_AUTH"],
     busStream: env["IMPULSE_BUS_STREAM"],
+    busJournal: env["IMPULSE_BUS_JOURNAL"],
     namespace: flags.namespace ?? env["IMPULSE_NAMESPACE"],
     metricsPort: flags.metricsPort ?? env["IMPULSE_METRICS_PORT"] ?? defaults.metricsPort,
     listenAddress: flags.listenAddress ?? env["IMPULSE_LISTEN_ADDRESS"] ?? defaults.listenAddress,

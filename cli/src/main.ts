@@ -125,6 +125,79 @@ examples(
   "impulse lint manifests/examples/",
 );
 
+/** `impulse events …`: the bus to read, and --json, on every subcommand. */
+const busOptions = (c: Command) =>
+  c
+    .option("--nats-url <url>", "NATS server URL (env IMPULSE_BUS_URL; default: the bus of `impulse dev` running in this directory)")
+    .option("--namespace <ns>", "namespace of the EventBus (env IMPULSE_NAMESPACE, default local)")
+    .option("--bus <name>", "EventBus name", "default")
+    .option("--data-dir <dir>", "data dir of the `impulse dev` to find (default .impulse/nats)")
+    .option("--json", "print JSON (errors too, on stderr)");
+const filterOptions = (c: Command) =>
+  c
+    .option("--source <eventsource>", "only this EventSource")
+    .option("--event <name>", "only this event name")
+    .option("--sensor <name>", "what this Sensor did")
+    .option("--trigger <name>", "what this trigger did")
+    .option("--outcome <outcome>", "succeeded, failed (any failure), given-up, dead-lettered, dlq-failed, duplicate; or matched, filtered, waiting");
+
+const eventsCommand = program.command("events").description("see, send and follow events: the event journal on the bus (docs/events.md)");
+examples(
+  busOptions(
+    filterOptions(
+      eventsCommand
+        .command("ls")
+        .description("list recorded events (oldest first), or with --sensor/--trigger/--outcome what Sensors did with them")
+        .option("--since <when>", "from this long ago (10m, 2h) or this RFC 3339 time (default: the journal's start)")
+        .option("--until <when>", "up to this long ago or this time")
+        .option("--limit <n>", "rows per page (default 100)")
+        .option("--cursor <cursor>", "continue a previous page (printed as `more: --cursor N`, or `next` in JSON)"),
+    ),
+  ).action(async (opts) => {
+    const { ls } = await import("./commands/events/list.js");
+    return exit(ls(opts));
+  }),
+  "impulse events ls --since 10m",
+  "impulse events ls --sensor notify --outcome failed --json",
+);
+examples(
+  busOptions(eventsCommand.command("get").description("one event's journey: ingest, each Sensor's decisions, each firing's attempts and outcome, and its data").argument("<id>", "event id")).action(
+    async (id: string, opts) => {
+      const { get } = await import("./commands/events/get.js");
+      return exit(get(id, opts));
+    },
+  ),
+  "impulse events get 5f2c0e0d9a8b4c7e8f1a2b3c4d5e6f70",
+);
+examples(
+  busOptions(filterOptions(eventsCommand.command("tail").description("follow the journal live (Ctrl-C stops)"))).action(async (opts) => {
+    const { tail } = await import("./commands/events/list.js");
+    return exit(tail(opts));
+  }),
+  "impulse events tail --sensor notify",
+);
+examples(
+  busOptions(
+    eventsCommand
+      .command("send")
+      .description("put a CloudEvent on the bus as an EventSource's event (or POST it to a webhook) and print its id")
+      .option("--source <eventsource>", "EventSource name (the CloudEvent source)")
+      .option("--event <name>", "event name (the CloudEvent subject)")
+      .option("--type <type>", "CloudEvent type, the source type (default webhook)")
+      .option("--id <id>", "event id (default: a new one)")
+      .option("--data <json>", "the event's data as JSON")
+      .option("-f, --file <path>", "a CloudEvent JSON file, or any JSON as the data; - reads stdin")
+      .option("--webhook <url>", "POST the data to this running webhook instead of writing to the bus")
+      .option("--wait", "then print what each Sensor did with it (exit 5 when a firing failed)")
+      .option("--timeout <seconds>", "how long --wait waits (default 30)"),
+  ).action(async (opts) => {
+    const { send } = await import("./commands/events/send.js");
+    return exit(send(opts));
+  }),
+  `impulse events send --source orders --event created --data '{"header":{},"body":{"amount":250}}' --wait`,
+  "impulse events send --webhook http://localhost:12000/orders --data '{\"amount\":250}' --wait",
+);
+
 const genCrdsCommand = program
   .command("gen-crds")
   .description("write the EventBus, EventSource and Sensor CRDs and their reference page from the schemas")

@@ -8,7 +8,7 @@ import type { KubeConfig } from "@kubernetes/client-node";
 import type { Logger } from "pino";
 import { collectDefaultMetrics, Registry } from "prom-client";
 import type { RuntimeConfig } from "./config.js";
-import { parseBusAuth, parseBusStream } from "./bus-auth.js";
+import { parseBusAuth, parseBusJournal, parseBusStream } from "./bus-auth.js";
 import { startManagementServer } from "./management.js";
 import { kubeConfigLoader } from "./kube.js";
 import { createSecretResolver } from "./secrets.js";
@@ -98,8 +98,9 @@ export async function startRuntime(resources: Resource[], cfg: RuntimeConfig, na
       const spec = busFor(resources, name)?.spec;
       // In a pod the EventBus is not among the resources: the controller passes its settings in the environment.
       const stream = spec?.jetstreamExotic?.streamConfig ?? spec?.jetstream?.streamConfig ?? parseBusStream(cfg.busStream);
+      const journal = spec ? spec.journal : parseBusJournal(cfg.busJournal);
       const credentials = parseBusAuth(cfg.busAuth);
-      b = await JetStreamBus.connect({ url: natsUrl, namespace: cfg.namespace, busName: name, logger: log.child({ eventBusName: name }), signal: stop.signal, ...credentials, ...(stream ? { stream } : {}) });
+      b = await JetStreamBus.connect({ url: natsUrl, namespace: cfg.namespace, busName: name, logger: log.child({ eventBusName: name }), signal: stop.signal, ...credentials, ...(stream ? { stream } : {}), ...(journal ? { journal } : {}) });
       buses.set(name, b);
     }
     return b;

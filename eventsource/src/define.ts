@@ -57,6 +57,8 @@ export interface SourceContext<C> {
   health: HealthReporter;
   /** A KV bucket of this EventSource on the bus, for state that must survive restarts (e.g. watch checkpoints). */
   kv: (name: string) => Promise<KvStore>;
+  /** Records a request refused before it became an event (status and reason) in the journal, sampled. */
+  rejected?: (eventName: string, reason: string) => void;
 }
 
 export interface RunningSource {

@@ -1,5 +1,5 @@
 // Runs every source of one EventSource resource against a bus until the signal aborts.
-import type { EventSource } from "@impulse/api";
+import { errorMessage, type EventSource } from "@impulse/api";
 import type { EventBus } from "@impulse/bus";
 import type { Logger } from "pino";
 import type { Emit, KubeConfigLoader, RunningSource, SecretResolver } from "./define.js";
@@ -64,10 +64,31 @@ export function runEventSource(o: EventSourceRunOptions): RunningEventSource {
       if (verdict && !verdict.pass) {
         o.metrics.filtered.inc({ eventsource: name, event: e.eventName, reason: verdict.error ? "error" : "false" });
         log.info({ eventName: e.eventName, reason: verdict.reason }, "event filtered out by filter.expression");
+        o.bus.journal.reject(name, e.eventName, verdict.reason);
         return undefined;
       }
       const event = buildEnvelope(name, type, e);
-      const { duplicate } = await o.bus.publish(event);
+      let published;
+      try {
+        published = await o.bus.publish(event);
+      } catch (err) {
+        o.bus.journal.reject(name, e.eventName, `not stored on the bus: ${errorMessage(err)}`);
+        throw err;
+      }
+      const { duplicate } = published;
+      if (o.bus.journal.enabled)
+        o.bus.journal.append({
+          kind: "ingest",
+          time: new Date().toISOString(),
+          eventId: event.id,
+          source: name,
+          event: e.eventName,
+          type,
+          eventTime: event.time,
+          size: published.size ?? 0,
+          ...(published.sequence !== undefined ? { sequence: published.sequence } : {}),
+          ...(duplicate ? { duplicate } : {}),
+        });
       let c = counters.get(e.eventName);
       if (!c) {
         const labels = { eventsource: name, event: e.eventName };
@@ -98,6 +119,7 @@ export function runEventSource(o: EventSourceRunOptions): RunningEventSource {
             components[`${type}/${component}`] = status;
           },
           kv: (bucket) => o.bus.kv(`eventsource-${name}-${bucket}`),
+          rejected: (eventName, reason) => o.bus.journal.reject(name, eventName, reason),
         },
         emit,
         signal,

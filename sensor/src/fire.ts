@@ -11,6 +11,7 @@ import { RedeliverLater } from "@impulse/bus";
 import { applyParameters, buildPayload } from "./params/apply.js";
 import type { FiredEvents } from "./params/resolve.js";
 import type { TriggerExecutor } from "./triggers/define.js";
+import type { FiringNote, TriggerJournal } from "./delivery/journal.js";
 
 export function idempotencyKey(sensor: string, trigger: string, events: FiredEvents): string {
   const ids = Object.entries(events)
@@ -70,6 +71,8 @@ export interface FireOptions {
   meters: TriggerMeters;
   logger: Logger;
   signal: AbortSignal;
+  /** Where attempts and the outcome are journaled (absent: nothing is). */
+  journal?: TriggerJournal | undefined;
 }
 
 export type FireOutcome = "fired" | "failed" | "dead-lettered" | "duplicate";
@@ -78,14 +81,19 @@ export type FireOutcome = "fired" | "failed" | "dead-lettered" | "duplicate";
 export const DLQ_FAILED_REDELIVERY_MS = 30_000;
 
 /** Resolves the template, then runs the trigger with retries, rate limit and policy; throws the last error. */
-async function attempt(a: ArmedTrigger, o: FireOptions, key: string, log: { readonly logger: Logger }): Promise<unknown> {
+async function attempt(a: ArmedTrigger, o: FireOptions, key: string, log: { readonly logger: Logger }, count: { attempts: number }): Promise<unknown> {
   const t = a.trigger;
   const { template, payload } = prepare(t, o.events);
+  const journal = o.journal?.enabled ? o.journal : undefined;
   const result = await withRetry(
     t.retry,
     o.signal,
-    async () => {
+    async (n) => {
+      count.attempts++;
+      const waitStart = journal && a.limiter ? performance.now() : 0;
       await a.limiter?.acquire(o.signal);
+      const started = journal ? performance.now() : 0;
+      const rateLimitedMs = waitStart ? Math.round(started - waitStart) : 0;
       const end = o.meters.duration.startTimer();
       try {
         const r = await a.executor.execute(
@@ -93,7 +101,11 @@ async function attempt(a: ArmedTrigger, o: FireOptions, key: string, log: { read
           o.signal,
         );
         t.definition.applyPolicy(r, t.spec.policy);
+        journal?.attempt(o.events, { ranTrigger: t.name, attempt: n, durationMs: performance.now() - started, ok: true, result: t.definition.describe(r), ...(rateLimitedMs ? { rateLimitedMs } : {}) });
         return r;
+      } catch (e) {
+        journal?.attempt(o.events, { ranTrigger: t.name, attempt: n, durationMs: performance.now() - started, ok: false, error: errorMessage(e), ...(rateLimitedMs ? { rateLimitedMs } : {}) });
+        throw e;
       } finally {
         end();
       }
@@ -124,6 +136,7 @@ export async function fire(o: FireOptions): Promise<FireOutcome> {
     if (claim.kind === "done") {
       o.meters.duplicates.inc();
       log.logger.info("these events already fired this trigger inside the dedup window; not firing again");
+      journalFiring(o, key, performance.now(), { attempts: 0 }, { outcome: "duplicate" });
       return "duplicate";
     }
     ticket = claim.ticket;
@@ -142,14 +155,29 @@ export async function fire(o: FireOptions): Promise<FireOutcome> {
   }
 }
 
+/** The firing's end in the journal. */
+function journalFiring(o: FireOptions, key: string, started: number, count: { attempts: number }, note: Pick<FiringNote, "outcome"> & Partial<FiringNote>): void {
+  if (!o.journal?.enabled) return;
+  o.journal.firing(o.events, {
+    triggerKind: o.armed.trigger.kind,
+    idempotencyKey: key,
+    attempts: count.attempts,
+    durationMs: performance.now() - started,
+    deliveryCount: o.deliveryCount,
+    ...note,
+  });
+}
+
 async function fireClaimed(o: FireOptions, key: string, log: { readonly logger: Logger }, ticket: FiringTicket | undefined): Promise<FireOutcome> {
   const started = performance.now();
+  const count = { attempts: 0 };
   let result: unknown;
   try {
-    result = await attempt(o.armed, o, key, log);
+    result = await attempt(o.armed, o, key, log, count);
   } catch (e) {
-    return afterFailure(o, e, log, ticket);
+    return afterFailure(o, e, log, ticket, key, started, count);
   }
+  if (o.journal?.enabled) journalFiring(o, key, started, count, { outcome: "succeeded", result: o.armed.trigger.definition.describe(result) });
   o.meters.fired.inc();
   if (o.logger.isLevelEnabled("info")) {
     const t = o.armed.trigger;
@@ -163,7 +191,15 @@ async function fireClaimed(o: FireOptions, key: string, log: { readonly logger: 
   return "fired";
 }
 
-async function afterFailure(o: FireOptions, e: unknown, log: { readonly logger: Logger }, ticket: FiringTicket | undefined): Promise<FireOutcome> {
+async function afterFailure(
+  o: FireOptions,
+  e: unknown,
+  log: { readonly logger: Logger },
+  ticket: FiringTicket | undefined,
+  key: string,
+  started: number,
+  count: { attempts: number },
+): Promise<FireOutcome> {
   if (o.signal.aborted) throw e; // shutting down: leave the event unacknowledged so it is redelivered
   o.meters.failed.inc();
   const code = e instanceof ImpulseError ? e.code : ErrorCodes.TriggerFailed;
@@ -171,13 +207,15 @@ async function afterFailure(o: FireOptions, e: unknown, log: { readonly logger: 
   log.logger.error({ code, err: errorMessage(e), attempts: o.armed.trigger.retry.steps, ...(dlq ? { dlqTrigger: dlq.trigger.name } : {}) },
     dlq ? "trigger failed after the last attempt; handing the events to the dlqTrigger" : "trigger failed; event given up after the last attempt");
   if (!dlq) {
+    journalFiring(o, key, started, count, { outcome: "given-up", error: errorMessage(e) });
     await ticket?.finish("failed");
     return "failed";
   }
   try {
-    await attempt(dlq, o, idempotencyKey(o.sensorName, dlq.trigger.name, o.events), log);
+    await attempt(dlq, o, idempotencyKey(o.sensorName, dlq.trigger.name, o.events), log, count);
   } catch (dlqError) {
     if (o.signal.aborted) throw dlqError;
+    journalFiring(o, key, started, count, { outcome: "dlq-failed", error: `${errorMessage(e)}; dlqTrigger ${dlq.trigger.name}: ${errorMessage(dlqError)}`, dlqTrigger: dlq.trigger.name });
     log.logger.error({ err: errorMessage(dlqError), redeliverInMs: DLQ_FAILED_REDELIVERY_MS }, "dlqTrigger failed too; the event stays on the bus and is redelivered");
     // Failed, not cut off: the redelivery retries it without flagging a possible duplicate.
     await ticket?.finish("failed");
@@ -185,6 +223,7 @@ async function afterFailure(o: FireOptions, e: unknown, log: { readonly logger: 
   }
   log.logger.info({ dlqTrigger: dlq.trigger.name }, `dlqTrigger ${dlq.trigger.name} took the events`);
   o.meters.deadLettered.inc();
+  journalFiring(o, key, started, count, { outcome: "dead-lettered", error: errorMessage(e), dlqTrigger: dlq.trigger.name });
   await ticket?.finish("done");
   return "dead-lettered";
 }

@@ -16,6 +16,7 @@ import { bindTriggerMeters, type SensorMetrics } from "./metrics.js";
 import type { FiredEvents } from "./params/resolve.js";
 import type { KubeConfigLoader, SecretResolver } from "./triggers/define.js";
 import { sensorLogger } from "./logging-fields.js";
+import { TriggerJournal } from "./delivery/journal.js";
 
 /** As long as the bus's own duplicate window by default, so together they cover the same span. */
 export const DEFAULT_DEDUP_WINDOW_MS = 300_000;
@@ -44,7 +45,7 @@ export interface RunningSensor {
   done: Promise<void>;
 }
 
-async function matchDependencies(t: CompiledTrigger, event: FiredEvents[string], log: Logger): Promise<{ events: FiredEvents; reasons: string[] }> {
+async function matchDependencies(t: CompiledTrigger, event: FiredEvents[string], log: Logger, journal: TriggerJournal): Promise<{ events: FiredEvents; reasons: string[] }> {
   const events: Record<string, FiredEvents[string]> = {};
   const reasons: string[] = [];
   for (const dep of t.dependencies) {
@@ -52,15 +53,18 @@ async function matchDependencies(t: CompiledTrigger, event: FiredEvents[string],
     const seen = await applyTransform(dep, event);
     if ("failed" in seen) {
       reasons.push(`${dep.name}: ${seen.failed}`);
+      journal.dependency(event, dep.name, false, seen.failed);
       continue;
     }
     const r = await dep.filter(seen.event);
     if (r.pass) {
       events[dep.name] = seen.event;
+      journal.dependency(event, dep.name, true);
       log.info({ eventId: event.id, dependency: dep.name }, `dependency ${dep.name} matched`);
     } else {
       const reason = r.reason ?? "rejected";
       reasons.push(`${dep.name}: ${reason}`);
+      journal.dependency(event, dep.name, false, reason);
       // At info, not debug: "why didn't it fire?" must be answerable from the default log (issue 10).
       log.info({ eventId: event.id, dependency: dep.name, reason }, `dependency ${dep.name} not matched: ${reason}`);
     }
@@ -100,6 +104,8 @@ export async function runSensor(o: SensorRunOptions): Promise<RunningSensor> {
   for (const t of sensor.triggers) {
     const tlog = log.child({ triggerName: t.name });
     const meters = bindTriggerMeters(o.metrics, sensor.name, t.name);
+    const journal = new TriggerJournal(o.bus.journal, sensor.name, t.name);
+    const depNames = [...new Set(t.dependencies.map((d) => d.name))];
     const arm = (c: CompiledTrigger): ArmedTrigger => ({
       trigger: c,
       executor: c.definition.create({
@@ -119,7 +125,7 @@ export async function runSensor(o: SensorRunOptions): Promise<RunningSensor> {
     });
     const armed = arm(t);
     const fireWith = (events: FiredEvents, deliveryCount: number) =>
-      fire({ sensorName: sensor.name, armed, dedup, events, deliveryCount, meters, logger: tlog, signal: o.signal });
+      fire({ sensorName: sensor.name, armed, dedup, events, deliveryCount, meters, logger: tlog, signal: o.signal, journal });
 
     let onMatch: (events: FiredEvents, delivery: Delivery) => Promise<void>;
     if (t.stateful) {
@@ -141,7 +147,9 @@ export async function runSensor(o: SensorRunOptions): Promise<RunningSensor> {
       onMatch = (events, d) =>
         mutex.run(async () => {
           for (const dep of Object.keys(events)) state.offer(dep, { event: d.event, sequence: d.sequence, savedAt: Date.now() });
-          if (!evaluate(t.condition, state.dependencies())) {
+          const satisfied = evaluate(t.condition, state.dependencies());
+          journal.condition(d.event, satisfied, [...state.dependencies()], depNames);
+          if (!satisfied) {
             for (const dep of Object.keys(events)) await state.persist(dep);
             meters.waiting.inc();
             tlog.info({ eventId: d.event.id, have: [...state.dependencies()] }, "condition not satisfied yet; event saved");
@@ -175,7 +183,7 @@ export async function runSensor(o: SensorRunOptions): Promise<RunningSensor> {
       },
       async (d) => {
         meters.received.inc();
-        const { events } = await matchDependencies(t, d.event, tlog);
+        const { events } = await matchDependencies(t, d.event, tlog, journal);
         if (Object.keys(events).length === 0) {
           meters.filtered.inc();
           return;

@@ -1,5 +1,5 @@
 // The JetStream driver of the EventBus seam.
-import { ErrorCodes, ImpulseError, errorMessage, type StreamConfig as StreamSpec } from "@impulse/api";
+import { ErrorCodes, ImpulseError, errorMessage, type JournalSpec, type StreamConfig as StreamSpec } from "@impulse/api";
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
 import { Kvm } from "@nats-io/kv";
 import { connect, InvalidArgumentError, type NatsConnection } from "@nats-io/transport-node";
@@ -10,6 +10,8 @@ import type { BusEvent, BusLogger, Delivery, EventBus, KvStore, PublishResult, S
 import { JetStreamKv } from "./kv.js";
 import { DEFAULT_STREAM, ensureReplicas, ensureStream, streamConfig, waitForLeader } from "./stream.js";
 import { ensureConsumer, JetStreamSubscription } from "./subscription.js";
+import { journalEnabled, journalStreamConfig } from "../journal/stream.js";
+import { disabledJournal, NatsJournalWriter, type JournalWriter } from "../journal/writer.js";
 
 export interface JetStreamBusOptions extends BusScope {
   /** nats://host:port, comma-separated for several servers; nats://user:pw@host or nats://token@host carry credentials. */
@@ -20,6 +22,8 @@ export interface JetStreamBusOptions extends BusScope {
   password?: string;
   token?: string;
   stream?: StreamSpec;
+  /** The event journal's settings (the EventBus's spec.journal); on by default. */
+  journal?: JournalSpec;
   /** How long a publish waits for the PubAck (default 5 s). */
   publishTimeoutMs?: number;
   logger: BusLogger;
@@ -34,7 +38,7 @@ const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
 const HEADER_ALLOWANCE = 128;
 
 /** Credentials from the URL, or the explicit ones; both at once is ambiguous and refused. */
-function connectionAuth(opts: JetStreamBusOptions): { servers: string[]; user?: string; pass?: string; token?: string } {
+export function connectionAuth(opts: Pick<JetStreamBusOptions, "url" | "user" | "password" | "token">): { servers: string[]; user?: string; pass?: string; token?: string } {
   const parsed = parseNatsUrl(opts.url);
   const inUrl = parsed.user !== undefined || parsed.token !== undefined;
   if (inUrl && (opts.user || opts.token))
@@ -55,9 +59,24 @@ function tooLarge(size: number, limit: number): ImpulseError {
   );
 }
 
+/** Creates or updates the journal's stream; a journal that cannot be set up is reported and left off, never fatal. */
+async function ensureJournal(jsm: JetStreamManager, opts: JetStreamBusOptions, log: BusLogger): Promise<boolean> {
+  if (!journalEnabled(opts.journal)) return false;
+  const replicas = opts.stream?.replicas ?? DEFAULT_STREAM.replicas;
+  try {
+    await ensureStream(jsm, journalStreamConfig(opts, opts.journal, replicas));
+    return true;
+  } catch (e) {
+    log.warn({ err: errorMessage(e) }, "event journal could not be set up; running without it");
+    return false;
+  }
+}
+
 export class JetStreamBus implements EventBus {
   private isConnected = true;
   private readonly subscriptions = new Set<Subscription>();
+  /** Where runtimes append what happened to each event (a no-op when the EventBus turned the journal off). */
+  readonly journal: JournalWriter;
 
   private constructor(
     private readonly nc: NatsConnection,
@@ -65,7 +84,9 @@ export class JetStreamBus implements EventBus {
     private readonly jsm: JetStreamManager,
     private readonly opts: JetStreamBusOptions,
     private readonly stream: string,
+    journalOn: boolean,
   ) {
+    this.journal = journalOn ? new NatsJournalWriter(nc, opts, (n) => opts.logger.warn({ dropped: n }, "journal records dropped (queue full)")) : disabledJournal;
     void this.watchStatus();
   }
 
@@ -93,13 +114,14 @@ export class JetStreamBus implements EventBus {
         const js = jetstream(nc, { timeout: opts.publishTimeoutMs ?? 5000 });
         const name = streamName(opts);
         await ensureStream(jsm, streamConfig(name, [`${subjectPrefix(opts)}.>`], opts.stream));
+        const journalOn = await ensureJournal(jsm, opts, log);
         // Aborted while connecting (a stop signal during start-up): close instead of reporting a connection nobody uses.
         if (opts.signal?.aborted) {
           await nc.close().catch(() => undefined);
           throw new ImpulseError(ErrorCodes.BusUnavailable, "aborted while connecting to the event bus");
         }
         log.info({ url, stream: name, maxPayload: nc.info?.max_payload }, "connected to event bus");
-        return new JetStreamBus(nc, js, jsm, { ...opts, url }, name);
+        return new JetStreamBus(nc, js, jsm, { ...opts, url }, name, journalOn);
       } catch (e) {
         // Connected but the stream could not be set up (a cluster still electing, a timeout): this connection
         // reconnects forever, so close it before the next attempt makes another.
@@ -151,7 +173,7 @@ export class JetStreamBus implements EventBus {
     const subject = eventSubject(this.opts, event.source, event.subject);
     try {
       const ack = await this.js.publish(subject, data, { msgID: dedupKey(event) });
-      return { duplicate: ack.duplicate };
+      return { duplicate: ack.duplicate, sequence: ack.seq, size: data.length };
     } catch (e) {
       // A reconnect to a server with a smaller max_payload can still refuse it here.
       if (e instanceof InvalidArgumentError && /max_payload/.test(e.message)) throw tooLarge(data.length, this.maxPayload() - HEADER_ALLOWANCE);

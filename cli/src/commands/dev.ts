@@ -1,5 +1,5 @@
 // `impulse dev`: every EventSource and Sensor in the files, against a local nats-server it starts (or --nats-url).
-import { mkdirSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Resource } from "@impulse/api";
 import { findNatsServer, lockDataDir, startNatsServer, type DataDirLock, type NatsServer } from "@impulse/bus";
@@ -10,6 +10,7 @@ import { formatFindings, loadResources } from "../load.js";
 import { createLogger } from "../logger.js";
 import { checkKubeConfig, shutdownSignal, startRuntime } from "../runtime.js";
 import { overrideWebhookPort } from "../webhook-port.js";
+import { devStatePath } from "./events/connect.js";
 
 export interface DevFlags extends CommonFlags {
   dataDir?: string;
@@ -39,6 +40,7 @@ export async function dev(files: string[], flags: DevFlags): Promise<number> {
 
   let nats: NatsServer | undefined;
   let lock: DataDirLock | undefined;
+  let statePath: string | undefined;
   try {
     let natsUrl = cfg.natsUrl;
     if (!natsUrl) {
@@ -53,6 +55,9 @@ export async function dev(files: string[], flags: DevFlags): Promise<number> {
       nats = await startNatsServer({ binary, storeDir, signal });
       natsUrl = nats.url;
       log.info({ url: natsUrl, storeDir, natsPid: nats.pid }, "started local nats-server with JetStream");
+      // `impulse events` run in this directory finds this bus without flags.
+      statePath = devStatePath(storeDir);
+      writeFileSync(statePath, JSON.stringify({ url: natsUrl, pid: process.pid }) + "\n");
     }
     const rt = await startRuntime(resources, cfg, natsUrl, log, signal);
     const banner = [
@@ -60,6 +65,7 @@ export async function dev(files: string[], flags: DevFlags): Promise<number> {
       "Impulse is running. To produce an event:",
       ...sourceHints(resources, cfg.listenAddress).map((h) => "  " + h),
       `Metrics: http://localhost:${rt.metricsPort}/metrics   Health: http://localhost:${rt.metricsPort}/health`,
+      "What happened to each event: impulse events ls / impulse events get <id> / impulse events tail",
       "Press Ctrl-C to stop.",
       "",
     ];
@@ -70,6 +76,7 @@ export async function dev(files: string[], flags: DevFlags): Promise<number> {
     if (signal.aborted) return 0;
     throw e;
   } finally {
+    if (statePath) rmSync(statePath, { force: true });
     await nats?.stop();
     lock?.release();
   }

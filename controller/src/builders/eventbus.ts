@@ -86,6 +86,7 @@ export function buildEventBus(cr: CustomResource, bus: EventBus, opts: EventBusO
     const connection: BusConnection = { url: exotic.url };
     if (exotic.accessSecret) connection.accessSecret = { name: exotic.accessSecret.name, key: exotic.accessSecret.key };
     if (exotic.streamConfig) connection.streamConfig = exotic.streamConfig;
+    if (bus.spec.journal) connection.journal = bus.spec.journal;
     return { objects: [], replicas: 0, connection };
   }
   const js = bus.spec.jetstream ?? {};
@@ -169,7 +170,12 @@ export function buildEventBus(cr: CustomResource, bus: EventBus, opts: EventBusO
     authSecretName,
     statefulSetName: statefulSet,
     replicas,
-    connection: { url: `nats://${client}.${namespace}.svc:${CLIENT_PORT}`, accessSecret: { name: authSecretName, key: TOKEN_KEY }, streamConfig },
+    connection: {
+      url: `nats://${client}.${namespace}.svc:${CLIENT_PORT}`,
+      accessSecret: { name: authSecretName, key: TOKEN_KEY },
+      streamConfig,
+      ...(bus.spec.journal ? { journal: bus.spec.journal } : {}),
+    },
   };
 }
 

@@ -33,6 +33,7 @@ export function runtimeContainer(
   ];
   // Without the bus's stream settings a runtime would reset the stream to the defaults when it connects.
   if (bus.streamConfig) env.push({ name: "IMPULSE_BUS_STREAM", value: JSON.stringify(bus.streamConfig) });
+  if (bus.journal) env.push({ name: "IMPULSE_BUS_JOURNAL", value: JSON.stringify(bus.journal) });
   if (bus.accessSecret) env.push({ name: "IMPULSE_BUS_AUTH", valueFrom: { secretKeyRef: { name: bus.accessSecret.name, key: bus.accessSecret.key } } });
   env.push(...(extra.env ?? []));
   return {

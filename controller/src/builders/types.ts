@@ -28,6 +28,8 @@ export interface BusConnection {
   /** A Secret key holding a token, or YAML `username:`/`password:` (Argo's format), passed to runtimes as IMPULSE_BUS_AUTH. */
   accessSecret?: { name: string; key: string };
   streamConfig?: Record<string, unknown>;
+  /** The EventBus's spec.journal, handed to runtimes as IMPULSE_BUS_JOURNAL. */
+  journal?: Record<string, unknown>;
 }
 
 /** What the controller decides about the pods it runs (from its flags). */

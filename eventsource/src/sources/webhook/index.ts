@@ -32,7 +32,7 @@ export const webhook = defineEventSource({
         if (cfg.serverCertSecret && cfg.serverKeySecret) tls = { cert: await ctx.secrets(cfg.serverCertSecret), key: await ctx.secrets(cfg.serverKeySecret) };
       }
       const server = startPortServer(
-        { port: Number(port), host: ctx.listenAddress, routes, ...(tls ? { tls } : {}), emit, metrics: ctx.metrics, logger: ctx.logger, busMaxPayload: ctx.busMaxPayload },
+        { port: Number(port), host: ctx.listenAddress, routes, ...(tls ? { tls } : {}), emit, metrics: ctx.metrics, logger: ctx.logger, busMaxPayload: ctx.busMaxPayload, rejected: ctx.rejected },
         signal,
       );
       // Name the fields that set this port, so a busy port says what to change.

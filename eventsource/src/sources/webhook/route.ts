@@ -66,6 +66,7 @@ export async function handleRoute(
   metrics: EventSourceMetrics,
   log: Logger,
   busMaxPayload: () => number,
+  rejected: (eventName: string, reason: string) => void = () => undefined,
 ): Promise<void> {
   const started = performance.now();
   const meters = (route.meters ??= { received: metrics.received.labels(route.labels), publishDuration: metrics.publishDuration.labels(route.labels) });
@@ -107,14 +108,17 @@ export async function handleRoute(
     if (e instanceof HttpError) {
       metrics.failed.inc({ ...route.labels, reason: e.reason });
       log.debug({ status: e.status, err: e.message }, "webhook request rejected");
+      rejected(route.eventName, `HTTP ${e.status}: ${e.message}`);
       if (!req.complete) res.setHeader("Connection", "close");
       sendJson(res, e.status, { error: e.message }, e.headers);
     } else if (isImpulseError(e) && e.code === ErrorCodes.EventTooLarge) {
       metrics.failed.inc({ ...route.labels, reason: "too_large" });
       log.debug({ err: e.message }, "webhook request rejected: event too large for the bus");
+      rejected(route.eventName, `HTTP 413: ${e.message}`);
       sendJson(res, 413, { error: `${e.message}; send a smaller body, or raise the EventBus's maxPayload` });
     } else if (isImpulseError(e) && e.code === ErrorCodes.InvalidEvent) {
       metrics.failed.inc({ ...route.labels, reason: "invalid" });
+      rejected(route.eventName, `HTTP 400: ${e.message}`);
       sendJson(res, 400, { error: e.message });
     } else if (isImpulseError(e) && e.code === ErrorCodes.BusUnavailable) {
       metrics.failed.inc({ ...route.labels, reason: "bus_unavailable" });

@@ -15,6 +15,7 @@ export interface PortServerOptions {
   tls?: { cert: string; key: string };
   emit: Emit;
   metrics: EventSourceMetrics;
+  rejected?: ((eventName: string, reason: string) => void) | undefined;
   logger: Logger;
   busMaxPayload: () => number;
 }
@@ -39,7 +40,7 @@ export function startPortServer(o: PortServerOptions, signal: AbortSignal): { re
     // Only the configured endpoints live on this (public) port; /health and /metrics are on the management port.
     const route = o.routes.get(path);
     if (!route) return sendJson(res, 404, { error: `no webhook endpoint ${path} on port ${o.port}` });
-    void handleRoute(route, req, res, q < 0 ? "" : url.slice(q + 1), o.emit, o.metrics, o.logger, o.busMaxPayload);
+    void handleRoute(route, req, res, q < 0 ? "" : url.slice(q + 1), o.emit, o.metrics, o.logger, o.busMaxPayload, o.rejected);
   };
   const server: Server = o.tls ? createHttps({ cert: o.tls.cert, key: o.tls.key }, onRequest) : createHttp(onRequest);
   server.keepAliveTimeout = 65_000;

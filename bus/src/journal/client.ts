@@ -1,0 +1,251 @@
+// Reads (and sends to) one bus's journal: the query library under `impulse events` and, later, the console's API.
+import { randomUUID } from "node:crypto";
+import { ErrorCodes, ImpulseError, errorMessage, OUTCOME_ALIASES, type ImpulseEvent, type JournalKind, type StoredJournalRecord } from "@impulse/api";
+import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager, type JsMsg } from "@nats-io/jetstream";
+import { connect, nanos, type NatsConnection } from "@nats-io/transport-node";
+import { dedupKey } from "../dedup.js";
+import { connectionAuth } from "../jetstream/bus.js";
+import { isNotFound } from "../jetstream/stream.js";
+import { eventSubject, streamName, type BusScope } from "../names.js";
+import { redactUrl } from "../nats-url.js";
+import { buildJourney, RowBuilder, type EventJourney, type EventRow } from "./journey.js";
+import { filterSubjects, journalStreamName, recordSubject, type JournalFilter } from "./subjects.js";
+
+export interface JournalClientOptions extends BusScope {
+  url: string;
+  user?: string;
+  password?: string;
+  token?: string;
+  /** How long to wait for the server when connecting (default 3 s). */
+  timeoutMs?: number;
+}
+
+/** Filters of lists and tails; every one is answered by the server's subject filtering. */
+export interface EventQuery {
+  source?: string;
+  event?: string;
+  sensor?: string;
+  trigger?: string;
+  /** A firing outcome (succeeded, given-up, ...), an alias (failed, dlq), or a verdict (matched, filtered, waiting). */
+  outcome?: string;
+  since?: Date;
+  until?: Date;
+  /** Rows per page (default 100). */
+  limit?: number;
+  /** From a previous page's `next`. */
+  cursor?: string;
+}
+
+export interface EventPage {
+  items: EventRow[];
+  /** Pass as `cursor` for the next page; absent on the last page. */
+  next?: string;
+}
+
+const decoder = new TextDecoder();
+const VERDICTS = new Set(["matched", "filtered", "waiting"]);
+
+/** Which records answer a query: ingest records for a plain list; a Sensor's records when one is named. */
+export function queryFilter(q: EventQuery): JournalFilter {
+  const base = { ...(q.source ? { source: q.source } : {}), ...(q.event ? { event: q.event } : {}), ...(q.sensor ? { sensor: q.sensor } : {}), ...(q.trigger ? { trigger: q.trigger } : {}) };
+  if (q.outcome) {
+    if (VERDICTS.has(q.outcome)) return { ...base, kinds: [q.outcome === "waiting" ? "condition" : "dependency"], outcomes: [q.outcome] };
+    return { ...base, kinds: ["firing"], outcomes: [...(OUTCOME_ALIASES[q.outcome] ?? [q.outcome])] };
+  }
+  if (q.sensor || q.trigger) return { ...base, kinds: ["dependency", "condition", "firing"] satisfies JournalKind[] };
+  return { ...base, kinds: ["ingest", "reject"] };
+}
+
+function parse(m: JsMsg): StoredJournalRecord | undefined {
+  try {
+    return { ...(JSON.parse(decoder.decode(m.data)) as object), seq: m.seq } as StoredJournalRecord;
+  } catch {
+    return undefined; // not ours: skipped rather than failing a whole list
+  }
+}
+
+export class JournalClient {
+  private constructor(
+    private readonly nc: NatsConnection,
+    private readonly js: JetStreamClient,
+    private readonly jsm: JetStreamManager,
+    private readonly scope: BusScope,
+  ) {}
+
+  /** One attempt (no retry loop: a person is waiting); BUS_UNAVAILABLE names the URL without credentials. */
+  static async connect(o: JournalClientOptions): Promise<JournalClient> {
+    const { servers, ...auth } = connectionAuth(o);
+    try {
+      const nc = await connect({ servers, name: "impulse-events", timeout: o.timeoutMs ?? 3000, maxReconnectAttempts: 3, ...auth });
+      return new JournalClient(nc, jetstream(nc), await jetstreamManager(nc), { namespace: o.namespace, busName: o.busName });
+    } catch (e) {
+      throw new ImpulseError(ErrorCodes.BusUnavailable, `event bus not reachable at ${redactUrl(o.url)}: ${redactUrl(errorMessage(e))}`, { cause: e });
+    }
+  }
+
+  close(): Promise<void> {
+    return this.nc.close();
+  }
+
+  private get journalStream(): string {
+    return journalStreamName(this.scope);
+  }
+
+  /** Throws JOURNAL_UNAVAILABLE when this bus has no journal stream. */
+  async info(): Promise<{ stream: string; records: number; bytes: number; firstTime?: string; maxAgeMs: number; maxBytes: number }> {
+    try {
+      const i = await this.jsm.streams.info(this.journalStream);
+      return {
+        stream: i.config.name,
+        records: i.state.messages,
+        bytes: i.state.bytes,
+        ...(i.state.messages ? { firstTime: i.state.first_ts } : {}),
+        maxAgeMs: Math.round(i.config.max_age / 1e6),
+        maxBytes: i.config.max_bytes,
+      };
+    } catch (e) {
+      if (!isNotFound(e)) throw e;
+      throw new ImpulseError(
+        ErrorCodes.JournalUnavailable,
+        `no journal for EventBus ${this.scope.busName} in namespace ${this.scope.namespace}: the EventBus turned it off (spec.journal.enabled: false), or no EventSource or Sensor has connected to this bus yet (check --bus and --namespace)`,
+      );
+    }
+  }
+
+  /**
+   * Calls `each` with the records matching the filter, in journal order, until it returns false, the records end,
+   * or one is later than `until`. Returns whether more records were left. An ephemeral consumer does the filtering.
+   */
+  async scan(f: JournalFilter, from: { seq?: number; since?: Date; until?: Date }, each: (r: StoredJournalRecord) => boolean): Promise<{ more: boolean; lastSeq: number }> {
+    await this.info();
+    const name = `impulse-q-${randomUUID().slice(0, 12)}`;
+    const subjects = filterSubjects(this.scope, f);
+    const start = from.seq
+      ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: from.seq }
+      : from.since
+        ? { deliver_policy: DeliverPolicy.StartTime, opt_start_time: from.since.toISOString() }
+        : { deliver_policy: DeliverPolicy.All };
+    const ci = await this.jsm.consumers.add(this.journalStream, {
+      name,
+      ack_policy: AckPolicy.None,
+      ...(subjects.length === 1 ? { filter_subject: subjects[0]! } : { filter_subjects: subjects }),
+      ...start,
+      inactive_threshold: nanos(30_000),
+      mem_storage: true,
+      num_replicas: 1,
+    });
+    let pending = ci.num_pending;
+    let lastSeq = 0;
+    try {
+      const c = await this.js.consumers.get(this.journalStream, name);
+      while (pending > 0) {
+        const batch = await c.fetch({ max_messages: Math.min(pending, 500), expires: 5000 });
+        let got = 0;
+        for await (const m of batch) {
+          got++;
+          pending = m.info.pending;
+          if (from.until && m.info.timestampNanos / 1e6 > from.until.getTime()) return { more: false, lastSeq };
+          lastSeq = m.seq;
+          const r = parse(m);
+          if (r && !each(r)) return { more: pending > 0, lastSeq };
+        }
+        if (got === 0) break; // the records aged out while reading
+      }
+      return { more: false, lastSeq };
+    } finally {
+      await this.jsm.consumers.delete(this.journalStream, name).catch(() => undefined);
+    }
+  }
+
+  /** A page of rows, oldest first. */
+  async list(q: EventQuery): Promise<EventPage> {
+    const limit = q.limit ?? 100;
+    const rows = new RowBuilder();
+    const cursor = q.cursor ? Number(q.cursor) : undefined;
+    if (cursor !== undefined && !(Number.isInteger(cursor) && cursor > 0)) throw new ImpulseError(ErrorCodes.InvalidSpec, `cursor ${q.cursor} is not one a list returned`);
+    let overflow: number | undefined;
+    const { more, lastSeq } = await this.scan(queryFilter(q), { ...(cursor ? { seq: cursor } : q.since ? { since: q.since } : {}), ...(q.until ? { until: q.until } : {}) }, (r) => {
+      rows.add(r);
+      // One row too many: the page ends before the record that started it.
+      if (rows.rows.length > limit) {
+        overflow = r.seq;
+        return false;
+      }
+      return true;
+    });
+    if (overflow !== undefined) return { items: rows.rows.slice(0, limit), next: String(overflow) };
+    return { items: rows.rows, ...(more ? { next: String(lastSeq + 1) } : {}) };
+  }
+
+  /** Every record of one event and the event itself; NOT_FOUND when the journal has nothing for the id. */
+  async get(eventId: string): Promise<EventJourney & { data?: ImpulseEvent }> {
+    const records: StoredJournalRecord[] = [];
+    await this.scan({ eventId }, {}, (r) => (records.push(r), true));
+    if (records.length === 0)
+      throw new ImpulseError(ErrorCodes.NotFound, `no event ${eventId} in the journal of EventBus ${this.scope.busName} (namespace ${this.scope.namespace}): a wrong id, another bus, or older than the journal keeps`);
+    const journey = buildJourney(eventId, records);
+    const seq = journey.ingest.find((i) => i.sequence !== undefined)?.sequence;
+    const data = seq !== undefined ? await this.eventAt(seq) : undefined;
+    return { ...journey, ...(data ? { data } : {}) };
+  }
+
+  /** The event stored at this position of the event stream, if it is still there. */
+  async eventAt(sequence: number): Promise<ImpulseEvent | undefined> {
+    try {
+      const m = await this.jsm.streams.getMessage(streamName(this.scope), { seq: sequence });
+      return m ? (m.json() as ImpulseEvent) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** New records matching the filter as they are written, until the signal aborts. */
+  async *tail(f: JournalFilter, signal: AbortSignal): AsyncGenerator<StoredJournalRecord> {
+    await this.info();
+    const subjects = filterSubjects(this.scope, f);
+    const c = await this.js.consumers.get(this.journalStream, { filter_subjects: subjects, deliver_policy: DeliverPolicy.New });
+    const messages = await c.consume();
+    const stop = () => void messages.stop();
+    signal.addEventListener("abort", stop, { once: true });
+    try {
+      for await (const m of messages) {
+        const r = parse(m);
+        if (r) yield r;
+      }
+    } finally {
+      signal.removeEventListener("abort", stop);
+      await messages.close().catch(() => undefined);
+    }
+  }
+
+  /**
+   * Puts an event on the bus as its EventSource would (same subject, same duplicate key) and journals its ingest.
+   * Resolves with its position; a duplicate was already stored.
+   */
+  async send(event: ImpulseEvent): Promise<{ id: string; sequence: number; duplicate: boolean }> {
+    const data = new TextEncoder().encode(JSON.stringify(event));
+    let ack;
+    try {
+      ack = await this.js.publish(eventSubject(this.scope, event.source, event.subject), data, { msgID: dedupKey(event) });
+    } catch (e) {
+      if (/no responders|503/i.test(errorMessage(e)))
+        throw new ImpulseError(ErrorCodes.BusUnavailable, `EventBus ${this.scope.busName} (namespace ${this.scope.namespace}) has no stream on this server: start the EventSources and Sensors first (impulse dev), or check --bus and --namespace`);
+      throw new ImpulseError(ErrorCodes.BusUnavailable, `event bus did not store the event: ${errorMessage(e)}`, { cause: e });
+    }
+    const record = {
+      kind: "ingest" as const,
+      time: new Date().toISOString(),
+      eventId: event.id,
+      source: event.source,
+      event: event.subject,
+      type: event.type,
+      eventTime: event.time,
+      size: data.length,
+      ...(ack.duplicate ? { duplicate: true } : { sequence: ack.seq }),
+      via: "impulse events send",
+    };
+    const hasJournal = await this.info().then(() => true, () => false);
+    if (hasJournal) await this.js.publish(recordSubject(this.scope, record), JSON.stringify(record)).catch(() => undefined);
+    return { id: event.id, sequence: ack.seq, duplicate: ack.duplicate };
+  }
+}

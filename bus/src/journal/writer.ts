@@ -1,0 +1,101 @@
+// Appends journal records without ever making delivery wait: queued, batched per tick, published without an ack.
+import type { JournalRecord } from "@impulse/api";
+import type { NatsConnection } from "@nats-io/transport-node";
+import type { BusScope } from "../names.js";
+import { recordSubject } from "./subjects.js";
+
+export interface JournalWriter {
+  /** False when the EventBus turned the journal off: callers may skip building records. */
+  readonly enabled: boolean;
+  /** Queues a record; never throws, never waits. */
+  append(record: JournalRecord): void;
+  /** Queues a rejection, sampled: a flood of rejections writes a few records with counts, not one per request. */
+  reject(source: string, event: string, reason: string): void;
+}
+
+export const disabledJournal: JournalWriter = { enabled: false, append() {}, reject() {} };
+
+/** Records waiting for the next flush; past this the newest are dropped (the journal is best-effort). */
+const MAX_QUEUE = 10_000;
+/** Per EventSource/event: this many rejections are written per window, the rest are counted into the next. */
+const REJECT_SAMPLES = 5;
+const REJECT_WINDOW_MS = 10_000;
+/** Long texts (an error body) are cut: a record is a summary, not a log. */
+const MAX_TEXT = 1000;
+
+const encoder = new TextEncoder();
+
+function clip(r: JournalRecord): JournalRecord {
+  const c = r as unknown as Record<string, unknown>;
+  for (const k of ["result", "error", "reason"] as const) {
+    const v = c[k];
+    if (typeof v === "string" && v.length > MAX_TEXT) c[k] = v.slice(0, MAX_TEXT) + "…";
+  }
+  return r;
+}
+
+export class NatsJournalWriter implements JournalWriter {
+  readonly enabled = true;
+  private queue: JournalRecord[] = [];
+  private scheduled = false;
+  private dropped = 0;
+  private readonly rejects = new Map<string, { windowStart: number; written: number; suppressed: number }>();
+
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly scope: BusScope,
+    private readonly onDrop: (count: number) => void = () => undefined,
+  ) {}
+
+  append(record: JournalRecord): void {
+    if (this.queue.length >= MAX_QUEUE) {
+      this.dropped++;
+      return;
+    }
+    this.queue.push(record);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  reject(source: string, event: string, reason: string): void {
+    const key = `${source}\u0000${event}`;
+    const now = Date.now();
+    let w = this.rejects.get(key);
+    let carried = 0;
+    if (!w || now - w.windowStart > REJECT_WINDOW_MS) {
+      carried = w?.suppressed ?? 0;
+      w = { windowStart: now, written: 0, suppressed: 0 };
+      this.rejects.set(key, w);
+    }
+    if (w.written >= REJECT_SAMPLES) {
+      w.suppressed++;
+      return;
+    }
+    w.written++;
+    this.append({ kind: "reject", time: new Date(now).toISOString(), eventId: "", source, event, reason, count: 1 + carried });
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const batch = this.queue;
+    this.queue = [];
+    if (this.dropped) {
+      this.onDrop(this.dropped);
+      this.dropped = 0;
+    }
+    // Disconnected: the client would buffer these next to the events' publishes; the journal gives way instead.
+    if (this.nc.isClosed() || this.nc.isDraining()) return;
+    for (const r of batch) {
+      try {
+        const data = encoder.encode(JSON.stringify(clip(r)));
+        // A firing satisfied by several events is findable from each of them.
+        const ids = r.kind === "firing" ? [...new Set(Object.values(r.events))] : [r.eventId];
+        for (const id of ids) this.nc.publish(recordSubject(this.scope, r, id), data);
+      } catch {
+        this.dropped++;
+      }
+    }
+  }
+}
