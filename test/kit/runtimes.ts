@@ -1,5 +1,5 @@
 // Runs an EventSource or Sensor in the test process against a real bus, with its own metrics registry.
-import type { EgressPolicy, EventSource, Sensor, StreamConfig } from "@impulse/api";
+import type { EgressPolicy, EventSource, JournalSpec, Sensor, StreamConfig } from "@impulse/api";
 import { freePort, JetStreamBus, type EventBus } from "@impulse/bus";
 import { request } from "undici";
 import { eventSource } from "./resources.js";
@@ -20,8 +20,8 @@ export interface Started {
   stop(): Promise<void>;
 }
 
-export async function connectBus(url: string, namespace: string, stream?: StreamConfig): Promise<EventBus> {
-  return JetStreamBus.connect({ url, namespace, busName: "default", logger: testLogger(), ...(stream ? { stream } : {}) });
+export async function connectBus(url: string, namespace: string, stream?: StreamConfig, journal?: JournalSpec): Promise<EventBus> {
+  return JetStreamBus.connect({ url, namespace, busName: "default", logger: testLogger(), ...(stream ? { stream } : {}), ...(journal ? { journal } : {}) });
 }
 
 export async function startEventSource(
@@ -33,10 +33,12 @@ export async function startEventSource(
     stream?: StreamConfig;
     kubeConfig?: KubeConfig;
     leaderElection?: EventSourceRunOptions["leaderElection"];
+    /** The EventBus's spec.journal (default: on, default limits). */
+    journal?: JournalSpec;
   } = {},
 ): Promise<Started & { running: RunningEventSource }> {
   const { secrets = noSecrets, stream, kubeConfig, leaderElection } = opts;
-  const bus = await connectBus(url, namespace, stream);
+  const bus = await connectBus(url, namespace, stream, opts.journal);
   const registry = new Registry();
   const ac = new AbortController();
   const es = runEventSource({
@@ -76,9 +78,11 @@ export async function startSensor(
     logger?: Logger;
     /** The process-wide egress policy (what --egress-policy passes). */
     egressPolicy?: EgressPolicy;
+    /** The EventBus's spec.journal (default: on, default limits). */
+    journal?: JournalSpec;
   } = {},
 ): Promise<Started & { running: RunningSensor }> {
-  const bus = await connectBus(url, namespace, opts.stream);
+  const bus = await connectBus(url, namespace, opts.stream, opts.journal);
   const registry = new Registry();
   const ac = new AbortController();
   const running = await runSensor({
@@ -120,9 +124,10 @@ export async function startWebhook(
   name: string,
   eventName = "e",
   stream?: StreamConfig,
+  journal?: JournalSpec,
 ): Promise<Started & { port: number; send: (body: unknown) => Promise<string> }> {
   const port = await freePort();
-  const started = await startEventSource(url, namespace, eventSource(name, { webhook: { [eventName]: { port: String(port), endpoint: "/e", method: "POST" } } }), { stream });
+  const started = await startEventSource(url, namespace, eventSource(name, { webhook: { [eventName]: { port: String(port), endpoint: "/e", method: "POST" } } }), { stream, ...(journal ? { journal } : {}) });
   const send = async (body: unknown) => {
     const r = await request(`http://127.0.0.1:${port}/e`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
     const json = (await r.body.json()) as { eventId?: string; error?: string };

@@ -36,6 +36,8 @@ export function buildEvent(f: SendFlags, read: (path: string) => string = (p) =>
     ...base,
     id: f.id ?? (base["id"] as string | undefined) ?? newEventId(),
     type: f.type ?? (base["type"] as string | undefined) ?? "webhook",
+    // A webhook names the EventSource and event itself.
+    ...(f.webhook ? { source: "webhook", subject: "webhook" } : {}),
     ...(f.source ? { source: f.source } : {}),
     ...(f.event ? { subject: f.event } : {}),
   };

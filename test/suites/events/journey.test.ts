@@ -1,0 +1,154 @@
+// The event journal against a real nats-server: each kind of journey an event can take, retention, and the off switch.
+import assert from "node:assert/strict";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { after, before, describe, it } from "node:test";
+import { ErrorCodes, toImpulseEvent, type Sensor } from "@impulse/api";
+import { JournalClient, type EventJourney, type NatsServer } from "@impulse/bus";
+import { compileSensor, dryRun } from "@impulse/sensor";
+import { startNats } from "../../kit/nats.js";
+import { sensor } from "../../kit/resources.js";
+import { startSensor, startWebhook, type Started } from "../../kit/runtimes.js";
+import { startSink, type Sink } from "../../kit/sink.js";
+import { waitFor } from "../../kit/wait.js";
+
+let nats: NatsServer;
+let sink: Sink;
+let flaky: { url: string; calls: number; server: Server };
+const started: Started[] = [];
+const clients: JournalClient[] = [];
+
+/** Answers 500 to its first call and 200 after. */
+async function startFlaky(): Promise<typeof flaky> {
+  const f = { url: "", calls: 0, server: createServer((_req, res) => res.writeHead(f.calls++ === 0 ? 500 : 200).end("{}")) };
+  await new Promise<void>((r) => f.server.listen(0, "127.0.0.1", r));
+  f.url = `http://127.0.0.1:${(f.server.address() as AddressInfo).port}`;
+  return f;
+}
+
+before(async () => {
+  nats = await startNats();
+  sink = await startSink();
+  flaky = await startFlaky();
+});
+after(async () => {
+  for (const c of clients) await c.close();
+  for (const s of started.reverse()) await s.stop();
+  await new Promise((r) => flaky.server.close(r));
+  await sink.close();
+  await nats.stop();
+});
+
+const dep = { name: "order", eventSourceName: "orders", eventName: "created", filters: { data: [{ path: "body.amount", type: "number", comparator: ">", value: ["100"] }] } };
+
+async function setup(ns: string, triggers: unknown[], journal?: { enabled?: boolean; maxAge?: string }) {
+  const hook = await startWebhook(nats.url, ns, "orders", "created", undefined, journal);
+  started.push(hook);
+  const resource: Sensor = sensor("shop", { dependencies: [dep], triggers });
+  started.push(await startSensor(nats.url, ns, resource, { ...(journal ? { journal } : {}) }));
+  const client = await JournalClient.connect({ url: nats.url, namespace: ns, busName: "default" });
+  clients.push(client);
+  return { send: hook.send, client, resource };
+}
+
+/** The journey once the trigger's firing (or a verdict without one) is recorded. */
+function journeyWhen(client: JournalClient, id: string, done: (j: EventJourney) => boolean) {
+  return waitFor(`journey of ${id}`, async () => {
+    const j = await client.get(id).catch(() => undefined);
+    return j && done(j) ? j : undefined;
+  });
+}
+
+describe("event journal", () => {
+  it("records a matched event: ingest with its bus sequence, the verdict, the attempt, the outcome and the data", async () => {
+    const { send, client } = await setup("matched", [{ template: { name: "post", http: { url: `${sink.url}/ok` } } }]);
+    const id = await send({ amount: 250 });
+    const j = await journeyWhen(client, id, (j) => j.sensors[0]?.firing !== undefined);
+    assert.equal(j.ingest.length, 1);
+    assert.equal(j.ingest[0]!.source, "orders");
+    assert.equal(j.ingest[0]!.event, "created");
+    assert.ok(j.ingest[0]!.sequence! >= 1);
+    const t = j.sensors[0]!;
+    assert.deepEqual([t.sensor, t.trigger], ["shop", "post"]);
+    assert.deepEqual(t.dependencies.map((d) => [d.name, d.matched]), [["order", true]]);
+    assert.equal(t.attempts.length, 1);
+    assert.equal(t.attempts[0]!.ok, true);
+    assert.equal(t.firing!.outcome, "succeeded");
+    assert.deepEqual(t.firing!.events, { order: id });
+    assert.equal(t.firing!.triggerKind, "http");
+    assert.deepEqual((j.data!.data as { body: unknown }).body, { amount: 250 });
+  });
+
+  it("records a filtered event with the reason `impulse sensor test` gives", async () => {
+    const { send, client, resource } = await setup("filtered", [{ template: { name: "post", http: { url: `${sink.url}/filtered` } } }]);
+    const id = await send({ amount: 5 });
+    const j = await journeyWhen(client, id, (j) => j.sensors[0]?.dependencies.length === 1);
+    const verdict = j.sensors[0]!.dependencies[0]!;
+    assert.equal(verdict.matched, false);
+    const dry = await dryRun(compileSensor(resource).sensor!, [toImpulseEvent({ ...j.data!, specversion: "1.0" })]);
+    assert.equal(verdict.reason, dry[0]!.dependencies[0]!.reason);
+    assert.match(verdict.reason!, /body\.amount/);
+    const page = await client.list({ sensor: "shop", outcome: "filtered" });
+    assert.deepEqual(page.items.map((r) => [r.eventId, r.status]), [[id, "filtered"]]);
+  });
+
+  it("records each attempt of a trigger that failed, then succeeded", async () => {
+    const { send, client } = await setup("retried", [{ template: { name: "post", http: { url: `${flaky.url}/x` } }, retryStrategy: { steps: 3, duration: "10ms" } }]);
+    const id = await send({ amount: 300 });
+    const j = await journeyWhen(client, id, (j) => j.sensors[0]?.firing !== undefined);
+    const t = j.sensors[0]!;
+    assert.deepEqual(t.attempts.map((a) => [a.attempt, a.ok]), [[1, false], [2, true]]);
+    assert.match(t.attempts[0]!.error!, /500/);
+    assert.equal(t.firing!.outcome, "succeeded");
+    assert.equal(t.firing!.attempts, 2);
+  });
+
+  it("records a firing handed to the dlqTrigger, listed by --outcome failed", async () => {
+    const { send, client } = await setup("dlq", [
+      {
+        template: { name: "post", http: { url: `${sink.url}/dlq-main` } },
+        policy: { status: { allow: [201] } },
+        retryStrategy: { steps: 1 },
+        dlqTrigger: { template: { name: "dead", log: {} } },
+      },
+    ]);
+    const id = await send({ amount: 999 });
+    const j = await journeyWhen(client, id, (j) => j.sensors[0]?.firing !== undefined);
+    const t = j.sensors[0]!;
+    assert.equal(t.firing!.outcome, "dead-lettered");
+    assert.equal(t.firing!.dlqTrigger, "dead");
+    assert.deepEqual(t.attempts.map((a) => [a.ranTrigger, a.ok]), [["post", false], ["dead", true]]);
+    const failed = await client.list({ outcome: "failed" });
+    assert.deepEqual(failed.items.map((r) => [r.eventId, r.status]), [[id, "dead-lettered"]]);
+    assert.deepEqual((await client.list({ outcome: "succeeded" })).items, []);
+  });
+
+  it("pages lists with a cursor and filters by EventSource on the server", async () => {
+    const { send, client } = await setup("paging", [{ template: { name: "post", log: {} } }]);
+    const ids = [await send({ amount: 1 }), await send({ amount: 2 }), await send({ amount: 3 })];
+    await waitFor("three ingest records", async () => (await client.list({})).items.length === 3);
+    const first = await client.list({ limit: 2 });
+    assert.deepEqual(first.items.map((r) => r.eventId), ids.slice(0, 2));
+    const second = await client.list({ limit: 2, cursor: first.next! });
+    assert.deepEqual(second.items.map((r) => r.eventId), ids.slice(2));
+    assert.equal(second.next, undefined);
+    assert.deepEqual((await client.list({ source: "elsewhere" })).items, []);
+    assert.equal((await client.list({ source: "orders", event: "created" })).items.length, 3);
+  });
+
+  it("drops records older than journal.maxAge", async () => {
+    const { send, client } = await setup("retention", [{ template: { name: "post", log: {} } }], { maxAge: "1s" });
+    const id = await send({ amount: 500 });
+    await journeyWhen(client, id, (j) => j.sensors[0]?.firing !== undefined);
+    assert.equal((await client.info()).maxAgeMs, 1000);
+    await waitFor("records aged out", async () => (await client.info()).records === 0, 20_000);
+    await assert.rejects(client.get(id), (e: { code?: string }) => e.code === ErrorCodes.NotFound);
+  });
+
+  it("writes nothing when the EventBus turned the journal off, and events still fire", async () => {
+    const { send, client } = await setup("off", [{ template: { name: "post", http: { url: `${sink.url}/off` } } }], { enabled: false });
+    await send({ amount: 700 });
+    await waitFor("the trigger fired", () => sink.received.some((r) => r.path === "/off"));
+    await assert.rejects(client.info(), (e: { code?: string; message: string }) => e.code === ErrorCodes.JournalUnavailable && /enabled: false/.test(e.message));
+  });
+});
