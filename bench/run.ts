@@ -164,8 +164,17 @@ async function stop(proc: ChildProcess): Promise<void> {
   });
 }
 
-async function benchImpulse(natsUrl: string, sink: Awaited<ReturnType<typeof startSink>>): Promise<Result> {
+async function benchImpulse(natsUrl: string, sink: Awaited<ReturnType<typeof startSink>>, journal = true): Promise<Result> {
   const port = await freePort();
+  // The same pipeline with the event journal turned off on its EventBus: the journal's cost is the difference.
+  const busDoc = journal ? "" : `---
+apiVersion: impulse.dev/v1alpha1
+kind: EventBus
+metadata: {name: default}
+spec:
+  journal: {enabled: false}
+  jetstreamExotic: {url: "${natsUrl}"}
+`;
   const dir = mkdtempSync(join(tmpdir(), "impulse-bench-"));
   writeFileSync(
     join(dir, "bench.yaml"),
@@ -195,14 +204,14 @@ spec:
           payload:
             - src: {dependencyName: dep, dataKey: body.sent, useRawData: true}
               dest: sent
-`,
+${busDoc}`,
   );
   const proc = spawn(process.execPath, [join(root, "cli/dist/main.js"), "dev", "-f", dir, "--nats-url", natsUrl, "--namespace", "bench", "--log-level", "warn"], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   await waitLine(proc, /Impulse is running/, "impulse dev");
   try {
-    return await drive("impulse", `http://127.0.0.1:${port}/example`, sink);
+    return await drive(journal ? "impulse" : "impulse, journal off", `http://127.0.0.1:${port}/example`, sink);
   } finally {
     await stop(proc);
   }
@@ -253,19 +262,24 @@ if (cliStartup.length) console.log("|---|---|---|");
 for (const c of cliStartup) console.log(`| ${c.command} | ${c.medianMs} | ${c.goalMs === undefined ? "" : `< ${c.goalMs}${c.medianMs < c.goalMs ? " ✓" : " ✗"}`} |`);
 
 try {
-  const runs: { floor: Result[]; impulse: Result[] } = { floor: [], impulse: [] };
+  const runs: { floor: Result[]; impulse: Result[]; journalOff: Result[] } = { floor: [], impulse: [], journalOff: [] };
   for (let i = 0; i < (PARTS.has("pipeline") ? ROUNDS : 0); i++) {
     runs.floor.push(await round(benchFloor));
     runs.impulse.push(await round(benchImpulse));
-    console.error(`round ${i + 1}: floor ${runs.floor[i]!.sustainedPerSec} ev/s, impulse ${runs.impulse[i]!.sustainedPerSec} ev/s`);
+    runs.journalOff.push(await round((url, s) => benchImpulse(url, s, false)));
+    console.error(`round ${i + 1}: floor ${runs.floor[i]!.sustainedPerSec} ev/s, impulse ${runs.impulse[i]!.sustainedPerSec} ev/s, journal off ${runs.journalOff[i]!.sustainedPerSec} ev/s`);
   }
   const floor = median(runs.floor);
   const impulse = median(runs.impulse);
+  const journalOff = median(runs.journalOff);
   const ratio = impulse ? impulse.sustainedPerSec / floor.sustainedPerSec : NaN;
   if (impulse) console.log(`\n| pipeline (median of ${ROUNDS}) | sustained ev/s (end to end) | ingest ev/s | p50 ms @${PACED_RATE}/s | p99 ms @${PACED_RATE}/s | rejected |`);
   if (impulse) console.log("|---|---|---|---|---|---|");
-  if (impulse) for (const r of [floor, impulse]) console.log(`| ${r.pipeline} | ${r.sustainedPerSec} | ${r.ingestPerSec} | ${r.p50Ms} | ${r.p99Ms} | ${r.rejected} |`);
+  if (impulse) for (const r of [floor, impulse, journalOff]) console.log(`| ${r.pipeline} | ${r.sustainedPerSec} | ${r.ingestPerSec} | ${r.p50Ms} | ${r.p99Ms} | ${r.rejected} |`);
   if (impulse) console.log(`\nImpulse / floor (sustained): ${(ratio * 100).toFixed(1)} %  (goal >= 80 %)`);
+  const journalCost = impulse ? 1 - impulse.sustainedPerSec / journalOff.sustainedPerSec : NaN;
+  if (impulse)
+    console.log(`Event journal cost (sustained, on vs off): ${(journalCost * 100).toFixed(1)} %  (goal <= 10 %); p99 @${PACED_RATE}/s ${impulse.p99Ms} ms on, ${journalOff.p99Ms} ms off`);
   // Kafka → bus: needs java and the jars of tools/kafka/install.sh (the kit resolves them once).
   let kafka: Awaited<ReturnType<typeof benchKafka>> | { skipped: string };
   try {
@@ -310,7 +324,7 @@ try {
   const file = join(outDir, `bench-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
   writeFileSync(
     file,
-    JSON.stringify({ date: new Date().toISOString(), node: process.version, connections: CONNECTIONS, events: BATCH, pacedRate: PACED_RATE, rounds: runs, median: { floor, impulse }, ratio, engine, cliStartup, kafka, resourceMemory, soak }, null, 2),
+    JSON.stringify({ date: new Date().toISOString(), node: process.version, connections: CONNECTIONS, events: BATCH, pacedRate: PACED_RATE, rounds: runs, median: { floor, impulse, journalOff }, ratio, journalCost, engine, cliStartup, kafka, resourceMemory, soak }, null, 2),
   );
   console.log(`results: ${file}`);
 } finally {
