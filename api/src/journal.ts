@@ -1,4 +1,5 @@
 // The event journal's record types: what runtimes append and what `impulse events` (and later the console) reads.
+import type { ImpulseEvent } from "./cloudevent.js";
 
 /** How a firing ended. "dlq-failed": the dead-letter trigger failed too, the event stays on the bus and comes again. */
 export const FIRING_OUTCOMES = ["succeeded", "dead-lettered", "given-up", "dlq-failed", "duplicate"] as const;
@@ -21,6 +22,8 @@ interface Base {
   /** EventSource name and event name of the event. */
   source: string;
   event: string;
+  /** Set on the records of a replay or redrive: its id. */
+  replay?: string;
 }
 
 /** The event was stored on the bus. */
@@ -111,3 +114,37 @@ export type JournalRecord = IngestRecord | RejectRecord | DependencyRecord | Con
 
 /** A record as read back: with its position in the journal (the cursor of lists). */
 export type StoredJournalRecord = JournalRecord & { seq: number };
+
+/**
+ * Asks a running Sensor to deliver stored events again (replay) or to re-fire a recorded firing (redrive), outside
+ * its subscription: the Sensor's saved condition state is neither read nor changed.
+ */
+export interface ReplayRequest {
+  /** Marks every record and outgoing call of this replay (the Impulse-Replay header). */
+  replayId: string;
+  /** Only this trigger (default: every trigger of the Sensor). */
+  trigger?: string;
+  /** replay: one event, through the dependency filters. redrive: a firing's events by dependency, fired as they are. */
+  mode: "replay" | "redrive";
+  events: Record<string, ImpulseEvent>;
+  /** Show what would fire, fire nothing. */
+  dryRun?: boolean;
+  /** Keep the dedup window and the original idempotency key (default: fire again, with a fresh key). */
+  respectDedup?: boolean;
+}
+
+export interface ReplayTriggerResult {
+  trigger: string;
+  /** A firing outcome, or: filtered (no dependency matched), waiting (the condition needs other events), would-fire (dry run). */
+  status: FiringOutcome | "filtered" | "waiting" | "would-fire" | "not-fired";
+  reasons?: string[];
+  /** Dry run: the resolved template and payload. */
+  resolved?: { template: unknown; payload: unknown };
+  error?: string;
+}
+
+export interface ReplayReply {
+  sensor: string;
+  results: ReplayTriggerResult[];
+  error?: string;
+}

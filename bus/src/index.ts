@@ -13,3 +13,4 @@ export { type JournalWriter, disabledJournal } from "./journal/writer.js";
 export { JournalClient, queryFilter, type EventQuery, type EventPage, type JournalClientOptions } from "./journal/client.js";
 export { buildJourney, RowBuilder, type EventRow, type EventJourney, type TriggerJourney } from "./journal/journey.js";
 export { filterSubjects, recordSubject, journalStreamName, type JournalFilter } from "./journal/subjects.js";
+export { replayEvents, redriveFirings, type ReplayOptions, type ReplayResult, type ReplayItem, type RedriveOptions, type RedriveItem } from "./journal/replay.js";

@@ -47,3 +47,8 @@ export function consumerName(scope: BusScope, durable: string): string {
 export function bucketName(scope: BusScope, bucket: string): string {
   return safeName("impulse", scope.namespace, scope.busName, bucket);
 }
+
+/** Requests to running runtimes (a Sensor's replays): core NATS, outside every stream. */
+export function controlSubject(scope: BusScope, ...tokens: string[]): string {
+  return [`impulse-control.${encodeToken(scope.namespace)}.${encodeToken(scope.busName)}`, ...tokens.map(encodeToken)].join(".");
+}

@@ -96,6 +96,11 @@ export interface EventBus {
   kv(bucket: string, opts?: { ttlMs?: number }): Promise<KvStore>;
   /** Where runtimes append each event's journey; best-effort, never waits. */
   readonly journal: JournalWriter;
+  /**
+   * Answers requests sent to `tokens` (see controlSubject) while running; one replica of a runtime answers each.
+   * A handler's error is answered as `{ error }`.
+   */
+  respond(tokens: string[], handler: (request: unknown) => Promise<unknown>): Promise<{ stop(): Promise<void> }>;
   /** True while the bus is reachable. */
   connected(): boolean;
   close(): Promise<void>;

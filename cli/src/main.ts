@@ -198,6 +198,48 @@ examples(
   "impulse events send --webhook http://localhost:12000/orders --data '{\"amount\":250}' --wait",
 );
 
+examples(
+  busOptions(
+    eventsCommand
+      .command("replay")
+      .description("deliver stored events again to one Sensor (or one trigger): by ids, time range or sequence range")
+      .requiredOption("--sensor <name>", "the Sensor that gets them (it must be running)")
+      .option("--trigger <name>", "only this trigger")
+      .option("--ids <ids>", "event ids, comma-separated")
+      .option("--since <when>", "stored events from this long ago (10m, 2h) or this RFC 3339 time")
+      .option("--until <when>", "up to this long ago or this time")
+      .option("--from-seq <n>", "stored events from this event stream sequence")
+      .option("--to-seq <n>", "up to this sequence")
+      .option("--source <eventsource>", "only events of this EventSource")
+      .option("--event <name>", "only events of this name")
+      .option("--dry-run", "show what would fire (dependency verdicts, resolved payload); fire nothing")
+      .option("--respect-dedup", "keep the dedup window and the original Idempotency-Key (default: fire again)"),
+  ).action(async (opts) => {
+    const { replay } = await import("./commands/events/replay.js");
+    return exit(replay(opts));
+  }),
+  "impulse events replay --sensor notify --since 1h --dry-run",
+  "impulse events replay --sensor notify --trigger post --ids 5f2c0e0d9a8b4c7e8f1a2b3c4d5e6f70",
+);
+examples(
+  busOptions(
+    eventsCommand
+      .command("redrive")
+      .description("fire failed firings again (given up, dead-lettered or DLQ failed) after the target was fixed")
+      .argument("[id]", "the event whose failed firings to redrive")
+      .option("--since <when>", "every failed firing from this long ago or this time")
+      .option("--until <when>", "up to this long ago or this time")
+      .option("--sensor <name>", "only this Sensor's firings")
+      .option("--trigger <name>", "only this trigger's firings")
+      .option("--dry-run", "list what would be fired again; fire nothing"),
+  ).action(async (id: string | undefined, opts) => {
+    const { redrive } = await import("./commands/events/replay.js");
+    return exit(redrive(id, opts));
+  }),
+  "impulse events redrive 5f2c0e0d9a8b4c7e8f1a2b3c4d5e6f70",
+  "impulse events redrive --since 2h --sensor notify",
+);
+
 const genCrdsCommand = program
   .command("gen-crds")
   .description("write the EventBus, EventSource and Sensor CRDs and their reference page from the schemas")

@@ -73,6 +73,13 @@ export interface FireOptions {
   signal: AbortSignal;
   /** Where attempts and the outcome are journaled (absent: nothing is). */
   journal?: TriggerJournal | undefined;
+  /** A replay or redrive asked for by a user: fires again unless respectDedup (see docs/events.md). */
+  replay?: { id: string; respectDedup: boolean } | undefined;
+}
+
+/** A replay's own key: targets that deduplicate on Idempotency-Key act again, and a second replay is another key again. */
+export function replayKey(key: string, replayId: string): string {
+  return createHash("sha256").update(`${key}\nreplay ${replayId}`).digest("hex").slice(0, 32);
 }
 
 export type FireOutcome = "fired" | "failed" | "dead-lettered" | "duplicate";
@@ -97,7 +104,7 @@ async function attempt(a: ArmedTrigger, o: FireOptions, key: string, log: { read
       const end = o.meters.duration.startTimer();
       try {
         const r = await a.executor.execute(
-          { template, payload, events: o.events, idempotencyKey: key, get logger() { return log.logger; } },
+          { template, payload, events: o.events, idempotencyKey: key, ...(o.replay ? { replay: o.replay.id } : {}), get logger() { return log.logger; } },
           o.signal,
         );
         t.definition.applyPolicy(r, t.spec.policy);
@@ -124,7 +131,10 @@ async function attempt(a: ArmedTrigger, o: FireOptions, key: string, log: { read
  * trigger failed too: the event is never acknowledged without someone having taken it.
  */
 export async function fire(o: FireOptions): Promise<FireOutcome> {
-  const key = idempotencyKey(o.sensorName, o.armed.trigger.name, o.events);
+  const fresh = o.replay !== undefined && !o.replay.respectDedup;
+  const original = idempotencyKey(o.sensorName, o.armed.trigger.name, o.events);
+  const key = fresh ? replayKey(original, o.replay!.id) : original;
+  if (fresh) o = { ...o, dedup: undefined };
   const ids = Object.values(o.events).map((e) => e.id);
   // Bindings on every line about this firing; a child logger only when something actually logs (hot path).
   const bind = { eventId: ids[0], eventIds: ids, deliveryCount: o.deliveryCount, idempotencyKey: key };

@@ -17,6 +17,7 @@ import type { FiredEvents } from "./params/resolve.js";
 import type { KubeConfigLoader, SecretResolver } from "./triggers/define.js";
 import { sensorLogger } from "./logging-fields.js";
 import { TriggerJournal } from "./delivery/journal.js";
+import { handleReplay, type ReplayTarget } from "./replay.js";
 
 /** As long as the bus's own duplicate window by default, so together they cover the same span. */
 export const DEFAULT_DEDUP_WINDOW_MS = 300_000;
@@ -90,6 +91,7 @@ export async function runSensor(o: SensorRunOptions): Promise<RunningSensor> {
   if (scriptErrors.length) throw new Error(`sensor ${sensor.name} is invalid:\n` + scriptErrors.map((e) => `  ${e}`).join("\n"));
   const log = sensorLogger(o.logger, o.resource);
   const subs = new Map<string, Subscription>();
+  const replayTargets = new Map<string, ReplayTarget>();
   const background = new Set<Promise<unknown>>();
 
   const dedupWindowMs = o.dedupWindowMs ?? DEFAULT_DEDUP_WINDOW_MS;
@@ -126,6 +128,12 @@ export async function runSensor(o: SensorRunOptions): Promise<RunningSensor> {
     const armed = arm(t);
     const fireWith = (events: FiredEvents, deliveryCount: number) =>
       fire({ sensorName: sensor.name, armed, dedup, events, deliveryCount, meters, logger: tlog, signal: o.signal, journal });
+    replayTargets.set(t.name, {
+      trigger: t,
+      journal,
+      match: (event, j) => matchDependencies(t, event, tlog, j),
+      fire: (events, j, replay) => fire({ sensorName: sensor.name, armed, dedup, events, deliveryCount: 1, meters, logger: tlog.child({ replay: replay.id }), signal: o.signal, journal: j, replay }),
+    });
 
     let onMatch: (events: FiredEvents, delivery: Delivery) => Promise<void>;
     if (t.stateful) {
@@ -193,11 +201,14 @@ export async function runSensor(o: SensorRunOptions): Promise<RunningSensor> {
     );
     subs.set(t.name, sub);
   }
+  // `impulse events replay/redrive` reach this Sensor here (one replica answers each request).
+  const control = await o.bus.respond(["sensor", sensor.name, "replay"], (req) => handleReplay(sensor, replayTargets, req));
   // A stop signal that came while subscribing: say nothing is ready, the shutdown below stops what started.
   if (!o.signal.aborted) log.info({ triggers: sensor.triggers.map((t) => t.name) }, "sensor ready");
 
   const done = new Promise<void>((resolve) => {
     const stop = async () => {
+      await control.stop();
       await Promise.allSettled([...subs.values()].map((s) => s.stop()));
       await Promise.allSettled([...background]);
       resolve();

@@ -5,7 +5,7 @@ import { Kvm } from "@nats-io/kv";
 import { connect, InvalidArgumentError, type NatsConnection } from "@nats-io/transport-node";
 import { dedupKey } from "../dedup.js";
 import { parseNatsUrl, redactUrl } from "../nats-url.js";
-import { bucketName, consumerName, eventSubject, streamName, subjectPrefix, type BusScope } from "../names.js";
+import { bucketName, consumerName, controlSubject, eventSubject, streamName, subjectPrefix, type BusScope } from "../names.js";
 import type { BusEvent, BusLogger, Delivery, EventBus, KvStore, PublishResult, Subscription, SubscriptionSpec } from "../types.js";
 import { JetStreamKv } from "./kv.js";
 import { DEFAULT_STREAM, ensureReplicas, ensureStream, streamConfig, waitForLeader } from "./stream.js";
@@ -75,6 +75,7 @@ async function ensureJournal(jsm: JetStreamManager, opts: JetStreamBusOptions, l
 export class JetStreamBus implements EventBus {
   private isConnected = true;
   private readonly subscriptions = new Set<Subscription>();
+  private readonly responders = new Set<() => Promise<void>>();
   /** Where runtimes append what happened to each event (a no-op when the EventBus turned the journal off). */
   readonly journal: JournalWriter;
 
@@ -214,7 +215,32 @@ export class JetStreamBus implements EventBus {
     return new JetStreamKv(kv, this.nc, name);
   }
 
+  async respond(tokens: string[], handler: (request: unknown) => Promise<unknown>): Promise<{ stop(): Promise<void> }> {
+    const answer = async (data: Uint8Array): Promise<unknown> => {
+      try {
+        return await handler(JSON.parse(new TextDecoder().decode(data)));
+      } catch (e) {
+        return { error: errorMessage(e) };
+      }
+    };
+    const sub = this.nc.subscribe(controlSubject(this.opts, ...tokens), {
+      queue: "impulse",
+      callback: (err, msg) => {
+        if (err) return;
+        void answer(msg.data).then((reply) => msg.respond(encoder.encode(JSON.stringify(reply))));
+      },
+    });
+    await this.nc.flush();
+    const stop = async () => {
+      this.responders.delete(stop);
+      if (!sub.isClosed()) await sub.drain().catch(() => undefined);
+    };
+    this.responders.add(stop);
+    return { stop };
+  }
+
   async close(): Promise<void> {
+    await Promise.allSettled([...this.responders].map((s) => s()));
     await Promise.allSettled([...this.subscriptions].map((s) => s.stop()));
     if (!this.nc.isClosed()) await this.nc.drain().catch(() => this.nc.close());
   }

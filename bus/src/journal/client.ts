@@ -6,7 +6,7 @@ import { connect, nanos, type NatsConnection } from "@nats-io/transport-node";
 import { dedupKey } from "../dedup.js";
 import { connectionAuth } from "../jetstream/bus.js";
 import { isNotFound } from "../jetstream/stream.js";
-import { eventSubject, streamName, type BusScope } from "../names.js";
+import { controlSubject, encodeToken, eventSubject, streamName, subjectPrefix, type BusScope } from "../names.js";
 import { redactUrl } from "../nats-url.js";
 import { buildJourney, RowBuilder, type EventJourney, type EventRow } from "./journey.js";
 import { filterSubjects, journalStreamName, recordSubject, type JournalFilter } from "./subjects.js";
@@ -43,6 +43,13 @@ export interface EventPage {
 }
 
 const decoder = new TextDecoder();
+
+/** Where a scan starts (a sequence, else a time, else the beginning) and the time it stops after. */
+export interface ScanFrom {
+  seq?: number;
+  since?: Date;
+  until?: Date;
+}
 const VERDICTS = new Set(["matched", "filtered", "waiting"]);
 
 /** Which records answer a query: ingest records for a plain list; a Sensor's records when one is named. */
@@ -116,28 +123,63 @@ export class JournalClient {
    * Calls `each` with the records matching the filter, in journal order, until it returns false, the records end,
    * or one is later than `until`. Returns whether more records were left. An ephemeral consumer does the filtering.
    */
-  async scan(f: JournalFilter, from: { seq?: number; since?: Date; until?: Date }, each: (r: StoredJournalRecord) => boolean): Promise<{ more: boolean; lastSeq: number }> {
+  async scan(f: JournalFilter, from: ScanFrom, each: (r: StoredJournalRecord) => boolean): Promise<{ more: boolean; lastSeq: number }> {
     await this.info();
+    return this.scanStream(this.journalStream, filterSubjects(this.scope, f), from, (m) => {
+      const r = parse(m);
+      return r ? each(r) : true;
+    });
+  }
+
+  /**
+   * Stored events (the event stream, the source of truth) of one EventSource/event or all, from a time or sequence,
+   * up to `until`/`toSeq`; `onTotal` hears how many match before the first one comes (for a progress bar).
+   */
+  async scanEvents(
+    sel: { source?: string; event?: string; toSeq?: number } & ScanFrom,
+    each: (e: ImpulseEvent, sequence: number) => Promise<boolean>,
+    onTotal?: (n: number) => void,
+  ): Promise<void> {
+    const subject = `${subjectPrefix(this.scope)}.${sel.source ? encodeToken(sel.source) : "*"}.${sel.event ? encodeToken(sel.event) : "*"}`;
+    await this.scanStream(
+      streamName(this.scope),
+      [subject],
+      sel,
+      async (m) => {
+        if (sel.toSeq !== undefined && m.seq > sel.toSeq) return false;
+        return each(m.json() as ImpulseEvent, m.seq);
+      },
+      onTotal,
+    );
+  }
+
+  private async scanStream(stream: string, subjects: string[], from: ScanFrom, each: (m: JsMsg) => boolean | Promise<boolean>, onTotal?: (n: number) => void): Promise<{ more: boolean; lastSeq: number }> {
     const name = `impulse-q-${randomUUID().slice(0, 12)}`;
-    const subjects = filterSubjects(this.scope, f);
     const start = from.seq
       ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: from.seq }
       : from.since
         ? { deliver_policy: DeliverPolicy.StartTime, opt_start_time: from.since.toISOString() }
         : { deliver_policy: DeliverPolicy.All };
-    const ci = await this.jsm.consumers.add(this.journalStream, {
-      name,
-      ack_policy: AckPolicy.None,
-      ...(subjects.length === 1 ? { filter_subject: subjects[0]! } : { filter_subjects: subjects }),
-      ...start,
-      inactive_threshold: nanos(30_000),
-      mem_storage: true,
-      num_replicas: 1,
-    });
+    let ci;
+    try {
+      ci = await this.jsm.consumers.add(stream, {
+        name,
+        ack_policy: AckPolicy.None,
+        ...(subjects.length === 1 ? { filter_subject: subjects[0]! } : { filter_subjects: subjects }),
+        ...start,
+        inactive_threshold: nanos(30_000),
+        mem_storage: true,
+        num_replicas: 1,
+      });
+    } catch (e) {
+      if (isNotFound(e)) throw new ImpulseError(ErrorCodes.NotFound, `EventBus ${this.scope.busName} (namespace ${this.scope.namespace}) has no stream ${stream} on this server`);
+      throw e;
+    }
     let pending = ci.num_pending;
+    onTotal?.(pending);
     let lastSeq = 0;
     try {
-      const c = await this.js.consumers.get(this.journalStream, name);
+      const c = await this.js.consumers.get(stream, name);
       while (pending > 0) {
         const batch = await c.fetch({ max_messages: Math.min(pending, 500), expires: 5000 });
         let got = 0;
@@ -146,14 +188,25 @@ export class JournalClient {
           pending = m.info.pending;
           if (from.until && m.info.timestampNanos / 1e6 > from.until.getTime()) return { more: false, lastSeq };
           lastSeq = m.seq;
-          const r = parse(m);
-          if (r && !each(r)) return { more: pending > 0, lastSeq };
+          if (!(await each(m))) return { more: pending > 0, lastSeq };
         }
-        if (got === 0) break; // the records aged out while reading
+        if (got === 0) break; // the messages aged out while reading
       }
       return { more: false, lastSeq };
     } finally {
-      await this.jsm.consumers.delete(this.journalStream, name).catch(() => undefined);
+      await this.jsm.consumers.delete(stream, name).catch(() => undefined);
+    }
+  }
+
+  /** Asks the runtimes listening on `tokens` (a Sensor's replays); NOT_FOUND when none runs. */
+  async request(tokens: string[], body: unknown, timeoutMs: number, what: string): Promise<unknown> {
+    try {
+      const m = await this.nc.request(controlSubject(this.scope, ...tokens), JSON.stringify(body), { timeout: timeoutMs });
+      return m.json();
+    } catch (e) {
+      if (/no responders|503/i.test(errorMessage(e)))
+        throw new ImpulseError(ErrorCodes.NotFound, `${what} is not running on EventBus ${this.scope.busName} (namespace ${this.scope.namespace}): start it (impulse dev, or its Deployment), or check the name, --bus and --namespace`);
+      throw new ImpulseError(ErrorCodes.BusUnavailable, `${what} did not answer: ${errorMessage(e)}`, { cause: e });
     }
   }
 

@@ -34,7 +34,18 @@ export class TriggerJournal {
     private readonly writer: JournalWriter,
     readonly sensor: string,
     readonly trigger: string,
+    /** Set for a replay or redrive: every record carries its id. */
+    private readonly replay?: string,
   ) {}
+
+  /** The same trigger's journal for one replay. */
+  forReplay(replayId: string): TriggerJournal {
+    return new TriggerJournal(this.writer, this.sensor, this.trigger, replayId);
+  }
+
+  private get mark(): { replay?: string } {
+    return this.replay ? { replay: this.replay } : {};
+  }
 
   get enabled(): boolean {
     return this.writer.enabled;
@@ -42,25 +53,26 @@ export class TriggerJournal {
 
   dependency(e: ImpulseEvent, dependency: string, matched: boolean, reason?: string): void {
     if (!this.writer.enabled) return;
-    this.writer.append({ kind: "dependency", time: now(), eventId: e.id, source: e.source, event: e.subject, sensor: this.sensor, trigger: this.trigger, dependency, matched, ...(reason !== undefined ? { reason } : {}) });
+    this.writer.append({ ...this.mark, kind: "dependency", time: now(), eventId: e.id, source: e.source, event: e.subject, sensor: this.sensor, trigger: this.trigger, dependency, matched, ...(reason !== undefined ? { reason } : {}) });
   }
 
   condition(e: ImpulseEvent, satisfied: boolean, have: string[], all: string[]): void {
     if (!this.writer.enabled) return;
-    this.writer.append({ kind: "condition", time: now(), eventId: e.id, source: e.source, event: e.subject, sensor: this.sensor, trigger: this.trigger, satisfied, have, waitingFor: all.filter((d) => !have.includes(d)) });
+    this.writer.append({ ...this.mark, kind: "condition", time: now(), eventId: e.id, source: e.source, event: e.subject, sensor: this.sensor, trigger: this.trigger, satisfied, have, waitingFor: all.filter((d) => !have.includes(d)) });
   }
 
   attempt(events: FiredEvents, a: AttemptNote): void {
     if (!this.writer.enabled) return;
     const first = Object.values(events)[0];
     for (const e of new Map(Object.values(events).map((ev) => [ev.id, ev])).values())
-      this.writer.append({ kind: "attempt", time: now(), eventId: e.id, source: e.source ?? first?.source ?? "", event: e.subject, sensor: this.sensor, trigger: this.trigger, ...a, durationMs: round(a.durationMs) });
+      this.writer.append({ ...this.mark, kind: "attempt", time: now(), eventId: e.id, source: e.source ?? first?.source ?? "", event: e.subject, sensor: this.sensor, trigger: this.trigger, ...a, durationMs: round(a.durationMs) });
   }
 
   firing(events: FiredEvents, f: FiringNote): void {
     if (!this.writer.enabled) return;
     const first = Object.values(events)[0];
     this.writer.append({
+      ...this.mark,
       kind: "firing",
       time: now(),
       eventId: first?.id ?? "",

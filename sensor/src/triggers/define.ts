@@ -37,6 +37,8 @@ export interface Firing<T> {
   events: FiredEvents;
   /** Stable for the same sensor, trigger and event ids: lets receivers drop duplicates. */
   idempotencyKey: string;
+  /** Set when a user replayed or redrove the events (`impulse events replay`): its id, sent as a header where the kind has headers. */
+  replay?: string;
   logger: Logger;
 }
 

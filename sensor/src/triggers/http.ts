@@ -56,10 +56,10 @@ export const http = defineTrigger({
     let last: Target | undefined; // most firings reuse one URL
     ctx.signal.addEventListener("abort", () => void Promise.allSettled([...pools.values()].map((p) => p.destroy())), { once: true });
     return {
-      async execute({ template: t, payload, idempotencyKey, logger }): Promise<HttpResult> {
+      async execute({ template: t, payload, idempotencyKey, replay, logger }): Promise<HttpResult> {
         // The egress check comes first: a refused URL fails the firing before any secret is read.
         const to = last?.url === t.url && last.until >= Date.now() ? last : (last = await target(t.url));
-        const headers: Record<string, string> = { "Idempotency-Key": idempotencyKey, ...(t.headers ?? {}) };
+        const headers: Record<string, string> = { "Idempotency-Key": idempotencyKey, ...(replay ? { "Impulse-Replay": replay } : {}), ...(t.headers ?? {}) };
         const withSecrets = to.secretsAllowed || (!t.secureHeaders?.length && !t.basicAuth);
         if (!withSecrets) logger.warn({ origin: new URL(t.url).origin }, "secureHeaders and basicAuth are not sent: the url is not the template's configured host (egressPolicy.secureHeaders: allowedHosts permits allowed hosts)");
         for (const h of withSecrets ? (t.secureHeaders ?? []) : []) {

@@ -102,9 +102,9 @@ export const kafka = defineTrigger({
     const checkBrokers = ctx.template ? changedEndpointCheck(ctx.egress) : undefined;
     const configuredUrl = ctx.template?.kafka?.url;
     return {
-      async execute({ template: t, payload, idempotencyKey }): Promise<KafkaResult> {
+      async execute({ template: t, payload, idempotencyKey, replay }): Promise<KafkaResult> {
         await checkBrokers?.(configuredUrl, t.url, (url) => url.split(",").map((b) => `kafka://${b.trim()}`));
-        const headers: Record<string, string> = { "idempotency-key": idempotencyKey, ...(t.headers ?? {}) };
+        const headers: Record<string, string> = { "idempotency-key": idempotencyKey, ...(replay ? { "impulse-replay": replay } : {}), ...(t.headers ?? {}) };
         for (const h of t.secureHeaders ?? []) {
           const ref = h.valueFrom.secretKeyRef ?? h.valueFrom.configMapKeyRef;
           if (ref) headers[h.name] = await ctx.secrets(ref);
