@@ -68,6 +68,15 @@ describe("EventBus builder", () => {
     assert.deepEqual(plan.connection, { url: "nats://shared:4222", accessSecret: { name: "nats", key: "auth" }, streamConfig: { replicas: 3 } });
   });
 
+  it("hands spec.journal to the runtimes through the connection, for both kinds of bus", () => {
+    const journal = { enabled: false, maxAge: "24h" };
+    assert.deepEqual(buildEventBus(bus({ jetstreamExotic: { url: "nats://shared:4222" }, journal }).cr, bus({ jetstreamExotic: { url: "nats://shared:4222" }, journal }).bus, opts).connection.journal, journal);
+    const managed = bus({ jetstream: {}, journal });
+    assert.deepEqual(buildEventBus(managed.cr, managed.bus, opts).connection.journal, journal);
+    const plain = bus({ jetstream: {} });
+    assert.equal(buildEventBus(plain.cr, plain.bus, opts).connection.journal, undefined);
+  });
+
   it("refuses values that would be written unchecked into nats.conf or the image", () => {
     const { bus: b } = bus({ jetstream: { maxPayload: "1MB\nauthorization {}", version: "2.11 ; rm" } });
     assert.deepEqual(checkEventBus(b).map((f) => f.path), ["spec.jetstream.maxPayload", "spec.jetstream.version"]);
