@@ -57,6 +57,12 @@ describe("impulse events", () => {
     assert.match(get.stdout, /dependency order: matched/);
     assert.match(get.stdout, /outcome: succeeded after 1 attempt/);
     assert.match(get.stdout, /"amount": 200/);
+    const dry = await events("replay", "--sensor", "shop", "--ids", r.id, "--dry-run");
+    assert.equal(dry.status, 0, dry.stderr);
+    assert.match(dry.stdout, new RegExp(`${r.id}  shop/post  would-fire`));
+    assert.match(dry.stdout, /dry run of 1 \(replay [0-9a-f-]+\): 1 would-fire/);
+    const again = json<{ counts: Record<string, number> }>(await events("replay", "--sensor", "shop", "--trigger", "post", "--ids", r.id, "--json"));
+    assert.deepEqual(again.counts, { succeeded: 1 });
   });
 
   it("send --webhook posts to the running webhook; ls filters by outcome, sensor and source", async () => {
