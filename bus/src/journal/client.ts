@@ -1,6 +1,6 @@
 // Reads (and sends to) one bus's journal: the query library under `impulse events` and, later, the console's API.
 import { randomUUID } from "node:crypto";
-import { ErrorCodes, ImpulseError, errorMessage, OUTCOME_ALIASES, type ImpulseEvent, type JournalKind, type StoredJournalRecord } from "@impulse/api";
+import { ErrorCodes, ImpulseError, errorMessage, type ImpulseEvent, type StoredJournalRecord } from "@impulse/api";
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager, type JsMsg } from "@nats-io/jetstream";
 import { connect, nanos, type NatsConnection } from "@nats-io/transport-node";
 import { dedupKey } from "../dedup.js";
@@ -8,8 +8,11 @@ import { connectionAuth } from "../jetstream/bus.js";
 import { isNotFound } from "../jetstream/stream.js";
 import { controlSubject, encodeToken, eventSubject, streamName, subjectPrefix, type BusScope } from "../names.js";
 import { redactUrl } from "../nats-url.js";
-import { buildJourney, RowBuilder, type EventJourney, type EventRow } from "./journey.js";
+import { buildJourney, RowBuilder, type EventJourney } from "./journey.js";
+import { queryFilter, type EventPage, type EventQuery, type ScanFrom } from "./query.js";
 import { filterSubjects, journalStreamName, recordSubject, type JournalFilter } from "./subjects.js";
+
+export { queryFilter, type EventPage, type EventQuery, type ScanFrom } from "./query.js";
 
 export interface JournalClientOptions extends BusScope {
   url: string;
@@ -20,48 +23,7 @@ export interface JournalClientOptions extends BusScope {
   timeoutMs?: number;
 }
 
-/** Filters of lists and tails; every one is answered by the server's subject filtering. */
-export interface EventQuery {
-  source?: string;
-  event?: string;
-  sensor?: string;
-  trigger?: string;
-  /** A firing outcome (succeeded, given-up, ...), an alias (failed, dlq), or a verdict (matched, filtered, waiting). */
-  outcome?: string;
-  since?: Date;
-  until?: Date;
-  /** Rows per page (default 100). */
-  limit?: number;
-  /** From a previous page's `next`. */
-  cursor?: string;
-}
-
-export interface EventPage {
-  items: EventRow[];
-  /** Pass as `cursor` for the next page; absent on the last page. */
-  next?: string;
-}
-
 const decoder = new TextDecoder();
-
-/** Where a scan starts (a sequence, else a time, else the beginning) and the time it stops after. */
-export interface ScanFrom {
-  seq?: number;
-  since?: Date;
-  until?: Date;
-}
-const VERDICTS = new Set(["matched", "filtered", "waiting"]);
-
-/** Which records answer a query: ingest records for a plain list; a Sensor's records when one is named. */
-export function queryFilter(q: EventQuery): JournalFilter {
-  const base = { ...(q.source ? { source: q.source } : {}), ...(q.event ? { event: q.event } : {}), ...(q.sensor ? { sensor: q.sensor } : {}), ...(q.trigger ? { trigger: q.trigger } : {}) };
-  if (q.outcome) {
-    if (VERDICTS.has(q.outcome)) return { ...base, kinds: [q.outcome === "waiting" ? "condition" : "dependency"], outcomes: [q.outcome] };
-    return { ...base, kinds: ["firing"], outcomes: [...(OUTCOME_ALIASES[q.outcome] ?? [q.outcome])] };
-  }
-  if (q.sensor || q.trigger) return { ...base, kinds: ["dependency", "condition", "firing"] satisfies JournalKind[] };
-  return { ...base, kinds: ["ingest", "reject"] };
-}
 
 function parse(m: JsMsg): StoredJournalRecord | undefined {
   try {
