@@ -108,7 +108,9 @@ async function attempt(a: ArmedTrigger, o: FireOptions, key: string, log: { read
           o.signal,
         );
         t.definition.applyPolicy(r, t.spec.policy);
-        journal?.attempt(o.events, { ranTrigger: t.name, attempt: n, durationMs: performance.now() - started, ok: true, result: t.definition.describe(r), ...(rateLimitedMs ? { rateLimitedMs } : {}) });
+        // A success is told by the firing record (result, attempts, duration): one record less per event on the
+        // hot path. Only a success that waited for the rate limit gets its own record, to show the wait.
+        if (rateLimitedMs) journal?.attempt(o.events, { ranTrigger: t.name, attempt: n, durationMs: performance.now() - started, ok: true, result: t.definition.describe(r), rateLimitedMs });
         return r;
       } catch (e) {
         journal?.attempt(o.events, { ranTrigger: t.name, attempt: n, durationMs: performance.now() - started, ok: false, error: errorMessage(e), ...(rateLimitedMs ? { rateLimitedMs } : {}) });
@@ -221,8 +223,9 @@ async function afterFailure(
     await ticket?.finish("failed");
     return "failed";
   }
+  let dlqResult: unknown;
   try {
-    await attempt(dlq, o, idempotencyKey(o.sensorName, dlq.trigger.name, o.events), log, count);
+    dlqResult = await attempt(dlq, o, idempotencyKey(o.sensorName, dlq.trigger.name, o.events), log, count);
   } catch (dlqError) {
     if (o.signal.aborted) throw dlqError;
     journalFiring(o, key, started, count, { outcome: "dlq-failed", error: `${errorMessage(e)}; dlqTrigger ${dlq.trigger.name}: ${errorMessage(dlqError)}`, dlqTrigger: dlq.trigger.name });
@@ -233,7 +236,7 @@ async function afterFailure(
   }
   log.logger.info({ dlqTrigger: dlq.trigger.name }, `dlqTrigger ${dlq.trigger.name} took the events`);
   o.meters.deadLettered.inc();
-  journalFiring(o, key, started, count, { outcome: "dead-lettered", error: errorMessage(e), dlqTrigger: dlq.trigger.name });
+  if (o.journal?.enabled) journalFiring(o, key, started, count, { outcome: "dead-lettered", error: errorMessage(e), dlqTrigger: dlq.trigger.name, result: dlq.trigger.definition.describe(dlqResult) });
   await ticket?.finish("done");
   return "dead-lettered";
 }

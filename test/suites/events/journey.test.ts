@@ -71,9 +71,10 @@ describe("event journal", () => {
     const t = j.sensors[0]!;
     assert.deepEqual([t.sensor, t.trigger], ["shop", "post"]);
     assert.deepEqual(t.dependencies.map((d) => [d.name, d.matched]), [["order", true]]);
-    assert.equal(t.attempts.length, 1);
-    assert.equal(t.attempts[0]!.ok, true);
+    assert.deepEqual(t.attempts, [], "a first-time success is told by the firing record alone");
     assert.equal(t.firing!.outcome, "succeeded");
+    assert.equal(t.firing!.attempts, 1);
+    assert.match(t.firing!.result!, /200/);
     assert.deepEqual(t.firing!.events, { order: id });
     assert.equal(t.firing!.triggerKind, "http");
     assert.deepEqual((j.data!.data as { body: unknown }).body, { amount: 250 });
@@ -97,10 +98,11 @@ describe("event journal", () => {
     const id = await send({ amount: 300 });
     const j = await journeyWhen(client, id, (j) => j.sensors[0]?.firing !== undefined);
     const t = j.sensors[0]!;
-    assert.deepEqual(t.attempts.map((a) => [a.attempt, a.ok]), [[1, false], [2, true]]);
+    assert.deepEqual(t.attempts.map((a) => [a.attempt, a.ok]), [[1, false]]);
     assert.match(t.attempts[0]!.error!, /500/);
     assert.equal(t.firing!.outcome, "succeeded");
     assert.equal(t.firing!.attempts, 2);
+    assert.match(t.firing!.result!, /200/);
   });
 
   it("records a firing handed to the dlqTrigger, listed by --outcome failed", async () => {
@@ -117,7 +119,9 @@ describe("event journal", () => {
     const t = j.sensors[0]!;
     assert.equal(t.firing!.outcome, "dead-lettered");
     assert.equal(t.firing!.dlqTrigger, "dead");
-    assert.deepEqual(t.attempts.map((a) => [a.ranTrigger, a.ok]), [["post", false], ["dead", true]]);
+    assert.deepEqual(t.attempts.map((a) => [a.ranTrigger, a.ok]), [["post", false]]);
+    assert.equal(t.firing!.attempts, 2, "the trigger's attempt and the dlqTrigger's");
+    assert.equal(t.firing!.result, "logged");
     const failed = await client.list({ outcome: "failed" });
     assert.deepEqual(failed.items.map((r) => [r.eventId, r.status]), [[id, "dead-lettered"]]);
     assert.deepEqual((await client.list({ outcome: "succeeded" })).items, []);
