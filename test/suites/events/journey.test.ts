@@ -127,6 +127,27 @@ describe("event journal", () => {
     assert.deepEqual((await client.list({ outcome: "succeeded" })).items, []);
   });
 
+  it("records a condition's state: waiting for the other dependency, then a firing findable from both events", async () => {
+    const ns = "condition";
+    const orders = await startWebhook(nats.url, ns, "orders", "created");
+    const payments = await startWebhook(nats.url, ns, "payments", "paid");
+    started.push(orders, payments);
+    const deps = [dep, { name: "payment", eventSourceName: "payments", eventName: "paid" }];
+    started.push(await startSensor(nats.url, ns, sensor("shop", { dependencies: deps, triggers: [{ template: { name: "post", conditions: "order && payment", log: {} } }] })));
+    const client = await JournalClient.connect({ url: nats.url, namespace: ns, busName: "default" });
+    clients.push(client);
+    const orderId = await orders.send({ amount: 150 });
+    const waiting = await journeyWhen(client, orderId, (j) => j.sensors[0]?.condition !== undefined);
+    assert.deepEqual(waiting.sensors[0]!.condition, { ...waiting.sensors[0]!.condition!, satisfied: false, have: ["order"], waitingFor: ["payment"] });
+    assert.deepEqual((await client.list({ outcome: "waiting" })).items.map((r) => [r.eventId, r.status]), [[orderId, "waiting for payment"]]);
+    const paymentId = await payments.send({ paid: true });
+    const done = await journeyWhen(client, paymentId, (j) => j.sensors[0]?.firing !== undefined);
+    assert.deepEqual(done.sensors[0]!.condition!.satisfied, true);
+    assert.deepEqual(done.sensors[0]!.firing!.events, { order: orderId, payment: paymentId });
+    const fromOrder = await journeyWhen(client, orderId, (j) => j.sensors[0]?.firing !== undefined);
+    assert.equal(fromOrder.sensors[0]!.firing!.outcome, "succeeded");
+  });
+
   it("pages lists with a cursor and filters by EventSource on the server", async () => {
     const { send, client } = await setup("paging", [{ template: { name: "post", log: {} } }]);
     const ids = [await send({ amount: 1 }), await send({ amount: 2 }), await send({ amount: 3 })];
