@@ -19,7 +19,8 @@ describe("impulse CLI surface", () => {
   });
 
   it("shows an example in every command's --help", () => {
-    for (const cmd of [["dev"], ["eventsource"], ["sensor"], ["sensor", "test"], ["lint"], ["controller"], ["gen-crds"]]) {
+    const events = ["ls", "get", "tail", "send", "replay", "redrive"].map((c) => ["events", c]);
+    for (const cmd of [["dev"], ["eventsource"], ["sensor"], ["sensor", "test"], ["lint"], ["controller"], ["gen-crds"], ...events]) {
       const r = runCli([...cmd, "--help"]);
       assert.equal(r.status, 0, r.stderr);
       assert.match(r.stdout, /Examples:\n {2}\$ impulse /, `impulse ${cmd.join(" ")} --help has no example`);
