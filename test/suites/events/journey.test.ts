@@ -41,14 +41,14 @@ after(async () => {
 
 const dep = { name: "order", eventSourceName: "orders", eventName: "created", filters: { data: [{ path: "body.amount", type: "number", comparator: ">", value: ["100"] }] } };
 
-async function setup(ns: string, triggers: unknown[], journal?: { enabled?: boolean; maxAge?: string }) {
+async function setup(ns: string, triggers: unknown[], journal?: { enabled?: boolean; maxAge?: string; maxBytes?: number }) {
   const hook = await startWebhook(nats.url, ns, "orders", "created", undefined, journal);
   started.push(hook);
   const resource: Sensor = sensor("shop", { dependencies: [dep], triggers });
   started.push(await startSensor(nats.url, ns, resource, { ...(journal ? { journal } : {}) }));
   const client = await JournalClient.connect({ url: nats.url, namespace: ns, busName: "default" });
   clients.push(client);
-  return { send: hook.send, client, resource };
+  return { send: hook.send, port: hook.port, client, resource };
 }
 
 /** The journey once the trigger's firing (or a verdict without one) is recorded. */
@@ -168,6 +168,29 @@ describe("event journal", () => {
     assert.equal((await client.info()).maxAgeMs, 1000);
     await waitFor("records aged out", async () => (await client.info()).records === 0, 20_000);
     await assert.rejects(client.get(id), (e: { code?: string }) => e.code === ErrorCodes.NotFound);
+  });
+
+  it("keeps the journal under journal.maxBytes by dropping its oldest records", async () => {
+    const { send, client } = await setup("bytes", [{ template: { name: "post", log: {} } }], { maxBytes: 4096 });
+    const ids: string[] = [];
+    for (let i = 0; i < 20; i++) ids.push(await send({ amount: 150, pad: "x".repeat(100) }));
+    await waitFor("the last event's firing", async () => (await client.get(ids.at(-1)!).catch(() => undefined))?.sensors[0]?.firing !== undefined);
+    const info = await client.info();
+    assert.ok(info.bytes <= 4096, `${info.bytes} bytes kept`);
+    await assert.rejects(client.get(ids[0]!), (e: { code?: string }) => e.code === ErrorCodes.NotFound);
+  });
+
+  it("samples a flood of rejections: a few records per EventSource/event, not one per request", async () => {
+    const { client, port } = await setup("flood", [{ template: { name: "post", log: {} } }]);
+    for (let i = 0; i < 20; i++) {
+      const r = await fetch(`http://127.0.0.1:${port}/e`, { method: "POST", headers: { "content-type": "application/json" }, body: "{bad" });
+      assert.equal(r.status, 400);
+    }
+    const rows = await waitFor("rejection rows", async () => {
+      const items = (await client.list({ source: "orders" })).items;
+      return items.length === 5 ? items : undefined;
+    });
+    assert.ok(rows.every((r) => r.status === "rejected" && /^HTTP 400: body is not valid JSON/.test(r.rejected!.reason)));
   });
 
   it("writes nothing when the EventBus turned the journal off, and events still fire", async () => {
