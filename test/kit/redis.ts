@@ -25,6 +25,7 @@ async function waitReady(port: number, proc: ChildProcess, output: () => string,
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`redis-server exited with code ${proc.exitCode}:\n${output()}`);
     const c = new Redis({ port, host: "127.0.0.1", lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+    c.on("error", () => undefined); // refused while it starts: expected
     try {
       await c.connect();
       if ((await c.ping()) === "PONG") return;
