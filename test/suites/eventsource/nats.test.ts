@@ -8,6 +8,9 @@ import { after, before, describe, it } from "node:test";
 import type { NatsServer } from "@impulse/bus";
 import { connect, headers, nkeys, type ConnectionOptions } from "@nats-io/transport-node";
 import { tapBus, type Tap } from "../../kit/bus-tap.js";
+import type { CliProcess } from "../../kit/cli.js";
+import { runExample } from "../../kit/run-example.js";
+import { startSink, type Sink } from "../../kit/sink.js";
 import { startNats } from "../../kit/nats.js";
 import { eventSource } from "../../kit/resources.js";
 import { metricValue, startEventSource } from "../../kit/runtimes.js";
@@ -55,12 +58,16 @@ sourceContract({
 describe("nats EventSource", () => {
   let upstream: NatsServer;
   let bus: NatsServer;
+  let sink: Sink;
   const running: { stop(): Promise<void> }[] = [];
+  const procs: CliProcess[] = [];
   before(async () => {
-    [upstream, bus] = await Promise.all([startNats(), startNats()]);
+    [upstream, bus, sink] = await Promise.all([startNats(), startNats(), startSink()]);
   });
   after(async () => {
+    for (const p of procs) await p.stop();
     for (const r of running.reverse()) await r.stop();
+    await sink.close();
     await upstream.stop();
     await bus.stop();
   });
@@ -148,5 +155,16 @@ describe("nats EventSource", () => {
     const got = { a: await metricValue(a.registry, "impulse_eventsource_events_received_total"), b: await metricValue(b.registry, "impulse_eventsource_events_received_total") };
     assert.equal(got.a + got.b, N, `each message read by one replica (${JSON.stringify(got)})`);
     assert.equal(t.events.length, N);
+  });
+
+  it("runs the example (manifests/examples/nats) end to end", async () => {
+    await runExample(
+      "nats",
+      { eventsource: [["nats://localhost:4333", upstream.url]], sensor: [["http://localhost:8090", sink.url]] },
+      { natsUrl: bus.url, namespace: "nats-example", procs },
+    );
+    await publish(upstream.url, "orders.eu", ['{"id":"o-1","amount":5}']);
+    await waitFor("the order posted", () => sink.received.some((r) => r.path === "/orders"), 30_000);
+    assert.deepEqual(sink.received.find((r) => r.path === "/orders")!.json, { orderId: "o-1", subject: "orders.eu", team: "shop" });
   });
 });

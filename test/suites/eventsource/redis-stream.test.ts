@@ -4,6 +4,9 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { NatsServer } from "@impulse/bus";
 import { tapBus, type Tap } from "../../kit/bus-tap.js";
+import type { CliProcess } from "../../kit/cli.js";
+import { runExample } from "../../kit/run-example.js";
+import { startSink, type Sink } from "../../kit/sink.js";
 import { startNats } from "../../kit/nats.js";
 import { startRedis, type RedisServer } from "../../kit/redis.js";
 import { eventSource } from "../../kit/resources.js";
@@ -65,12 +68,16 @@ sourceContract({
 describe("redisStream EventSource", () => {
   let redis: RedisServer;
   let bus: NatsServer;
+  let sink: Sink;
   const running: { stop(): Promise<void> }[] = [];
+  const procs: CliProcess[] = [];
   before(async () => {
-    [redis, bus] = await Promise.all([startRedis(), startNats()]);
+    [redis, bus, sink] = await Promise.all([startRedis(), startNats(), startSink()]);
   });
   after(async () => {
+    for (const p of procs) await p.stop();
     for (const r of running.reverse()) await r.stop();
+    await sink.close();
     await redis.stop();
     await bus.stop();
   });
@@ -126,5 +133,17 @@ describe("redisStream EventSource", () => {
     await waitFor("every entry", () => t.events.length === N);
     const got = { a: await metricValue(a.registry, "impulse_eventsource_events_received_total"), b: await metricValue(b.registry, "impulse_eventsource_events_received_total") };
     assert.equal(got.a + got.b, N, `each entry read once (${JSON.stringify(got)})`);
+  });
+
+  it("runs the example (manifests/examples/redis-stream) end to end", async () => {
+    await runExample(
+      "redis-stream",
+      { eventsource: [["localhost:6380", redis.address]], sensor: [["http://localhost:8090", sink.url]] },
+      { natsUrl: bus.url, namespace: "rs-example", procs },
+    );
+    const id = await redis.client().xadd("payments", "*", "amount", "42.50", "currency", "EUR");
+    await waitFor("the payment posted", () => sink.received.some((r) => r.path === "/settle"), 30_000);
+    assert.deepEqual(sink.received.find((r) => r.path === "/settle")!.json, { amount: "42.50", entryId: id });
+    await waitFor("acknowledged", async () => (await acknowledged(redis, "payments", "billing")) === 1);
   });
 });

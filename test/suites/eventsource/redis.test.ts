@@ -3,6 +3,9 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { NatsServer } from "@impulse/bus";
 import { tapBus, type Tap } from "../../kit/bus-tap.js";
+import type { CliProcess } from "../../kit/cli.js";
+import { runExample } from "../../kit/run-example.js";
+import { startSink, type Sink } from "../../kit/sink.js";
 import { startNats } from "../../kit/nats.js";
 import { startRedis, type RedisServer } from "../../kit/redis.js";
 import { eventSource } from "../../kit/resources.js";
@@ -40,12 +43,19 @@ sourceContract({
 describe("redis EventSource", () => {
   let redis: RedisServer;
   let bus: NatsServer;
+  let sink: Sink;
+  /** A server without ACL users, as the example expects. */
+  let example: RedisServer;
   const running: { stop(): Promise<void> }[] = [];
+  const procs: CliProcess[] = [];
   before(async () => {
-    [redis, bus] = await Promise.all([startRedis({ extraArgs: ["--user", "app", "on", ">s3cret", "~*", "&*", "+@all"] }), startNats()]);
+    [redis, example, bus, sink] = await Promise.all([startRedis({ extraArgs: ["--user", "app", "on", ">s3cret", "~*", "&*", "+@all"] }), startRedis(), startNats(), startSink()]);
   });
   after(async () => {
+    for (const p of procs) await p.stop();
     for (const r of running.reverse()) await r.stop();
+    await sink.close();
+    await example.stop();
     await redis.stop();
     await bus.stop();
   });
@@ -91,5 +101,18 @@ describe("redis EventSource", () => {
     running.push(s);
     await waitFor("reported", () => Object.keys(s.running.health().components).includes("redis/in"), 30_000);
     assert.equal(s.running.health().healthy, false);
+  });
+
+  it("runs the example (manifests/examples/redis) end to end", async () => {
+    await runExample(
+      "redis",
+      { eventsource: [["localhost:6380", example.address]], sensor: [["http://localhost:8090", sink.url]] },
+      { natsUrl: bus.url, namespace: "redis-example", procs },
+    );
+    const c = example.client();
+    await c.publish("metrics.cpu", JSON.stringify({ severity: "info", text: "fine" }));
+    await c.publish("metrics.cpu", JSON.stringify({ severity: "page", text: "cpu at 100%" }));
+    await waitFor("the page posted", () => sink.received.some((r) => r.path === "/page"), 30_000);
+    assert.deepEqual(sink.received.filter((r) => r.path === "/page").map((r) => r.json), [{ text: "cpu at 100%", channel: "metrics.cpu" }]);
   });
 });
