@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, stopProcess } from "@impulse/bus";
-import { Redis } from "ioredis";
+import { Redis, type RedisOptions } from "ioredis";
 import { stopServersOnKill } from "./reaper.js";
 
 export interface RedisServer {
@@ -20,11 +20,19 @@ export interface RedisServer {
   stop(): Promise<void>;
 }
 
-async function waitReady(port: number, proc: ChildProcess, output: () => string, timeoutMs = 20_000): Promise<void> {
+/** Server certificate files and the CA (PEM) clients verify it with, e.g. test/kit/certs.ts's serverCerts(). */
+export interface RedisTls {
+  certFile: string;
+  keyFile: string;
+  caFile: string;
+  ca: string;
+}
+
+async function waitReady(port: number, tls: RedisOptions["tls"], proc: ChildProcess, output: () => string, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`redis-server exited with code ${proc.exitCode}:\n${output()}`);
-    const c = new Redis({ port, host: "127.0.0.1", lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+    const c = new Redis({ port, host: "127.0.0.1", lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, ...(tls ? { tls } : {}) });
     c.on("error", () => undefined); // refused while it starts: expected
     try {
       await c.connect();
@@ -39,17 +47,22 @@ async function waitReady(port: number, proc: ChildProcess, output: () => string,
   }
 }
 
-/** `extraArgs` are redis-server flags, e.g. ["--requirepass", "s3cret"]. */
-export async function startRedis(opts: { extraArgs?: string[] } = {}): Promise<RedisServer> {
+/** `extraArgs` are redis-server flags, e.g. ["--requirepass", "s3cret"]; with `tls` it serves TLS only. */
+export async function startRedis(opts: { extraArgs?: string[]; tls?: RedisTls } = {}): Promise<RedisServer> {
   stopServersOnKill();
   const dir = mkdtempSync(join(tmpdir(), "impulse-redis-"));
   const port = await freePort();
   const clients: Redis[] = [];
   let proc: ChildProcess | undefined;
   let out = "";
+  const t = opts.tls;
+  const clientTls = t ? { ca: t.ca } : undefined;
+  const listen = t
+    ? ["--port", "0", "--tls-port", String(port), "--tls-cert-file", t.certFile, "--tls-key-file", t.keyFile, "--tls-ca-cert-file", t.caFile, "--tls-auth-clients", "no"]
+    : ["--port", String(port)];
   const launch = async () => {
     // Loopback only, no RDB snapshots, an append-only file so that a pause keeps the streams.
-    const args = ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "yes", "--daemonize", "no", "--protected-mode", "yes", ...(opts.extraArgs ?? [])];
+    const args = [...listen, "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "yes", "--daemonize", "no", "--protected-mode", "yes", ...(opts.extraArgs ?? [])];
     let child: ChildProcess;
     try {
       child = spawn("redis-server", args, { stdio: ["ignore", "pipe", "pipe"] });
@@ -67,7 +80,7 @@ export async function startRedis(opts: { extraArgs?: string[] } = {}): Promise<R
     const killOnExit = () => child.kill("SIGKILL");
     process.once("exit", killOnExit);
     child.once("exit", () => process.removeListener("exit", killOnExit));
-    await waitReady(port, child, () => out);
+    await waitReady(port, clientTls, child, () => out);
   };
   await launch();
   return {
@@ -77,7 +90,7 @@ export async function startRedis(opts: { extraArgs?: string[] } = {}): Promise<R
       return proc?.pid;
     },
     client: (db = 0) => {
-      const c = new Redis({ port, host: "127.0.0.1", db, maxRetriesPerRequest: 3 });
+      const c = new Redis({ port, host: "127.0.0.1", db, maxRetriesPerRequest: 3, ...(clientTls ? { tls: clientTls } : {}) });
       c.on("error", () => undefined); // outages are what some tests make
       clients.push(c);
       return c;

@@ -8,6 +8,7 @@ import { after, before, describe, it } from "node:test";
 import type { NatsServer } from "@impulse/bus";
 import { connect, headers, nkeys, type ConnectionOptions } from "@nats-io/transport-node";
 import { tapBus, type Tap } from "../../kit/bus-tap.js";
+import { serverCerts } from "../../kit/certs.js";
 import type { CliProcess } from "../../kit/cli.js";
 import { runExample } from "../../kit/run-example.js";
 import { startSink, type Sink } from "../../kit/sink.js";
@@ -142,6 +143,25 @@ describe("nats EventSource", () => {
     await waitFor("an authorization failure counted", async () => (await metricValue(s.registry, "impulse_eventsource_upstream_errors_total")) >= 1, 30_000);
     assert.equal(s.running.health().healthy, false);
     assert.match(JSON.stringify(s.running.health().components), /nats\/in/);
+  });
+
+  it("connects with TLS, verifying the server against the CA from a Secret (and refusing an unknown one)", async () => {
+    const certs = serverCerts();
+    const tlsServer = await startNats({ extraArgs: ["--tls", "--tlscert", certs.certFile, "--tlskey", certs.keyFile] });
+    running.push(tlsServer);
+    const t = await tap("tls", "t", "in");
+    await es("tls", "t", { in: { url: tlsServer.url, subject: "secure", jsonBody: true, tls: { caCertSecret: { name: "tls", key: "ca" } } } }, { "tls/ca": certs.ca });
+    await publish(tlsServer.url, "secure", ['{"over":"tls"}'], { tls: { caFile: certs.caFile } });
+    await waitFor("the event", () => t.events.length === 1);
+    assert.deepEqual((t.events[0]!.data as { body: unknown }).body, { over: "tls" });
+
+    const other = serverCerts();
+    const s = await startEventSource(bus.url, "tls-bad", eventSource("t", { nats: { in: { url: tlsServer.url, subject: "x", tls: { caCertSecret: { name: "tls", key: "ca" } } } } }), {
+      secrets: async () => other.ca,
+    });
+    running.push(s);
+    await waitFor("the unknown server refused", async () => (await metricValue(s.registry, "impulse_eventsource_upstream_errors_total")) >= 1, 30_000);
+    assert.equal(s.running.health().healthy, false);
   });
 
   it("shares messages between replicas in one queue group: each message becomes one event", async () => {

@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { NatsServer } from "@impulse/bus";
 import { tapBus, type Tap } from "../../kit/bus-tap.js";
+import { serverCerts } from "../../kit/certs.js";
 import type { CliProcess } from "../../kit/cli.js";
 import { runExample } from "../../kit/run-example.js";
 import { startSink, type Sink } from "../../kit/sink.js";
@@ -120,6 +121,24 @@ describe("redisStream EventSource", () => {
     await es("late", spec);
     await waitFor("the entry added while stopped", () => t.events.length === 2);
     assert.deepEqual(t.events.map((e) => (e.data as { values: unknown }).values), [{ n: "1" }, { n: "2" }]);
+  });
+
+  it("reads over TLS, verifying the server against the CA from a Secret", async () => {
+    const certs = serverCerts();
+    const tlsRedis = await startRedis({ tls: certs });
+    running.push(tlsRedis);
+    const t = await tap("tls", "in");
+    const s = await startEventSource(
+      bus.url,
+      "tls",
+      eventSource("rs", { redisStream: { in: { hostAddress: tlsRedis.address, streams: ["secure"], tls: { caCertSecret: { name: "tls", key: "ca" } } } } }),
+      { secrets: async () => certs.ca },
+    );
+    running.push(s);
+    await waitFor("reading", () => s.running.health().healthy, 30_000);
+    await tlsRedis.client().xadd("secure", "*", "over", "tls");
+    await waitFor("the entry", () => t.events.length === 1);
+    assert.deepEqual((t.events[0]!.data as { values: unknown }).values, { over: "tls" });
   });
 
   it("splits entries between replicas of one group, each entry stored once", async () => {
