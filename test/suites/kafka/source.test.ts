@@ -1,5 +1,5 @@
-// The kafka EventSource against a real Kafka 4.x broker and nats-server: event shape, order, poison records, body modes, partition mode,
-// and the queue-like source contract (SIGKILL, bus and broker outages, poison) through a small adapter.
+// The kafka EventSource against a real Kafka 4.x broker and nats-server: event shape, order, poison records, body modes, partition mode.
+// The queue-like source contract (SIGKILL, bus and broker outages, poison) runs in contract.test.ts.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { NatsServer } from "@impulse/bus";
@@ -11,7 +11,6 @@ import { startNats } from "../../kit/nats.js";
 import { eventSource, sensor } from "../../kit/resources.js";
 import { metricValue, startEventSource, startSensor, type Started } from "../../kit/runtimes.js";
 import { startSink, type Sink } from "../../kit/sink.js";
-import { sourceContract } from "../../kit/source-contract.js";
 import { waitFor } from "../../kit/wait.js";
 
 let kafka: KafkaBroker;
@@ -193,27 +192,3 @@ describe("kafka EventSource", () => {
   });
 });
 
-// The shared broker runs the contract too; its broker outage check replaces this file's own.
-sourceContract({
-  type: "kafka",
-  guarantee: "at-least-once",
-  // A restarted member waits out the SIGKILLed one's session (10 s) before it gets the partition.
-  restartTimeoutMs: 90_000,
-  async start() {
-    return {
-      eventConfig: (topic) => ({ url: kafka.url, topic, jsonBody: true, consumerGroup: { groupName: topic, oldest: true }, connectionBackoff: { duration: "200ms", steps: 2 } }),
-      prepare: (topic) => createTopic(kafka.brokers, topic, 1),
-      publish: async (topic, payloads) => void (await produce(kafka.brokers, topic, payloads.map((value) => ({ value })))),
-      expectData: (d, topic) => {
-        assert.equal(d["topic"], topic);
-        assert.equal(d["partition"], 0);
-        assert.match(String(d["timestamp"]), / \+0000 UTC$/);
-        return d["body"];
-      },
-      acknowledged: async (topic) => Math.max(0, (await committed(topic, topic))[0] ?? 0),
-      down: () => kafka.pause(),
-      up: () => kafka.start(),
-      stop: async () => undefined, // the file's after() stops the shared broker
-    };
-  },
-});
