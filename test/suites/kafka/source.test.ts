@@ -138,6 +138,19 @@ describe("kafka EventSource", () => {
     await waitFor("offset committed past the poison record", async () => (await committed("feed", topic))[0] === 4);
   });
 
+  it("skips and counts a record too large for the bus, without stalling its partition", async () => {
+    const topic = "huge";
+    await createTopic(kafka.brokers, topic, 1);
+    const t = await tap("huge", "big", "in");
+    const s = await es("huge", "big", { in: { url: kafka.url, topic, consumerGroup: { groupName: "big", oldest: true } } });
+    // 900 KB fits Kafka's 1 MB limit; base64 in the event makes it larger than the bus's 1 MB max_payload.
+    await produce(kafka.brokers, topic, [{ value: "x".repeat(900_000) }, { value: "after" }]);
+    await waitFor("the record after the large one", () => t.events.length === 1);
+    assert.equal((t.events[0]!.data as { body: string }).body, Buffer.from("after").toString("base64"));
+    assert.equal(await metricValue(s.registry, "impulse_eventsource_events_failed_total", { reason: "too_large" }), 1);
+    await waitFor("offset committed past the large record", async () => (await committed("big", topic))[0] === 2);
+  });
+
   it("gives base64 bodies by default (as Argo) and passes JSON through with jsonPassthrough", async () => {
     const topic = "raw";
     await createTopic(kafka.brokers, topic, 1);
