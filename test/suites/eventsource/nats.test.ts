@@ -1,14 +1,15 @@
 // The nats EventSource against a real nats-server (separate from the bus's): the source contract, Argo's data shape,
-// token/basic/nkey auth from Secrets, and queue groups.
+// token/basic/nkey/credentials-file auth and TLS from Secrets, and queue groups.
 import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { NatsServer } from "@impulse/bus";
-import { connect, headers, nkeys, type ConnectionOptions } from "@nats-io/transport-node";
+import { connect, credsAuthenticator, headers, nkeys, type ConnectionOptions } from "@nats-io/transport-node";
 import { tapBus, type Tap } from "../../kit/bus-tap.js";
 import { serverCerts } from "../../kit/certs.js";
+import { natsCreds } from "../../kit/nats-creds.js";
 import type { CliProcess } from "../../kit/cli.js";
 import { runExample } from "../../kit/run-example.js";
 import { startSink, type Sink } from "../../kit/sink.js";
@@ -131,6 +132,19 @@ describe("nats EventSource", () => {
     await publish(tokenServer.url, "t", ['{"via":"token"}'], { token: "s3cret-token" });
     await waitFor("one event per auth kind", () => t.basic.events.length === 1 && t.nkey.events.length === 1 && t.token.events.length === 1);
     assert.deepEqual((t.nkey.events[0]!.data as { body: unknown }).body, { via: "nkey" });
+  });
+
+  it("authenticates with a credentials file (user JWT + seed) from a Secret, on an operator-mode server", async () => {
+    const c = natsCreds();
+    const dir = mkdtempSync(join(tmpdir(), "impulse-nats-creds-"));
+    writeFileSync(join(dir, "operator.conf"), c.serverConfig);
+    const operatorServer = await startNats({ extraArgs: ["-c", join(dir, "operator.conf")] });
+    running.push(operatorServer);
+    const t = await tap("creds", "c", "in");
+    await es("creds", "c", { in: { url: operatorServer.url, subject: "jwt", jsonBody: true, auth: { credential: { name: "n", key: "creds" } } } }, { "n/creds": c.creds });
+    await publish(operatorServer.url, "jwt", ['{"via":"creds"}'], { authenticator: credsAuthenticator(new TextEncoder().encode(c.creds)) });
+    await waitFor("the event", () => t.events.length === 1);
+    assert.deepEqual((t.events[0]!.data as { body: unknown }).body, { via: "creds" });
   });
 
   it("is unhealthy, naming the event, while the server refuses its credentials", async () => {
