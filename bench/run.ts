@@ -11,6 +11,7 @@ import { Pool } from "undici";
 import { benchCliStartup } from "./cli-startup.js";
 import { benchEngine } from "./engine.js";
 import { benchKafka } from "./kafka.js";
+import { benchRedisStream } from "./redis-stream.js";
 import { benchResourceMemory } from "./resource-memory.js";
 import { benchSoak, printSoak } from "./soak.js";
 
@@ -232,7 +233,7 @@ const binary = findNatsServer(process.env["NATS_SERVER_BIN"], process.env["PATH"
 if (!binary) throw new Error("nats-server not found: run bash tools/nats/install.sh");
 const ROUNDS = Number(process.env["BENCH_ROUNDS"] ?? 3);
 /** Which parts to run, e.g. BENCH_PARTS=pipeline to compare a change on the hot path (default: all). */
-const PARTS = new Set((process.env["BENCH_PARTS"] ?? "engine,cli,pipeline,kafka,resource").split(",").map((p) => p.trim()));
+const PARTS = new Set((process.env["BENCH_PARTS"] ?? "engine,cli,pipeline,kafka,redis,resource").split(",").map((p) => p.trim()));
 const sink = await startSink();
 console.error(
   `benchmark: ${ROUNDS} rounds, alternating pipelines, each on a fresh nats-server; ${BATCH} events (after ${WARMUP}) over ${CONNECTIONS} connections, ` +
@@ -293,6 +294,19 @@ try {
     kafka = { skipped: (e as Error).message };
     console.log(`\nkafka → bus: skipped (${kafka.skipped})`);
   }
+  // Redis stream → bus: needs redis-server (tools/redis/install.sh).
+  let redisStream: Awaited<ReturnType<typeof benchRedisStream>> | { skipped: string };
+  try {
+    if (!PARTS.has("redis")) throw new Error("not in BENCH_PARTS");
+    redisStream = await benchRedisStream(ROUNDS);
+    console.log(`\n| redis stream → bus (median of ${ROUNDS}) | events stored /s |`);
+    console.log("|---|---|");
+    for (const r of [redisStream.floor, redisStream.impulse]) console.log(`| ${r.pipeline} | ${r.perSec} |`);
+    console.log(`\nImpulse / floor (redis stream → bus): ${((redisStream.impulse.perSec / redisStream.floor.perSec) * 100).toFixed(1)} %  (goal >= 80 %)`);
+  } catch (e) {
+    redisStream = { skipped: (e as Error).message };
+    console.log(`\nredis stream → bus: skipped (${redisStream.skipped})`);
+  }
   // Memory of watching many objects: needs the kube-apiserver of tools/kube/build.sh.
   let resourceMemory: Awaited<ReturnType<typeof benchResourceMemory>> | { skipped: string };
   try {
@@ -324,7 +338,7 @@ try {
   const file = join(outDir, `bench-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
   writeFileSync(
     file,
-    JSON.stringify({ date: new Date().toISOString(), node: process.version, connections: CONNECTIONS, events: BATCH, pacedRate: PACED_RATE, rounds: runs, median: { floor, impulse, journalOff }, ratio, journalCost, engine, cliStartup, kafka, resourceMemory, soak }, null, 2),
+    JSON.stringify({ date: new Date().toISOString(), node: process.version, connections: CONNECTIONS, events: BATCH, pacedRate: PACED_RATE, rounds: runs, median: { floor, impulse, journalOff }, ratio, journalCost, engine, cliStartup, kafka, redisStream, resourceMemory, soak }, null, 2),
   );
   console.log(`results: ${file}`);
 } finally {

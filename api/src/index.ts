@@ -24,6 +24,8 @@ export * from "./eventsource/schema.js";
 export * from "./eventsource/sources/index.js";
 export * from "./eventsource/sources/webhook.js";
 export * from "./eventsource/sources/kafka.js";
+export * from "./eventsource/sources/nats.js";
+export * from "./eventsource/sources/redis.js";
 export * from "./eventsource/sources/resource.js";
 export * from "./sensor/schema.js";
 export * from "./sensor/filters.js";

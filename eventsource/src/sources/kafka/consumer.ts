@@ -91,6 +91,12 @@ export function startReader(o: ReaderOptions): { ready: Promise<void>; done: Pro
         await o.emit({ eventName: o.eventName, id, data });
         return;
       } catch (e) {
+        // The bus can never take this one: counted and skipped, or the partition would stall behind it for good.
+        if (isImpulseError(e) && e.code === ErrorCodes.EventTooLarge) {
+          o.metrics.failed.inc({ ...labels, reason: "too_large" });
+          log.warn({ eventId: id, err: e.message }, "record too large for the bus: skipped");
+          return;
+        }
         const busDown = isImpulseError(e) && e.code === ErrorCodes.BusUnavailable;
         o.metrics.failed.inc({ ...labels, reason: busDown ? "bus_unavailable" : "internal" });
         if (attempt === 0) log.warn({ eventId: id, err: (e as Error).message }, "event not stored yet; retrying before committing the offset");

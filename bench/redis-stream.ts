@@ -1,0 +1,122 @@
+// Redis stream → bus events/s: the redisStream EventSource against a raw ioredis → JetStream loop with the same guarantees.
+import { parseResource, type EventSource } from "@impulse/api";
+import { findNatsServer, JetStreamBus, startNatsServer } from "@impulse/bus";
+import { createEventSourceMetrics, runEventSource } from "@impulse/eventsource";
+import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { connect } from "@nats-io/transport-node";
+import type { Redis } from "ioredis";
+import { pino } from "pino";
+import { Registry } from "prom-client";
+import { startRedis, type RedisServer } from "../test/kit/redis.js";
+
+const ENTRIES = Number(process.env["BENCH_REDIS_ENTRIES"] ?? 20000);
+const STREAM = "bench";
+/** Entries per XREADGROUP, the same for both pipelines (the source's maxMsgCountPerRead). */
+const COUNT = 50;
+const PAD = "x".repeat(1024 - 40);
+
+export interface RedisStreamBenchResult {
+  pipeline: string;
+  /** Entries stored on the bus per second, from the first stored to the last. */
+  perSec: number;
+}
+
+async function fill(c: Redis): Promise<void> {
+  for (let i = 0; i < ENTRIES; i += 1000) {
+    const p = c.pipeline();
+    for (let j = i; j < Math.min(ENTRIES, i + 1000); j++) p.xadd(STREAM, "*", "body", JSON.stringify({ n: j, pad: PAD }));
+    await p.exec();
+  }
+}
+
+async function rate(pipeline: string, count: () => number | Promise<number>): Promise<RedisStreamBenchResult> {
+  let first = 0;
+  for (;;) {
+    const n = await count();
+    if (n > 0 && !first) first = performance.now();
+    if (n >= ENTRIES) return { pipeline, perSec: Math.round(ENTRIES / ((performance.now() - first) / 1000)) };
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function impulse(redis: RedisServer, natsUrl: string, group: string): Promise<RedisStreamBenchResult> {
+  const logger = pino({ level: "silent" });
+  const bus = await JetStreamBus.connect({ url: natsUrl, namespace: "bench", busName: "default", logger });
+  const parsed = parseResource({
+    apiVersion: "impulse.dev/v1alpha1",
+    kind: "EventSource",
+    metadata: { name: "bench" },
+    spec: { redisStream: { entries: { hostAddress: redis.address, streams: [STREAM], consumerGroup: group, maxMsgCountPerRead: COUNT } } },
+  });
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+  const metrics = createEventSourceMetrics(new Registry());
+  const ac = new AbortController();
+  const es = runEventSource({ resource: parsed.resource as EventSource, bus, logger, metrics, secrets: async () => "", signal: ac.signal });
+  try {
+    return await rate("impulse redisStream source", async () => (await metrics.published.get()).values.reduce((s, v) => s + v.value, 0));
+  } finally {
+    ac.abort();
+    await es.done;
+    await bus.close();
+  }
+}
+
+/** The least work with the same guarantees: read a batch through the group, publish each with a msg id, await the PubAck, XACK. */
+async function floor(redis: RedisServer, natsUrl: string, group: string): Promise<RedisStreamBenchResult> {
+  const nc = await connect({ servers: natsUrl });
+  const jsm = await jetstreamManager(nc);
+  await jsm.streams.add({ name: "floor", subjects: ["floor.>"] });
+  const js = jetstream(nc);
+  const c = redis.client();
+  const enc = new TextEncoder();
+  let stored = 0;
+  const loop = (async () => {
+    while (stored < ENTRIES) {
+      const res = (await c.xreadgroup("GROUP", group, "floor", "COUNT", COUNT, "BLOCK", 1000, "STREAMS", STREAM, ">")) as [string, [string, string[]][]][] | null;
+      for (const [stream, entries] of res ?? [])
+        for (const [entryId, fields] of entries) {
+          const id = `bench:entries:${redis.address}/0:${stream}:${entryId}`;
+          await js.publish("floor.bench.entries", enc.encode(JSON.stringify({ id, data: { stream, message_id: entryId, values: { [fields[0]!]: fields[1] } } })), { msgID: id });
+          await c.xack(stream, group, entryId);
+          stored++;
+        }
+    }
+  })();
+  try {
+    return await rate("raw floor (ioredis → JetStream)", () => stored);
+  } finally {
+    await loop;
+    c.disconnect();
+    await nc.close();
+  }
+}
+
+const median = (xs: RedisStreamBenchResult[]) => [...xs].sort((a, b) => a.perSec - b.perSec)[Math.floor(xs.length / 2)]!;
+
+/** Alternates the two pipelines `rounds` times, each on a fresh nats-server and a fresh consumer group (created at the start). */
+export async function benchRedisStream(rounds: number): Promise<{ floor: RedisStreamBenchResult; impulse: RedisStreamBenchResult; rounds: { floor: RedisStreamBenchResult[]; impulse: RedisStreamBenchResult[] } }> {
+  const binary = findNatsServer(process.env["NATS_SERVER_BIN"], process.env["PATH"]);
+  if (!binary) throw new Error("nats-server not found: run bash tools/nats/install.sh");
+  const redis = await startRedis();
+  const runs = { floor: [] as RedisStreamBenchResult[], impulse: [] as RedisStreamBenchResult[] };
+  try {
+    const admin = redis.client();
+    await fill(admin);
+    for (let i = 0; i < rounds; i++) {
+      for (const [name, run] of [["floor", floor], ["impulse", impulse]] as const) {
+        const group = `bench-${name}-${i}`;
+        await admin.xgroup("CREATE", STREAM, group, "0");
+        const nats = await startNatsServer({ binary });
+        try {
+          runs[name].push(await run(redis, nats.url, group));
+        } finally {
+          await nats.stop();
+        }
+      }
+      console.error(`redisStream round ${i + 1}: floor ${runs.floor[i]!.perSec} ev/s, impulse ${runs.impulse[i]!.perSec} ev/s`);
+    }
+  } finally {
+    await redis.stop();
+  }
+  return { floor: median(runs.floor), impulse: median(runs.impulse), rounds: runs };
+}
