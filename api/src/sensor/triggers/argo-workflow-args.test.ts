@@ -23,6 +23,10 @@ describe("parseArgoWorkflowArgs", () => {
     assert.match(problems[0]!.message, /--wait is not supported: a firing does not block/);
   });
 
+  it("ignores flags that only change what the CLI prints (as Argo's special-workflow-trigger example uses)", () => {
+    assert.deepEqual(parseArgoWorkflowArgs("submit", ["--node-field-selector", "phase=abc", "-o=json", "--status", "Running", "-v"]), { options: {}, problems: [] });
+  });
+
   it("refuses a flag the operation does not take, and unknown flags and bare words", () => {
     assert.match(parseArgoWorkflowArgs("suspend", ["--memoized"]).problems[0]!.message, /--memoized does not apply to operation suspend \(only resubmit\)/);
     assert.match(parseArgoWorkflowArgs("submit-from", ["--priority", "2"]).problems[0]!.message, /only submit/);

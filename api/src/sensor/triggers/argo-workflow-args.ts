@@ -73,7 +73,6 @@ const REFUSED: Record<string, string> = {
   "--from": "use operation: submit-from with the template, CronWorkflow or ClusterWorkflowTemplate as the source",
   "--selector": "the trigger acts on the one Workflow its source names, not on a label query",
   "--field-selector": "the trigger acts on the one Workflow its source names, not on a field query",
-  "--status": "it only filters what --watch prints",
   "--kubeconfig": "the sensor uses its own Kubernetes credentials",
   "--context": "the sensor uses its own Kubernetes credentials",
   "--cluster": "the sensor uses its own Kubernetes credentials",
@@ -90,7 +89,7 @@ const REFUSED: Record<string, string> = {
 };
 
 /** Refused flags that take a value: the value is skipped, so it is not reported as a stray word. */
-const REFUSED_TAKES_VALUE = new Set(["-f", "--parameter-file", "--from", "--selector", "--field-selector", "--status", "--kubeconfig", "--context", "--cluster", "--user", "--token", "--server", "--argo-server", "-s"]);
+const REFUSED_TAKES_VALUE = new Set(["-f", "--parameter-file", "--from", "--selector", "--field-selector", "--kubeconfig", "--context", "--cluster", "--user", "--token", "--server", "--argo-server", "-s"]);
 
 const LABEL_PAIR = /^([A-Za-z0-9./_-]+)=([A-Za-z0-9._-]*)$/;
 
@@ -128,6 +127,11 @@ export function parseArgoWorkflowArgs(operation: ArgoWorkflowOperation, args: re
     }
     if (IGNORED.has(flag)) {
       if (IGNORED_TAKES_VALUE.has(flag) && inline === undefined) value();
+      continue;
+    }
+    // On submit these only filter what --watch would print; the CLI takes them (Argo's special-workflow-trigger example passes one).
+    if ((operation === "submit" || operation === "submit-from") && (flag === "--node-field-selector" || flag === "--status")) {
+      if (inline === undefined) value();
       continue;
     }
     if (REFUSED[flag]) {
