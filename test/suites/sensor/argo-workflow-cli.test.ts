@@ -68,7 +68,7 @@ const listNames = async () => ((await objects.listNamespacedCustomObject({ ...G,
 const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 /**
  * What may differ: the server's bookkeeping (uid, resourceVersion, timestamps), generated names, Impulse's own
- * labels and annotations, and Go's zero values (null, {}, []) that the CLI serialises and Impulse leaves out.
+ * labels and annotations, and Go's zero values (null, "", {}, []) that the CLI serialises and Impulse leaves out.
  */
 function normalise(v: unknown, names: string[] = []): unknown {
   if (typeof v === "string") {
@@ -82,7 +82,7 @@ function normalise(v: unknown, names: string[] = []): unknown {
       if (["uid", "resourceVersion", "creationTimestamp", "generation", "managedFields"].includes(k)) continue;
       if (k.startsWith("impulse.dev/")) continue;
       const n = normalise(x, names);
-      if (n === null || n === undefined || (typeof n === "object" && Object.keys(n as object).length === 0)) continue;
+      if (n === null || n === undefined || n === "" || (typeof n === "object" && Object.keys(n as object).length === 0)) continue;
       out[names.reduce((s, m) => s.split(m).join("<name>"), k)] = n;
     }
     return out;
