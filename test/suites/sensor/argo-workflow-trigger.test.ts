@@ -37,10 +37,13 @@ after(async () => {
 type Obj = { metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string>; ownerReferences?: { kind: string; name: string }[] }; spec: any; status?: any };
 
 /** Runs one firing of an argoWorkflow template in namespace `ns` (the trigger as the sensor runs it, without the bus). */
-async function fire(ns: string, template: unknown, key = "k1"): Promise<{ action: string; name: string; namespace: string }> {
+async function fire(ns: string, template: unknown, key = "k1", policy?: object): Promise<{ action: string; name: string; namespace: string; policy?: { satisfied: boolean; missing: string[] } }> {
   const ac = new AbortController();
-  const exec = triggerDefinitions.get("argoWorkflow")!.create({ sensorName: "s", sensorNamespace: ns, triggerName: "t", logger: testLogger(), secrets: async () => "", kubeConfig: () => kube.kubeConfig, signal: ac.signal });
-  return (await exec.execute({ template: ArgoWorkflowTriggerTemplate.parse(template), payload: undefined, events: {}, idempotencyKey: key, logger: testLogger() }, ac.signal)) as never;
+  const def = triggerDefinitions.get("argoWorkflow")!;
+  const exec = def.create({ sensorName: "s", sensorNamespace: ns, triggerName: "t", logger: testLogger(), secrets: async () => "", kubeConfig: () => kube.kubeConfig, signal: ac.signal, ...(policy ? { policy } : {}) });
+  const out = await exec.execute({ template: ArgoWorkflowTriggerTemplate.parse(template), payload: undefined, events: {}, idempotencyKey: key, logger: testLogger() }, ac.signal);
+  def.applyPolicy(out, policy as never);
+  return out as never;
 }
 
 const list = async (ns: string, plural = "workflows") => ((await objects.listNamespacedCustomObject({ ...G, namespace: ns, plural })) as { items: Obj[] }).items;
@@ -188,6 +191,16 @@ describe("argoWorkflow trigger", () => {
     await assert.rejects(fire(ns, { operation: "terminate", ...named("done") }, "7"), /has completed/);
     await assert.rejects(fire(ns, { operation: "suspend", ...named("done") }, "8"), /has completed/);
     await assert.rejects(fire(ns, { operation: "suspend", ...named("missing") }, "9"), /404/);
+  });
+
+  it("policy.k8s waits for labels on the Workflow and fails the firing when they do not come, with errorOnBackoffTimeout", async () => {
+    const ns = await kube.newNamespace("policy");
+    const t = { source: { resource: hello }, args: ["-l", "team=ci"] };
+    assert.deepEqual((await fire(ns, t, "p1", { k8s: { labels: { team: "ci" } } })).policy, { satisfied: true, missing: [] });
+    await assert.rejects(
+      fire(ns, t, "p2", { k8s: { labels: { "workflows.argoproj.io/phase": "Succeeded" }, backoff: { steps: 2, duration: "10ms" }, errorOnBackoffTimeout: true } }),
+      (e: Error & { code?: string }) => e.code === ErrorCodes.TriggerPolicyViolated && /did not get label\(s\) workflows.argoproj.io\/phase/.test(e.message),
+    );
   });
 
   it("runs the argo-workflow example: a build request submits a Workflow, a cancel request terminates it", async () => {
