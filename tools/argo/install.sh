@@ -8,7 +8,7 @@ ARGO=${IMPULSE_ARGO_WORKFLOWS_VERSION:-v3.6.10}
 OUT=${IMPULSE_ARGO_DIR:-$HOME/.cache/impulse-infra/argo-workflows-$ARGO}
 # --dir: print where the files go without fetching or building (a test must never start a build).
 if [ "${1:-}" = "--dir" ]; then echo "$OUT"; exit 0; fi
-# The CLI is opt-in: its cold build took ~MEASURED on 2 busy cores, past the CI budget for one reference suite
+# The CLI is opt-in: its cold build took 52 min here (2 cores shared with other builds), past the CI budget for one reference suite
 # (test/suites/sensor/argo-workflow-cli.test.ts skips without it). `--with-cli` builds it once into the cache.
 WITH_CLI=0; [ "${1:-}" = "--with-cli" ] && WITH_CLI=1
 # Module and build caches live beside the other test servers so that a cache restore brings them back together.
@@ -24,7 +24,7 @@ if [ ! -f "$OUT/crds/argoproj.io_workflows.yaml" ]; then
   rm -rf "$OUT/crds" && mv "$OUT/crds.tmp" "$OUT/crds"
 fi
 if [ "$WITH_CLI" = 1 ] && [ ! -x "$OUT/argo" ]; then
-  echo "[impulse] building the argo CLI $ARGO (once, ~MEASURED)" >&2
+  echo "[impulse] building the argo CLI $ARGO (once, 30-50 min on 2 cores)" >&2
   # Built inside a copy of the module's own tree (its go.mod and go.sum pin every dependency): `go install pkg@version`
   # would first read the proxy's version list for deprecations, which this proxy refuses (403). The -X stamp is what
   # the Makefile sets (without it `argo version` says untagged). No UI static files: the CLI never serves them.

@@ -90,10 +90,37 @@ function normalise(v: unknown, names: string[] = []): unknown {
   return v;
 }
 
-/** Compares two Workflows the CLI and the trigger produced; names (and node ids derived from them) are masked. */
-function assertSame(fromCli: Obj, fromImpulse: Obj, what: string) {
-  const a = normalise(fromCli, [fromCli["metadata"].name]);
-  const b = normalise(fromImpulse, [fromImpulse["metadata"].name]);
+/** Node ids hash the workflow's name: key nodes and their references by node name instead, so generated names compare. */
+function byNodeName(wf: Obj): Obj {
+  const nodes = wf["status"]?.nodes as Record<string, Obj> | undefined;
+  if (!nodes) return wf;
+  const name = (id: string) => (nodes[id] ? `node:${nodes[id]!["name"]}` : id);
+  const out = structuredClone(wf);
+  out["status"].nodes = Object.fromEntries(
+    Object.values(nodes).map((n) => [
+      name(n["id"]),
+      { ...n, id: name(n["id"]), ...(n["boundaryID"] ? { boundaryID: name(n["boundaryID"]) } : {}), children: (n["children"] ?? []).map(name), outboundNodes: (n["outboundNodes"] ?? []).map(name) },
+    ]),
+  );
+  return out;
+}
+
+/**
+ * Compares two Workflows the CLI and the trigger produced; names (and node ids derived from them) are masked.
+ * `status.storedTemplates` on a new Workflow is left out: the CLI's validation caches the resolved templates there as a
+ * side effect, the workflow-controller fills the same cache when it starts the Workflow (docs/deviations.md).
+ */
+function assertSame(fromCli: Obj, fromImpulse: Obj, what: string, ignoreStoredTemplates = false) {
+  const strip = (w: Obj) => {
+    const c = byNodeName(w);
+    if (ignoreStoredTemplates && c["status"]) {
+      delete c["status"].storedTemplates;
+      if (Object.keys(c["status"]).length === 0) delete c["status"];
+    }
+    return c;
+  };
+  const a = normalise(strip(fromCli), [fromCli["metadata"].name]);
+  const b = normalise(strip(fromImpulse), [fromImpulse["metadata"].name]);
   assert.deepEqual(b, a, `${what}: the trigger's object differs from the argo CLI's`);
 }
 
@@ -180,7 +207,7 @@ describe("argoWorkflow trigger against the argo CLI", { skip }, () => {
       ["CronWorkflow", "cronwf", "nightly", ["--scheduled-time", "2026-01-02T03:04:05Z"]],
     ] as const) {
       const [a, b] = await bothCreate(["submit", "--from", `${short}/${name}`, ...args], from(kind, name, [...args]), `from-${kind}`);
-      assertSame(a, b, `submit --from ${short}`);
+      assertSame(a, b, `submit --from ${short}`, true);
     }
   });
 
