@@ -37,10 +37,10 @@ after(async () => {
 type Obj = { metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string>; ownerReferences?: { kind: string; name: string }[] }; spec: any; status?: any };
 
 /** Runs one firing of an argoWorkflow template in namespace `ns` (the trigger as the sensor runs it, without the bus). */
-async function fire(ns: string, template: unknown, key = "k1", policy?: object): Promise<{ action: string; name: string; namespace: string; policy?: { satisfied: boolean; missing: string[] } }> {
+async function fire(ns: string, template: unknown, key = "k1", policy?: object, kubeConfig = kube.kubeConfig): Promise<{ action: string; name: string; namespace: string; policy?: { satisfied: boolean; missing: string[] } }> {
   const ac = new AbortController();
   const def = triggerDefinitions.get("argoWorkflow")!;
-  const exec = def.create({ sensorName: "s", sensorNamespace: ns, triggerName: "t", logger: testLogger(), secrets: async () => "", kubeConfig: () => kube.kubeConfig, signal: ac.signal, ...(policy ? { policy } : {}) });
+  const exec = def.create({ sensorName: "s", sensorNamespace: ns, triggerName: "t", logger: testLogger(), secrets: async () => "", kubeConfig: () => kubeConfig, signal: ac.signal, ...(policy ? { policy } : {}) });
   const out = await exec.execute({ template: ArgoWorkflowTriggerTemplate.parse(template), payload: undefined, events: {}, idempotencyKey: key, logger: testLogger() }, ac.signal);
   def.applyPolicy(out, policy as never);
   return out as never;
@@ -201,6 +201,16 @@ describe("argoWorkflow trigger", () => {
       fire(ns, t, "p2", { k8s: { labels: { "workflows.argoproj.io/phase": "Succeeded" }, backoff: { steps: 2, duration: "10ms" }, errorOnBackoffTimeout: true } }),
       (e: Error & { code?: string }) => e.code === ErrorCodes.TriggerPolicyViolated && /did not get label\(s\) workflows.argoproj.io\/phase/.test(e.message),
     );
+  });
+
+  it("works with the Role docs/triggers/argo-workflow.md gives the example's sensor, and labels the creator as the CLI does", async () => {
+    const ns = await kube.newNamespace("rbac");
+    const sa = await kube.serviceAccount(ns, "build-sensor", [{ apiGroups: ["argoproj.io"], resources: ["workflows"], verbs: ["create", "list", "get", "patch"] }]);
+    const made = await fire(ns, { source: { resource: hello } }, "r1", undefined, sa.kubeConfig);
+    const wf = await get(ns, made.name);
+    assert.equal(wf.metadata.labels!["workflows.argoproj.io/creator"], `system-serviceaccount-${ns}-build-sensor`);
+    assert.equal((await fire(ns, { operation: "terminate", ...named(made.name) }, "r2", undefined, sa.kubeConfig)).action, "terminated");
+    await assert.rejects(fire(ns, { operation: "suspend", ...named(made.name) }, "r3", undefined, sa.kubeConfig), /403/);
   });
 
   it("runs the argo-workflow example: a build request submits a Workflow, a cancel request terminates it", async () => {
