@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { after, before, describe, it } from "node:test";
 import { CoreV1Api, CustomObjectsApi } from "@kubernetes/client-node";
 import type { NatsServer } from "@impulse/bus";
@@ -186,6 +187,15 @@ describe("argoWorkflow trigger", () => {
     wf = await get(ns, "run");
     assert.equal(wf.spec.shutdown, "Terminate");
     assert.equal((await fire(ns, { operation: "terminate", ...named("run") }, "6")).action, "already-done");
+
+    // Node status the controller compressed (gzip + base64, as Argo does for large Workflows) is read and resumed too.
+    const zipped = recorded("zipped", "Running");
+    const { nodes, ...rest } = zipped.status;
+    await put(ns, "workflows", { ...zipped, status: { ...rest, compressedNodes: gzipSync(JSON.stringify(nodes)).toString("base64") } });
+    assert.equal((await fire(ns, { operation: "resume", ...named("zipped") }, "z")).action, "resumed");
+    const unzipped = (await get(ns, "zipped")).status;
+    assert.equal(unzipped.compressedNodes, undefined);
+    assert.equal(Object.values(unzipped.nodes as Record<string, { displayName: string; phase: string }>).find((n) => n.displayName === "b")!.phase, "Succeeded");
 
     await put(ns, "workflows", recorded("done", "Failed"));
     await assert.rejects(fire(ns, { operation: "terminate", ...named("done") }, "7"), /has completed/);

@@ -1,4 +1,5 @@
 // The argoWorkflow trigger's operations against the Kubernetes API: what each `argo <operation>` writes, done directly.
+import { gunzipSync } from "node:zlib";
 import { ErrorCodes, ImpulseError, type ArgoWorkflowOperation, type ArgoWorkflowOptions } from "@impulse/api";
 import { KubeApiError, type KubeClient, type KubeObject, type ResourceInfo } from "../k8s/client.js";
 import { create, type Target } from "../k8s/operations.js";
@@ -49,11 +50,10 @@ function checkInstance(wf: Workflow, instanceId: string | undefined): void {
 }
 
 /** Node status an Argo controller compressed or offloaded: compressed is read here, offloaded needs Argo's database. */
-async function hydrate(wf: Workflow): Promise<Workflow> {
+function hydrate(wf: Workflow): Workflow {
   const s = wf.status;
   if (s?.offloadNodeStatusVersion) throw fail(`Workflow ${wf.metadata.name}: its node status is offloaded to Argo's database, which Impulse cannot read`);
   if (s?.compressedNodes) {
-    const { gunzipSync } = await import("node:zlib");
     s.nodes = JSON.parse(gunzipSync(Buffer.from(s.compressedNodes, "base64")).toString("utf8"));
     delete s.compressedNodes;
   }

@@ -26,8 +26,6 @@ export function asWorkflow(obj: KubeObject): Workflow {
   if (obj.apiVersion !== GROUP_VERSION) throw invalid(`submit: apiVersion must be ${GROUP_VERSION}, got ${obj.apiVersion}`);
   const wf = structuredClone(obj) as Workflow;
   if (typeof wf.spec !== "object" || wf.spec === null) throw invalid("submit: the Workflow has no spec");
-  // A submitted Workflow starts without status, whatever the file held (the CLI's server drops it when it validates).
-  delete wf.status;
   return wf;
 }
 
