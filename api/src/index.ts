@@ -34,6 +34,7 @@ export * from "./sensor/triggers/index.js";
 export * from "./sensor/triggers/http.js";
 export * from "./sensor/triggers/aws-lambda.js";
 export * from "./sensor/triggers/k8s.js";
+export * from "./sensor/triggers/argo-workflow.js";
 export * from "./sensor/triggers/kafka.js";
 export * from "./sensor/triggers/log.js";
 export * from "./crd/index.js";

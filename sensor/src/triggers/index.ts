@@ -1,4 +1,5 @@
 // The registry of trigger kinds: adding a trigger is one file and one entry here.
+import { argoWorkflow } from "./argo-workflow/index.js";
 import { awsLambda } from "./aws-lambda.js";
 import type { TriggerDefinition } from "./define.js";
 import { http } from "./http.js";
@@ -7,5 +8,5 @@ import { kafka } from "./kafka.js";
 import { log } from "./log.js";
 
 export const triggerDefinitions: ReadonlyMap<string, TriggerDefinition> = new Map<string, TriggerDefinition>(
-  [http, awsLambda, k8s, kafka, log].map((d) => [d.type, d as unknown as TriggerDefinition]),
+  [http, awsLambda, k8s, argoWorkflow, kafka, log].map((d) => [d.type, d as unknown as TriggerDefinition]),
 );

@@ -59,11 +59,11 @@ spec:
   dependencies:
     - {name: dep, eventSourceName: webhook, eventName: example, filters: {script: "return true"}}
   triggers:
-    - template: {name: wf, argoWorkflow: {operation: submit}}
+    - template: {name: wf, openWhisk: {action: hello}}
 `);
     const r = runCli(["lint", p]);
     assert.equal(r.status, 1);
-    assert.match(r.stdout, /spec\.triggers\[0\]\.template\.argoWorkflow: trigger kind "argoWorkflow" is not supported yet/);
+    assert.match(r.stdout, /spec\.triggers\[0\]\.template\.openWhisk: trigger kind "openWhisk" is not supported yet/);
     const runtime = file(`apiVersion: argoproj.io/v1alpha1
 kind: Sensor
 metadata: {name: scripted}

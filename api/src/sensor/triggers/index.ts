@@ -1,4 +1,5 @@
 // The list of trigger kinds Impulse supports; the trigger template schema is derived from it.
+import { ArgoWorkflowTriggerTemplate } from "./argo-workflow.js";
 import { AwsLambdaTriggerTemplate } from "./aws-lambda.js";
 import { HttpTriggerTemplate } from "./http.js";
 import { K8sTriggerTemplate } from "./k8s.js";
@@ -9,6 +10,7 @@ export const triggerTemplateSchemas = {
   http: HttpTriggerTemplate,
   awsLambda: AwsLambdaTriggerTemplate,
   k8s: K8sTriggerTemplate,
+  argoWorkflow: ArgoWorkflowTriggerTemplate,
   kafka: KafkaTriggerTemplate,
   log: LogTriggerTemplate,
 } as const;
@@ -18,6 +20,6 @@ export const TRIGGER_KINDS = Object.keys(triggerTemplateSchemas) as TriggerKind[
 
 /** Kinds Argo Events has that Impulse does not run yet: named in errors instead of "unknown field". */
 export const ARGO_TRIGGER_KINDS = [
-  "argoWorkflow", "azureEventHubs", "azureServiceBus", "pulsar", "nats", "slack",
+  "azureEventHubs", "azureServiceBus", "pulsar", "nats", "slack",
   "openWhisk", "custom", "email",
 ] as const;
