@@ -25,6 +25,8 @@ export * from "./eventsource/sources/index.js";
 export * from "./eventsource/sources/webhook.js";
 export * from "./eventsource/sources/kafka.js";
 export * from "./eventsource/sources/resource.js";
+export * from "./eventsource/sources/calendar.js";
+export * from "./eventsource/sources/calendar-schedule.js";
 export * from "./sensor/schema.js";
 export * from "./sensor/filters.js";
 export * from "./sensor/parameters.js";

@@ -1,4 +1,5 @@
 // The list of EventSource types Impulse supports; the EventSource schema is derived from it.
+import { CalendarConfig } from "./calendar.js";
 import { KafkaConfig } from "./kafka.js";
 import { ResourceConfig } from "./resource.js";
 import { WebhookConfig } from "./webhook.js";
@@ -7,13 +8,14 @@ export const sourceConfigSchemas = {
   webhook: WebhookConfig,
   resource: ResourceConfig,
   kafka: KafkaConfig,
+  calendar: CalendarConfig,
 } as const;
 
 export type SourceType = keyof typeof sourceConfigSchemas;
 
 /** Types Argo Events has that Impulse does not run yet: named in errors instead of "unknown field". */
 export const ARGO_SOURCE_TYPES = [
-  "calendar", "file", "sftp", "hdfs", "minio", "amqp", "mqtt", "nats", "nsq", "pulsar", "redis",
+  "file", "sftp", "hdfs", "minio", "amqp", "mqtt", "nats", "nsq", "pulsar", "redis",
   "redisStream", "emitter", "pubSub", "sqs", "sns", "azureEventsHub", "azureServiceBus", "azureQueueStorage", "mns",
   "github", "gitlab", "bitbucket", "bitbucketserver", "gerrit", "slack", "storageGrid", "stripe", "generic",
 ] as const;
