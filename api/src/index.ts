@@ -27,6 +27,7 @@ export * from "./eventsource/sources/kafka.js";
 export * from "./eventsource/sources/resource.js";
 export * from "./eventsource/sources/calendar.js";
 export * from "./eventsource/sources/calendar-schedule.js";
+export * from "./eventsource/sources/file.js";
 export * from "./sensor/schema.js";
 export * from "./sensor/filters.js";
 export * from "./sensor/parameters.js";

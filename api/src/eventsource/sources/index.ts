@@ -1,5 +1,6 @@
 // The list of EventSource types Impulse supports; the EventSource schema is derived from it.
 import { CalendarConfig } from "./calendar.js";
+import { FileConfig } from "./file.js";
 import { KafkaConfig } from "./kafka.js";
 import { ResourceConfig } from "./resource.js";
 import { WebhookConfig } from "./webhook.js";
@@ -9,13 +10,14 @@ export const sourceConfigSchemas = {
   resource: ResourceConfig,
   kafka: KafkaConfig,
   calendar: CalendarConfig,
+  file: FileConfig,
 } as const;
 
 export type SourceType = keyof typeof sourceConfigSchemas;
 
 /** Types Argo Events has that Impulse does not run yet: named in errors instead of "unknown field". */
 export const ARGO_SOURCE_TYPES = [
-  "file", "sftp", "hdfs", "minio", "amqp", "mqtt", "nats", "nsq", "pulsar", "redis",
+  "sftp", "hdfs", "minio", "amqp", "mqtt", "nats", "nsq", "pulsar", "redis",
   "redisStream", "emitter", "pubSub", "sqs", "sns", "azureEventsHub", "azureServiceBus", "azureQueueStorage", "mns",
   "github", "gitlab", "bitbucket", "bitbucketserver", "gerrit", "slack", "storageGrid", "stripe", "generic",
 ] as const;
