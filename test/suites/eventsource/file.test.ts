@@ -106,4 +106,24 @@ describe("file EventSource", () => {
     assert.deepEqual(data(t["created"]!).map((d) => d.name), ["a.csv", "b.csv", "c.csv"].map((f) => join(dir, f)));
     assert.deepEqual(data(t["removed"]!).map((d) => d.name), [join(dir, "a.csv")]);
   });
+
+  it("a new pattern starts from a fresh listing: the files the old pattern tracked are not reported as removed", async () => {
+    const dir = mkdtempSync(join(root, "repattern-"));
+    const t = await taps("swap", ["created", "removed"]);
+    const spec = (re: string) =>
+      specFile("swap", {
+        created: { eventType: "CREATE", watchPathConfig: { directory: dir, pathRegexp: re } },
+        removed: { eventType: "REMOVE", watchPathConfig: { directory: dir, pathRegexp: re } },
+      });
+    const first = await start(spec("\\.csv$"));
+    writeFileSync(join(dir, "a.csv"), "1");
+    await waitFor("a.csv", () => t["created"]!.events.length === 1);
+    await first.stop();
+    writeFileSync(join(dir, "b.tsv"), "there before the new pattern");
+    await start(spec("\\.tsv$"));
+    writeFileSync(join(dir, "c.tsv"), "2");
+    await waitFor("c.tsv", () => t["created"]!.events.length === 2);
+    assert.deepEqual(data(t["created"]!).map((d) => d.name), [join(dir, "a.csv"), join(dir, "c.tsv")]);
+    assert.equal(t["removed"]!.events.length, 0);
+  });
 });

@@ -3,12 +3,15 @@ import type { KvStore } from "@impulse/bus";
 import type { EntryStat } from "./diff.js";
 
 export interface ListingStore {
-  /** The stored listing, or undefined when this event never ran (its first start only takes a listing). */
-  load(): Promise<Map<string, EntryStat> | undefined>;
+  /**
+   * The stored listing, or undefined when this event never ran or watched something else (`watching` differs):
+   * then the start only takes a listing.
+   */
+  load(watching: string): Promise<Map<string, EntryStat> | undefined>;
   set(name: string, stat: EntryStat): Promise<void>;
   delete(name: string): Promise<void>;
-  /** Marks the listing complete (after the first one was stored). */
-  markInitialized(): Promise<void>;
+  /** Marks the listing complete (after the first one was stored) and what it is a listing of. */
+  markInitialized(watching: string): Promise<void>;
 }
 
 const INIT = "init";
@@ -18,11 +21,16 @@ const enc = (v: unknown) => new TextEncoder().encode(JSON.stringify(v));
 
 export function kvListingStore(kv: KvStore): ListingStore {
   return {
-    async load() {
-      if (!(await kv.get(INIT))) return undefined;
+    async load(watching) {
+      const init = await kv.get(INIT);
+      const keys = (await kv.keys()).filter((k) => k.startsWith("f."));
+      if (!init || (JSON.parse(new TextDecoder().decode(init.value)) as { watching?: string }).watching !== watching) {
+        // Another directory or pattern than last time: its old listing would only yield spurious changes.
+        for (const k of keys) await kv.delete(k);
+        return undefined;
+      }
       const listing = new Map<string, EntryStat>();
-      for (const k of await kv.keys()) {
-        if (!k.startsWith("f.")) continue;
+      for (const k of keys) {
         const e = await kv.get(k);
         if (!e) continue;
         const { name, ...stat } = JSON.parse(new TextDecoder().decode(e.value)) as EntryStat & { name: string };
@@ -36,8 +44,8 @@ export function kvListingStore(kv: KvStore): ListingStore {
     async delete(name) {
       await kv.delete(key(name));
     },
-    async markInitialized() {
-      await kv.put(INIT, enc({ at: new Date().toISOString() }));
+    async markInitialized(watching) {
+      await kv.put(INIT, enc({ watching, at: new Date().toISOString() }));
     },
   };
 }

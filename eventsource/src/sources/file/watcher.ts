@@ -39,6 +39,7 @@ export function runFileWatch(o: FileWatchOptions, signal: AbortSignal): { ready:
   const only = (l: Map<string, EntryStat>) => new Map([...l].filter(([n]) => wanted(n)));
 
   let known: Map<string, EntryStat> | undefined;
+  const watching = JSON.stringify([dir.replace(/\/+$/, ""), cfg.watchPathConfig.path ?? "", cfg.watchPathConfig.pathRegexp ?? ""]);
   let touched = new Set<string>();
 
   /** Lists the directory, publishes the wanted operation for each change, and records each change once handled. */
@@ -46,11 +47,11 @@ export function runFileWatch(o: FileWatchOptions, signal: AbortSignal): { ready:
     const all = await scanDirectory(dir);
     const after = only(all);
     if (!known) {
-      known = await o.store.load();
+      known = await o.store.load(watching);
       if (!known) {
-        // First start of this event: the files already there are the baseline, not changes.
+        // First start of this event (or of a new directory or pattern): the files already there are the baseline.
         for (const [name, stat] of after) await o.store.set(name, stat);
-        await o.store.markInitialized();
+        await o.store.markInitialized(watching);
         known = after;
         return;
       }
