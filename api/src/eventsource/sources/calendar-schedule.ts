@@ -104,6 +104,11 @@ export function compileCalendarSchedule(t: CalendarTiming): CalendarSchedule {
       timezone,
       next,
       due(after, upTo, max) {
+        // The usual cases, none or one firing due, cost one or two steps forward.
+        const first = next(after);
+        if (!first || first > upTo || max < 1) return { firings: [], leftOut: false };
+        const second = next(first);
+        if (!second || second > upTo) return { firings: [first], leftOut: false };
         // Walk back from upTo: stepping forward from a firing long ago would cost one step per missed firing.
         const found: Date[] = [];
         let ref = new Date(upTo.getTime() + 1);
