@@ -132,7 +132,7 @@ export function runFileWatch(o: FileWatchOptions, signal: AbortSignal): { ready:
           wake = undefined;
         } catch (e) {
           const error = (e as NodeJS.ErrnoException).code === "ENOENT" ? `directory ${dir} does not exist` : (e as Error).message;
-          log.warn({ err: error, retryInMs: backoff }, "cannot watch the directory");
+          log.warn({ err: error, retryInMs: backoff }, "cannot list the directory or publish its changes: retrying");
           o.health({ healthy: false, error });
           markReady(); // the process runs on; /health says why nothing is watched
           watcher?.close();
