@@ -10,7 +10,7 @@ import { tapBus, type Tap } from "../../kit/bus-tap.js";
 import { startRuntime, type CliProcess } from "../../kit/cli.js";
 import { startNats } from "../../kit/nats.js";
 import { connectBus } from "../../kit/runtimes.js";
-import { waitFor } from "../../kit/wait.js";
+import { sleep, waitFor } from "../../kit/wait.js";
 
 let nats: NatsServer;
 const procs: CliProcess[] = [];
@@ -32,6 +32,15 @@ const spec = (name: string, events: Record<string, unknown>) =>
 
 async function start(file: string): Promise<CliProcess & { metricsPort: number }> {
   return startRuntime("eventsource", file, ["--nats-url", nats.url, "--namespace", NS, "--log-level", "warn"], procs);
+}
+
+/** After a kill: waits until the tap has every event the bus stored (none arriving for a while). */
+async function settled(tap: Tap): Promise<void> {
+  await waitFor("the tap to catch up with the bus", async () => {
+    const n = tap.events.length;
+    await sleep(700);
+    return tap.events.length === n;
+  });
 }
 
 const times = (events: BusEvent[]) => events.map((e) => Date.parse(String(e.time)));
@@ -70,6 +79,7 @@ describe("calendar EventSource", () => {
     const first = await start(file);
     await waitFor("three firings", () => tap.events.length >= 3);
     await first.stop("SIGKILL");
+    await settled(tap);
     const before = tap.events.length;
     const lastBefore = times(tap.events).at(-1)!;
     // Stay down for several firings.
@@ -100,6 +110,7 @@ describe("calendar EventSource", () => {
     const first = await start(file);
     await waitFor("a firing", () => tap.events.length >= 1);
     await first.stop("SIGKILL");
+    await settled(tap);
     const lastBefore = times(tap.events).at(-1)!;
     await waitFor("downtime", () => Date.now() > lastBefore + 3000, 20_000);
     const restartedAt = Date.now();
