@@ -22,6 +22,11 @@ it("a webhook gets its curl, a resource watch what to do in the cluster, a kafka
   ]);
   assert.deepEqual(sourceHints(load("pod-to-lambda/eventsource.yaml"), "127.0.0.1"), ["pods/created: create pods (v1) in namespace default labelled app==my-pod"]);
   assert.deepEqual(sourceHints(load("kafka/eventsource.yaml"), "127.0.0.1"), ["orders/created: produce a record to Kafka topic orders at localhost:9092"]);
+  assert.deepEqual(sourceHints(load("calendar/eventsource.yaml"), "127.0.0.1"), [
+    'schedules/nightly-report: fires on "30 2 * * *" (America/New_York)',
+    "schedules/heartbeat: fires every 10s",
+  ]);
+  assert.deepEqual(sourceHints(load("file/eventsource.yaml"), "127.0.0.1"), ["inbox/csv-arrived: CREATE a file matching ^[a-z0-9-]+\\.csv$ in /data/inbox/"]);
   assert.deepEqual(sourceHints(load("quickstart/sensor.yaml"), "127.0.0.1"), []);
 });
 

@@ -28,6 +28,13 @@ export function sourceHints(resources: Resource[], listenAddress: string): strin
         return `${at(name)}${verbs} ${kind} in ${where}${labels.length ? ` labelled ${labels.join(",")}` : ""}`;
       });
       const topics = Object.entries(r.spec.kafka ?? {}).map(([name, k]) => `${at(name)}produce a record to Kafka topic ${k.topic} at ${k.url}`);
-      return [...webhooks, ...watches, ...topics];
+      const schedules = Object.entries(r.spec.calendar ?? {}).map(
+        ([name, c]) => `${at(name)}fires ${c.schedule ? `on "${c.schedule}"${c.timezone ? ` (${c.timezone})` : " (UTC)"}` : `every ${c.interval}`}`,
+      );
+      const files = Object.entries(r.spec.file ?? {}).map(([name, f]) => {
+        const which = f.watchPathConfig.path ?? `a file matching ${f.watchPathConfig.pathRegexp}`;
+        return `${at(name)}${f.eventType} ${which} in ${f.watchPathConfig.directory}`;
+      });
+      return [...webhooks, ...watches, ...topics, ...schedules, ...files];
     });
 }

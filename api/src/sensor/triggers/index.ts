@@ -18,8 +18,11 @@ export const triggerTemplateSchemas = {
 export type TriggerKind = keyof typeof triggerTemplateSchemas;
 export const TRIGGER_KINDS = Object.keys(triggerTemplateSchemas) as TriggerKind[];
 
-/** Kinds Argo Events has that Impulse does not run yet: named in errors instead of "unknown field". */
+/**
+ * Every trigger kind Argo Events v1.9 has. A key of template: that is one of these but not in triggerTemplateSchemas is
+ * named "not supported yet" instead of "unknown field"; the list is complete so adding a kind never edits it.
+ */
 export const ARGO_TRIGGER_KINDS = [
-  "azureEventHubs", "azureServiceBus", "pulsar", "nats", "slack",
-  "openWhisk", "custom", "email",
+  "argoWorkflow", "awsLambda", "azureEventHubs", "azureServiceBus", "custom", "email", "http", "k8s", "kafka", "log",
+  "nats", "openWhisk", "pulsar", "slack",
 ] as const;
