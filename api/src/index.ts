@@ -24,6 +24,7 @@ export * from "./eventsource/schema.js";
 export * from "./eventsource/sources/index.js";
 export * from "./eventsource/sources/webhook.js";
 export * from "./eventsource/sources/webhook-hmac.js";
+export * from "./eventsource/sources/github.js";
 export * from "./eventsource/sources/kafka.js";
 export * from "./eventsource/sources/nats.js";
 export * from "./eventsource/sources/redis.js";

@@ -1,4 +1,5 @@
 // The list of EventSource types Impulse supports; the EventSource schema is derived from it.
+import { GithubConfig } from "./github.js";
 import { KafkaConfig } from "./kafka.js";
 import { NATSConfig } from "./nats.js";
 import { RedisConfig, RedisStreamConfig } from "./redis.js";
@@ -12,6 +13,7 @@ export const sourceConfigSchemas = {
   nats: NATSConfig,
   redis: RedisConfig,
   redisStream: RedisStreamConfig,
+  github: GithubConfig,
 } as const;
 
 export type SourceType = keyof typeof sourceConfigSchemas;
@@ -20,5 +22,5 @@ export type SourceType = keyof typeof sourceConfigSchemas;
 export const ARGO_SOURCE_TYPES = [
   "calendar", "file", "sftp", "hdfs", "minio", "amqp", "mqtt", "nsq", "pulsar",
   "emitter", "pubSub", "sqs", "sns", "azureEventsHub", "azureServiceBus", "azureQueueStorage", "mns",
-  "github", "gitlab", "bitbucket", "bitbucketserver", "gerrit", "slack", "storageGrid", "stripe", "generic",
+  "gitlab", "bitbucket", "bitbucketserver", "gerrit", "slack", "storageGrid", "stripe", "generic",
 ] as const;
