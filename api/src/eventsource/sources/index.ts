@@ -1,5 +1,6 @@
 // The list of EventSource types Impulse supports; the EventSource schema is derived from it.
 import { GithubConfig } from "./github.js";
+import { GitlabConfig } from "./gitlab.js";
 import { KafkaConfig } from "./kafka.js";
 import { NATSConfig } from "./nats.js";
 import { RedisConfig, RedisStreamConfig } from "./redis.js";
@@ -14,6 +15,7 @@ export const sourceConfigSchemas = {
   redis: RedisConfig,
   redisStream: RedisStreamConfig,
   github: GithubConfig,
+  gitlab: GitlabConfig,
 } as const;
 
 export type SourceType = keyof typeof sourceConfigSchemas;
@@ -22,5 +24,5 @@ export type SourceType = keyof typeof sourceConfigSchemas;
 export const ARGO_SOURCE_TYPES = [
   "calendar", "file", "sftp", "hdfs", "minio", "amqp", "mqtt", "nsq", "pulsar",
   "emitter", "pubSub", "sqs", "sns", "azureEventsHub", "azureServiceBus", "azureQueueStorage", "mns",
-  "gitlab", "bitbucket", "bitbucketserver", "gerrit", "slack", "storageGrid", "stripe", "generic",
+  "bitbucket", "bitbucketserver", "gerrit", "slack", "storageGrid", "stripe", "generic",
 ] as const;
