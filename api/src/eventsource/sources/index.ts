@@ -2,6 +2,7 @@
 import { GithubConfig } from "./github.js";
 import { GitlabConfig } from "./gitlab.js";
 import { BitbucketServerConfig } from "./bitbucketserver.js";
+import { BitbucketConfig } from "./bitbucket.js";
 import { KafkaConfig } from "./kafka.js";
 import { NATSConfig } from "./nats.js";
 import { RedisConfig, RedisStreamConfig } from "./redis.js";
@@ -18,6 +19,7 @@ export const sourceConfigSchemas = {
   github: GithubConfig,
   gitlab: GitlabConfig,
   bitbucketserver: BitbucketServerConfig,
+  bitbucket: BitbucketConfig,
 } as const;
 
 export type SourceType = keyof typeof sourceConfigSchemas;
@@ -26,5 +28,5 @@ export type SourceType = keyof typeof sourceConfigSchemas;
 export const ARGO_SOURCE_TYPES = [
   "calendar", "file", "sftp", "hdfs", "minio", "amqp", "mqtt", "nsq", "pulsar",
   "emitter", "pubSub", "sqs", "sns", "azureEventsHub", "azureServiceBus", "azureQueueStorage", "mns",
-  "bitbucket", "gerrit", "slack", "storageGrid", "stripe", "generic",
+  "gerrit", "slack", "storageGrid", "stripe", "generic",
 ] as const;
