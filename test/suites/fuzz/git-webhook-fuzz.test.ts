@@ -1,4 +1,4 @@
-// Fuzzes the signed webhook family (github, gitlab, bitbucketserver, the webhook's hmac) with fast-check on a real nats-server: malformed
+// Fuzzes the signed webhook family (github, gitlab, bitbucketserver, bitbucket, the webhook's hmac) with fast-check on a real nats-server: malformed
 // signed and unsigned requests get a 4xx, nothing is stored, the server keeps serving.
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
@@ -133,6 +133,16 @@ const TYPES: { name: string; path: string; requests: fc.Arbitrary<Req> }[] = [
     ),
   },
   {
+    name: "bitbucket",
+    path: "/bbc",
+    requests: anyBody.chain((body) =>
+      fc.record({ sig: badSignature("sha256", "sha256=", body), ct: contentType }).map(({ sig, ct }) => ({
+        body,
+        headers: { "content-type": ct, "x-event-key": "repo:push", "x-request-uuid": "u", ...(sig !== undefined ? { "x-hub-signature": sig } : {}) },
+      })),
+    ),
+  },
+  {
     name: "webhook-hmac",
     path: "/hm",
     requests: fc.oneof(
@@ -163,6 +173,7 @@ before(async () => {
     eventSource("fuzz", {
       github: { gh: { webhook: { port: p, endpoint: "/gh" }, events: ["push"], repositories: [{ owner: "o", names: ["r"] }], webhookSecret: { name: "s", key: "k" } } },
       bitbucketserver: { bbs: { webhook: { port: p, endpoint: "/bbs" }, events: ["repo:refs_changed"], webhookSecret: { name: "s", key: "k" }, bitbucketserverBaseURL: "https://bitbucket.example.com/rest" } },
+      bitbucket: { bbc: { webhook: { port: p, endpoint: "/bbc" }, events: ["repo:push"], repositories: [{ owner: "o", repositorySlug: "r" }], webhookSecret: { name: "s", key: "k" } } },
       gitlab: { gl: { webhook: { port: p, endpoint: "/gl" }, events: ["PushEvents"], secretToken: { name: "s", key: "k" } } },
       webhook: {
         hm: {
