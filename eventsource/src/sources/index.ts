@@ -2,6 +2,10 @@
 import type { EventSourceDefinition } from "../define.js";
 import { calendar } from "./calendar/index.js";
 import { file } from "./file/index.js";
+import { bitbucket } from "./bitbucket/index.js";
+import { bitbucketserver } from "./bitbucketserver/index.js";
+import { github } from "./github/index.js";
+import { gitlab } from "./gitlab/index.js";
 import { kafka } from "./kafka/index.js";
 import { nats } from "./nats/index.js";
 import { redis } from "./redis/index.js";
@@ -10,5 +14,18 @@ import { resource } from "./resource/index.js";
 import { webhook } from "./webhook/index.js";
 
 export const sourceDefinitions: ReadonlyMap<string, EventSourceDefinition> = new Map<string, EventSourceDefinition>(
-  [webhook, resource, kafka, nats, redis, redisStream, calendar, file].map((d) => [d.type, d as unknown as EventSourceDefinition]),
+  [
+    webhook,
+    resource,
+    kafka,
+    nats,
+    redis,
+    redisStream,
+    calendar,
+    file,
+    github,
+    gitlab,
+    bitbucketserver,
+    bitbucket,
+  ].map((d) => [d.type, d as unknown as EventSourceDefinition]),
 );

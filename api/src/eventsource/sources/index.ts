@@ -1,6 +1,10 @@
 // The list of EventSource types Impulse supports; the EventSource schema is derived from it.
 import { CalendarConfig } from "./calendar.js";
 import { FileConfig } from "./file.js";
+import { GithubConfig } from "./github.js";
+import { GitlabConfig } from "./gitlab.js";
+import { BitbucketServerConfig } from "./bitbucketserver.js";
+import { BitbucketConfig } from "./bitbucket.js";
 import { KafkaConfig } from "./kafka.js";
 import { NATSConfig } from "./nats.js";
 import { RedisConfig, RedisStreamConfig } from "./redis.js";
@@ -16,6 +20,10 @@ export const sourceConfigSchemas = {
   redisStream: RedisStreamConfig,
   calendar: CalendarConfig,
   file: FileConfig,
+  github: GithubConfig,
+  gitlab: GitlabConfig,
+  bitbucketserver: BitbucketServerConfig,
+  bitbucket: BitbucketConfig,
 } as const;
 
 export type SourceType = keyof typeof sourceConfigSchemas;
