@@ -24,6 +24,7 @@ export * from "./eventsource/sources/index.js";
 export * from "./eventsource/sources/webhook.js";
 export * from "./eventsource/sources/kafka.js";
 export * from "./eventsource/sources/resource.js";
+export * from "./eventsource/sources/generic.js";
 export * from "./sensor/schema.js";
 export * from "./sensor/filters.js";
 export * from "./sensor/parameters.js";
