@@ -22,6 +22,7 @@ export * from "./eventbus.js";
 export * from "./eventsource/schema.js";
 export * from "./eventsource/sources/index.js";
 export * from "./eventsource/sources/webhook.js";
+export * from "./eventsource/sources/webhook-hmac.js";
 export * from "./eventsource/sources/kafka.js";
 export * from "./eventsource/sources/resource.js";
 export * from "./eventsource/sources/generic.js";

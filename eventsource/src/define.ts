@@ -5,6 +5,7 @@ import type { KubeConfig } from "@kubernetes/client-node";
 import type { Logger } from "pino";
 import type { z } from "zod";
 import type { EventSourceMetrics } from "./metrics.js";
+import type { WebhookHub } from "./sources/webhook/hub.js";
 
 /** Resolves a Secret reference to its value (mounted file in a pod, env or a directory locally). */
 export type SecretResolver = (ref: SecretKeySelector) => Promise<string>;
@@ -55,6 +56,11 @@ export interface SourceContext<C> {
   /** Largest message the bus accepts in bytes (its max_payload), envelope and headers included. */
   busMaxPayload: () => number;
   health: HealthReporter;
+  /**
+   * The EventSource's webhook servers, shared by every source type: endpoints of webhook, github, slack, ... may share
+   * one port. Webhook-family sources mount through sources/webhook/family.ts (hooks: sources/webhook/hooks.ts).
+   */
+  webhooks: WebhookHub;
   /** A KV bucket of this EventSource on the bus, for state that must survive restarts (e.g. watch checkpoints). */
   kv: (name: string) => Promise<KvStore>;
 }

@@ -8,6 +8,7 @@ import { compileEventFilter, type EventFilter } from "./filter-expression.js";
 import { runWithLease, type LeaseOptions } from "./leader/lease.js";
 import type { EventSourceMetrics } from "./metrics.js";
 import { sourceDefinitions } from "./sources/index.js";
+import { createWebhookHub } from "./sources/webhook/hub.js";
 
 export interface EventSourceRunOptions {
   resource: EventSource;
@@ -54,6 +55,7 @@ export function runEventSource(o: EventSourceRunOptions): RunningEventSource {
   const running: RunningSource[] = [];
   const singletons: { type: string; start: (signal: AbortSignal) => RunningSource }[] = [];
   const components: Record<string, { healthy: boolean; error?: string }> = {};
+  const webhooks = createWebhookHub({ host: o.listenAddress ?? "0.0.0.0", metrics: o.metrics, logger: log, busMaxPayload: () => o.bus.maxPayload() }, o.signal);
   for (const [type, def] of sourceDefinitions) {
     const entries = (o.resource.spec as unknown as Record<string, Record<string, unknown> | undefined>)[type];
     if (!entries || Object.keys(entries).length === 0) continue;
@@ -97,6 +99,7 @@ export function runEventSource(o: EventSourceRunOptions): RunningEventSource {
           health: (component, status) => {
             components[`${type}/${component}`] = status;
           },
+          webhooks,
           kv: (bucket) => o.bus.kv(`eventsource-${name}-${bucket}`),
         },
         emit,
@@ -118,11 +121,13 @@ export function runEventSource(o: EventSourceRunOptions): RunningEventSource {
     });
     running.push({ ready: Promise.resolve(), done });
   }
+  const sourceCount = running.length;
+  running.push({ ready: Promise.resolve(), done: webhooks.done });
   return {
     ready: Promise.all(running.map((r) => r.ready)).then(() => {
       // "ready" only when every source can work; otherwise say what is wrong (sources keep retrying, /health tells).
       const failing = Object.entries(components).filter(([, c]) => !c.healthy);
-      if (failing.length === 0) log.info({ sources: running.length }, "eventsource ready");
+      if (failing.length === 0) log.info({ sources: sourceCount }, "eventsource ready");
       else log.warn({ failing: Object.fromEntries(failing.map(([k, c]) => [k, c.error ?? "unhealthy"])) }, "eventsource started but not ready: " + failing.map(([k, c]) => `${k}: ${c.error ?? "unhealthy"}`).join("; "));
     }),
     done: Promise.all(running.map((r) => r.done)).then(() => undefined),

@@ -1,17 +1,23 @@
-// Handles one request for one configured endpoint: method, auth, body, envelope data, publish, answer.
+// Handles one request for one mounted endpoint: method, auth, body, the source's hooks (hooks.ts), publish, answer.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { ErrorCodes, isImpulseError, DEFAULT_MAX_PAYLOAD_SIZE, type WebhookConfig } from "@impulse/api";
+import { ErrorCodes, isImpulseError, DEFAULT_MAX_PAYLOAD_SIZE, type WebhookContext } from "@impulse/api";
 import type { Logger } from "pino";
 import type { Emit, Emitted } from "../../define.js";
 import type { EventSourceMetrics } from "../../metrics.js";
 import { checkBearer, MASKED_AUTH } from "./auth.js";
 import { canonicalHeader, parseJsonBody, readBody, valuesMap } from "./body.js";
 import { isCloudEventRequest, parseCloudEvent } from "./cloudevent.js";
+import type { Delivery, RouteHooks } from "./hooks.js";
 import { HttpError, sendJson } from "./http-error.js";
 
 export interface Route {
   eventName: string;
-  config: WebhookConfig;
+  /** The source type that mounted this endpoint (for messages). */
+  type: string;
+  config: WebhookContext;
+  hooks: RouteHooks;
+  /** Publishes as the route's source type. */
+  emit: Emit;
   method: string;
   token: string | undefined;
   maxPayloadSize: number;
@@ -21,10 +27,21 @@ export interface Route {
   headerNames: Map<string, string>;
 }
 
-export function makeRoute(eventSourceName: string, eventName: string, config: WebhookConfig, token: string | undefined): Route {
+export function makeRoute(
+  eventSourceName: string,
+  type: string,
+  eventName: string,
+  config: WebhookContext,
+  token: string | undefined,
+  hooks: RouteHooks,
+  emit: Emit,
+): Route {
   return {
     eventName,
+    type,
     config,
+    hooks,
+    emit,
     method: config.method ?? "POST",
     token,
     maxPayloadSize: config.maxPayloadSize ?? DEFAULT_MAX_PAYLOAD_SIZE,
@@ -62,7 +79,6 @@ export async function handleRoute(
   req: IncomingMessage,
   res: ServerResponse,
   query: string,
-  emit: Emit,
   metrics: EventSourceMetrics,
   log: Logger,
   busMaxPayload: () => number,
@@ -81,19 +97,38 @@ export async function handleRoute(
       busLimit < route.maxPayloadSize
         ? await readBody(req, busLimit, `the event bus's max_payload of ${busLimit} bytes (smaller than maxPayloadSize ${route.maxPayloadSize})`)
         : await readBody(req, route.maxPayloadSize);
+    const hooks = route.hooks;
+    const delivery: Delivery = { method: req.method ?? "", headers: req.headers, raw, query };
+    // Nothing below runs for a request the source does not authenticate.
+    hooks.verify?.(delivery);
+    const skip = hooks.select?.(delivery);
+    if (skip !== undefined) {
+      metrics.filtered.inc({ ...route.labels, reason: "event_type" });
+      log.info({ eventName: route.eventName, reason: skip }, "delivery skipped by the event-type filter");
+      return sendJson(res, 200, { status: "filtered", reason: skip });
+    }
+    const answer = hooks.answer?.(delivery);
+    if (answer) return sendJson(res, answer.status, answer.body as object);
+
     const header = headerMap(req, route.headerNames);
     const metadata = route.config.metadata;
+    const shape = (body: unknown) => {
+      const data: Record<string, unknown> = { [hooks.headersField ?? "header"]: header, body };
+      if (metadata) data["metadata"] = metadata;
+      return data;
+    };
     let emitted: Emitted | undefined;
-    if (isCloudEventRequest(req.headers)) {
+    if (hooks.cloudEvents && isCloudEventRequest(req.headers)) {
       const ce = parseCloudEvent(req.headers, raw);
-      const data = metadata ? { header, body: ce.data, metadata } : { header, body: ce.data };
-      emitted = await emit({ eventName: route.eventName, data, id: ce.id, ...(ce.time ? { time: ce.time } : {}), extensions: ce.extensions });
+      emitted = await route.emit({ eventName: route.eventName, data: shape(ce.data), id: ce.id, ...(ce.time ? { time: ce.time } : {}), extensions: ce.extensions });
     } else {
       let body: unknown;
-      if (req.method === "GET" || req.method === "HEAD" || req.method === "DELETE") body = raw.length ? parseJsonBody(raw) : valuesMap(new URLSearchParams(query));
+      if (hooks.body) body = hooks.body(delivery);
+      else if (req.method === "GET" || req.method === "HEAD" || req.method === "DELETE") body = raw.length ? parseJsonBody(raw) : valuesMap(new URLSearchParams(query));
       else if (isForm(req)) body = valuesMap(new URLSearchParams(raw.toString("utf8")));
       else body = parseJsonBody(raw);
-      emitted = await emit({ eventName: route.eventName, data: metadata ? { header, body, metadata } : { header, body } });
+      const id = hooks.eventId?.(delivery);
+      emitted = await route.emit({ eventName: route.eventName, data: shape(body), ...(id ? { id } : {}) });
     }
     meters.publishDuration.observe((performance.now() - started) / 1000);
     // Argo answers 200 for an event its filter dropped too; saying which lets a sender tell them apart. A duplicate

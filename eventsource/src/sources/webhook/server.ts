@@ -3,7 +3,6 @@ import { createServer as createHttp, STATUS_CODES, type IncomingMessage, type Se
 import type { Duplex } from "node:stream";
 import { createServer as createHttps } from "node:https";
 import type { Logger } from "pino";
-import type { Emit } from "../../define.js";
 import type { EventSourceMetrics } from "../../metrics.js";
 import { sendJson } from "./http-error.js";
 import { handleRoute, type Route } from "./route.js";
@@ -11,9 +10,9 @@ import { handleRoute, type Route } from "./route.js";
 export interface PortServerOptions {
   port: number;
   host: string;
+  /** Endpoint → route; read per request, so routes mounted after the server started are served too. */
   routes: Map<string, Route>;
   tls?: { cert: string; key: string };
-  emit: Emit;
   metrics: EventSourceMetrics;
   logger: Logger;
   busMaxPayload: () => number;
@@ -39,7 +38,7 @@ export function startPortServer(o: PortServerOptions, signal: AbortSignal): { re
     // Only the configured endpoints live on this (public) port; /health and /metrics are on the management port.
     const route = o.routes.get(path);
     if (!route) return sendJson(res, 404, { error: `no webhook endpoint ${path} on port ${o.port}` });
-    void handleRoute(route, req, res, q < 0 ? "" : url.slice(q + 1), o.emit, o.metrics, o.logger, o.busMaxPayload);
+    void handleRoute(route, req, res, q < 0 ? "" : url.slice(q + 1), o.metrics, o.logger, o.busMaxPayload);
   };
   const server: Server = o.tls ? createHttps({ cert: o.tls.cert, key: o.tls.key }, onRequest) : createHttp(onRequest);
   server.keepAliveTimeout = 65_000;

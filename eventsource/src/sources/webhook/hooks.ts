@@ -1,0 +1,56 @@
+// The seam of the webhook family: what a source type (github, gitlab, slack, ...) plugs into a shared webhook endpoint.
+//
+// Every request to an endpoint runs, in this order (route.ts):
+//   method → authSecret bearer → body read (size-capped) → verify → select → answer → body → eventId → emit.
+// `verify` sees the raw bytes before anything is parsed or stored, so an unsigned request costs nothing but the read.
+// Refusals are HttpErrors (http-error.ts): their status is the answer, their `reason` labels
+// impulse_eventsource_events_failed_total. Messages must never contain a secret: they are sent back and logged at debug.
+import type { IncomingHttpHeaders } from "node:http";
+
+/** One received request, as the hooks see it. */
+export interface Delivery {
+  method: string;
+  /** Node's lower-cased header map. Use `headerValue` for a single value. */
+  headers: IncomingHttpHeaders;
+  /** The body exactly as received: HMACs are computed over these bytes. */
+  raw: Buffer;
+  /** The query string without "?". */
+  query: string;
+}
+
+/** What a webhook-family source contributes to each of its endpoints; every hook is optional. */
+export interface RouteHooks {
+  /**
+   * Authenticates the sender: throw HttpError 401 (missing signature or token) or 403 (wrong or stale), reason
+   * "unauthorized"/"forbidden". Runs before any parsing or storing. Compare with `safeEqual` (hmac.ts).
+   */
+  verify?(d: Delivery): void;
+  /**
+   * Event-type filter: return a reason (e.g. "event type 'issues' is not in events") to skip the delivery. It is
+   * answered 200 {status:"filtered"} (the sender did nothing wrong; a 4xx would make it retry or disable the hook)
+   * and counted in impulse_eventsource_events_filtered_total{reason="event_type"}.
+   */
+  select?(d: Delivery): string | undefined;
+  /** Answers the request itself without storing anything (e.g. Slack's url_verification challenge). */
+  answer?(d: Delivery): { status: number; body: unknown } | undefined;
+  /** Decodes the body (default: JSON, or a form's values map); throw HttpError 400 for a malformed one. */
+  body?(d: Delivery): unknown;
+  /**
+   * The sender's delivery id (X-GitHub-Delivery, ...), used as the event id: the bus stores a resent delivery once
+   * (inside its duplicate window) and the answer says `duplicate: true`. Undefined: a fresh id.
+   */
+  eventId?(d: Delivery): string | undefined;
+  /**
+   * Name of the headers field in the event data: "header" for the plain webhook (Argo's WebhookEventData), "headers"
+   * for the Git family (Argo's GithubEventData, ...). Default "header".
+   */
+  headersField?: "header" | "headers";
+  /** Ingest CloudEvents (binary or structured) as CloudEvents; only the plain webhook does. Default false. */
+  cloudEvents?: boolean;
+}
+
+/** The first value of a header (names are case-insensitive), or undefined. */
+export function headerValue(d: Delivery, name: string): string | undefined {
+  const v = d.headers[name.toLowerCase()];
+  return Array.isArray(v) ? v[0] : v;
+}
