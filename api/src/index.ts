@@ -26,6 +26,7 @@ export * from "./eventsource/sources/webhook-hmac.js";
 export * from "./eventsource/sources/kafka.js";
 export * from "./eventsource/sources/resource.js";
 export * from "./eventsource/sources/generic.js";
+export * from "./eventsource/sources/slack.js";
 export * from "./sensor/schema.js";
 export * from "./sensor/filters.js";
 export * from "./sensor/parameters.js";

@@ -3,8 +3,9 @@ import type { EventSourceDefinition } from "../define.js";
 import { generic } from "./generic/index.js";
 import { kafka } from "./kafka/index.js";
 import { resource } from "./resource/index.js";
+import { slack } from "./slack/index.js";
 import { webhook } from "./webhook/index.js";
 
 export const sourceDefinitions: ReadonlyMap<string, EventSourceDefinition> = new Map<string, EventSourceDefinition>(
-  [webhook, resource, kafka, generic].map((d) => [d.type, d as unknown as EventSourceDefinition]),
+  [webhook, resource, kafka, generic, slack].map((d) => [d.type, d as unknown as EventSourceDefinition]),
 );

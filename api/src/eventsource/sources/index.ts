@@ -2,6 +2,7 @@
 import { GenericConfig } from "./generic.js";
 import { KafkaConfig } from "./kafka.js";
 import { ResourceConfig } from "./resource.js";
+import { SlackConfig } from "./slack.js";
 import { WebhookConfig } from "./webhook.js";
 
 export const sourceConfigSchemas = {
@@ -9,6 +10,7 @@ export const sourceConfigSchemas = {
   resource: ResourceConfig,
   kafka: KafkaConfig,
   generic: GenericConfig,
+  slack: SlackConfig,
 } as const;
 
 export type SourceType = keyof typeof sourceConfigSchemas;
@@ -17,5 +19,5 @@ export type SourceType = keyof typeof sourceConfigSchemas;
 export const ARGO_SOURCE_TYPES = [
   "calendar", "file", "sftp", "hdfs", "minio", "amqp", "mqtt", "nats", "nsq", "pulsar", "redis",
   "redisStream", "emitter", "pubSub", "sqs", "sns", "azureEventsHub", "azureServiceBus", "azureQueueStorage", "mns",
-  "github", "gitlab", "bitbucket", "bitbucketserver", "gerrit", "slack", "storageGrid", "stripe",
+  "github", "gitlab", "bitbucket", "bitbucketserver", "gerrit", "storageGrid", "stripe",
 ] as const;
