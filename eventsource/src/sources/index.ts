@@ -1,9 +1,10 @@
 // The registry of source types: adding a source is one file and one entry here.
 import type { EventSourceDefinition } from "../define.js";
+import { github } from "./github/index.js";
 import { kafka } from "./kafka/index.js";
 import { resource } from "./resource/index.js";
 import { webhook } from "./webhook/index.js";
 
 export const sourceDefinitions: ReadonlyMap<string, EventSourceDefinition> = new Map<string, EventSourceDefinition>(
-  [webhook, resource, kafka].map((d) => [d.type, d as unknown as EventSourceDefinition]),
+  [webhook, resource, kafka, github].map((d) => [d.type, d as unknown as EventSourceDefinition]),
 );

@@ -1,4 +1,5 @@
 // The list of EventSource types Impulse supports; the EventSource schema is derived from it.
+import { GithubConfig } from "./github.js";
 import { KafkaConfig } from "./kafka.js";
 import { ResourceConfig } from "./resource.js";
 import { WebhookConfig } from "./webhook.js";
@@ -7,6 +8,7 @@ export const sourceConfigSchemas = {
   webhook: WebhookConfig,
   resource: ResourceConfig,
   kafka: KafkaConfig,
+  github: GithubConfig,
 } as const;
 
 export type SourceType = keyof typeof sourceConfigSchemas;
@@ -15,5 +17,5 @@ export type SourceType = keyof typeof sourceConfigSchemas;
 export const ARGO_SOURCE_TYPES = [
   "calendar", "file", "sftp", "hdfs", "minio", "amqp", "mqtt", "nats", "nsq", "pulsar", "redis",
   "redisStream", "emitter", "pubSub", "sqs", "sns", "azureEventsHub", "azureServiceBus", "azureQueueStorage", "mns",
-  "github", "gitlab", "bitbucket", "bitbucketserver", "gerrit", "slack", "storageGrid", "stripe", "generic",
+  "gitlab", "bitbucket", "bitbucketserver", "gerrit", "slack", "storageGrid", "stripe", "generic",
 ] as const;
