@@ -33,16 +33,18 @@ export async function startEventSource(
     stream?: StreamConfig;
     kubeConfig?: KubeConfig;
     leaderElection?: EventSourceRunOptions["leaderElection"];
+    /** Instead of the silent test logger (e.g. to check what is logged). */
+    logger?: Logger;
   } = {},
 ): Promise<Started & { running: RunningEventSource }> {
-  const { secrets = noSecrets, stream, kubeConfig, leaderElection } = opts;
+  const { secrets = noSecrets, stream, kubeConfig, leaderElection, logger = testLogger() } = opts;
   const bus = await connectBus(url, namespace, stream);
   const registry = new Registry();
   const ac = new AbortController();
   const es = runEventSource({
     resource,
     bus,
-    logger: testLogger(),
+    logger,
     metrics: createEventSourceMetrics(registry),
     secrets,
     signal: ac.signal,

@@ -1,11 +1,12 @@
 // The registry of source types: adding a source is one file and one entry here.
 import type { EventSourceDefinition } from "../define.js";
 import { generic } from "./generic/index.js";
+import { github } from "./github/index.js";
 import { kafka } from "./kafka/index.js";
 import { resource } from "./resource/index.js";
 import { slack } from "./slack/index.js";
 import { webhook } from "./webhook/index.js";
 
 export const sourceDefinitions: ReadonlyMap<string, EventSourceDefinition> = new Map<string, EventSourceDefinition>(
-  [webhook, resource, kafka, generic, slack].map((d) => [d.type, d as unknown as EventSourceDefinition]),
+  [webhook, resource, kafka, github, generic, slack].map((d) => [d.type, d as unknown as EventSourceDefinition]),
 );

@@ -1,5 +1,6 @@
 // The list of EventSource types Impulse supports; the EventSource schema is derived from it.
 import { GenericConfig } from "./generic.js";
+import { GithubConfig } from "./github.js";
 import { KafkaConfig } from "./kafka.js";
 import { ResourceConfig } from "./resource.js";
 import { SlackConfig } from "./slack.js";
@@ -9,6 +10,7 @@ export const sourceConfigSchemas = {
   webhook: WebhookConfig,
   resource: ResourceConfig,
   kafka: KafkaConfig,
+  github: GithubConfig,
   generic: GenericConfig,
   slack: SlackConfig,
 } as const;
@@ -19,5 +21,5 @@ export type SourceType = keyof typeof sourceConfigSchemas;
 export const ARGO_SOURCE_TYPES = [
   "calendar", "file", "sftp", "hdfs", "minio", "amqp", "mqtt", "nats", "nsq", "pulsar", "redis",
   "redisStream", "emitter", "pubSub", "sqs", "sns", "azureEventsHub", "azureServiceBus", "azureQueueStorage", "mns",
-  "github", "gitlab", "bitbucket", "bitbucketserver", "gerrit", "storageGrid", "stripe",
+  "gitlab", "bitbucket", "bitbucketserver", "gerrit", "storageGrid", "stripe",
 ] as const;
