@@ -5,8 +5,9 @@ import { github } from "./github/index.js";
 import { kafka } from "./kafka/index.js";
 import { resource } from "./resource/index.js";
 import { slack } from "./slack/index.js";
+import { stripe } from "./stripe/index.js";
 import { webhook } from "./webhook/index.js";
 
 export const sourceDefinitions: ReadonlyMap<string, EventSourceDefinition> = new Map<string, EventSourceDefinition>(
-  [webhook, resource, kafka, github, generic, slack].map((d) => [d.type, d as unknown as EventSourceDefinition]),
+  [webhook, resource, kafka, github, generic, slack, stripe].map((d) => [d.type, d as unknown as EventSourceDefinition]),
 );

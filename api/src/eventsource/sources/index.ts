@@ -4,6 +4,7 @@ import { GithubConfig } from "./github.js";
 import { KafkaConfig } from "./kafka.js";
 import { ResourceConfig } from "./resource.js";
 import { SlackConfig } from "./slack.js";
+import { StripeConfig } from "./stripe.js";
 import { WebhookConfig } from "./webhook.js";
 
 export const sourceConfigSchemas = {
@@ -13,6 +14,7 @@ export const sourceConfigSchemas = {
   github: GithubConfig,
   generic: GenericConfig,
   slack: SlackConfig,
+  stripe: StripeConfig,
 } as const;
 
 export type SourceType = keyof typeof sourceConfigSchemas;
@@ -21,5 +23,5 @@ export type SourceType = keyof typeof sourceConfigSchemas;
 export const ARGO_SOURCE_TYPES = [
   "calendar", "file", "sftp", "hdfs", "minio", "amqp", "mqtt", "nats", "nsq", "pulsar", "redis",
   "redisStream", "emitter", "pubSub", "sqs", "sns", "azureEventsHub", "azureServiceBus", "azureQueueStorage", "mns",
-  "gitlab", "bitbucket", "bitbucketserver", "gerrit", "storageGrid", "stripe",
+  "gitlab", "bitbucket", "bitbucketserver", "gerrit", "storageGrid",
 ] as const;
