@@ -48,7 +48,7 @@ before(async () => {
         },
       },
     }),
-    { secrets: async (ref) => ({ "slack/signing": SIGNING_SECRET, "slack/token": TOKEN })[`${ref.name}/${ref.key}`] ?? "", logger },
+    { secrets: async (ref) => (({ "slack/signing": SIGNING_SECRET, "slack/token": TOKEN }) as Record<string, string>)[`${ref.name}/${ref.key}`] ?? "", logger },
   );
 });
 after(async () => {
