@@ -29,6 +29,7 @@ export * from "./eventsource/sources/resource.js";
 export * from "./eventsource/sources/generic.js";
 export * from "./eventsource/sources/slack.js";
 export * from "./eventsource/sources/stripe.js";
+export * from "./eventsource/sources/gerrit.js";
 export * from "./sensor/schema.js";
 export * from "./sensor/filters.js";
 export * from "./sensor/parameters.js";

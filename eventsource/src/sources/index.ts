@@ -1,6 +1,7 @@
 // The registry of source types: adding a source is one file and one entry here.
 import type { EventSourceDefinition } from "../define.js";
 import { generic } from "./generic/index.js";
+import { gerrit } from "./gerrit/index.js";
 import { github } from "./github/index.js";
 import { kafka } from "./kafka/index.js";
 import { resource } from "./resource/index.js";
@@ -9,5 +10,5 @@ import { stripe } from "./stripe/index.js";
 import { webhook } from "./webhook/index.js";
 
 export const sourceDefinitions: ReadonlyMap<string, EventSourceDefinition> = new Map<string, EventSourceDefinition>(
-  [webhook, resource, kafka, github, generic, slack, stripe].map((d) => [d.type, d as unknown as EventSourceDefinition]),
+  [webhook, resource, kafka, github, generic, slack, stripe, gerrit].map((d) => [d.type, d as unknown as EventSourceDefinition]),
 );

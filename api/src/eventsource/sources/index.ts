@@ -1,5 +1,6 @@
 // The list of EventSource types Impulse supports; the EventSource schema is derived from it.
 import { GenericConfig } from "./generic.js";
+import { GerritConfig } from "./gerrit.js";
 import { GithubConfig } from "./github.js";
 import { KafkaConfig } from "./kafka.js";
 import { ResourceConfig } from "./resource.js";
@@ -15,6 +16,7 @@ export const sourceConfigSchemas = {
   generic: GenericConfig,
   slack: SlackConfig,
   stripe: StripeConfig,
+  gerrit: GerritConfig,
 } as const;
 
 export type SourceType = keyof typeof sourceConfigSchemas;
@@ -23,5 +25,5 @@ export type SourceType = keyof typeof sourceConfigSchemas;
 export const ARGO_SOURCE_TYPES = [
   "calendar", "file", "sftp", "hdfs", "minio", "amqp", "mqtt", "nats", "nsq", "pulsar", "redis",
   "redisStream", "emitter", "pubSub", "sqs", "sns", "azureEventsHub", "azureServiceBus", "azureQueueStorage", "mns",
-  "gitlab", "bitbucket", "bitbucketserver", "gerrit", "storageGrid",
+  "gitlab", "bitbucket", "bitbucketserver", "storageGrid",
 ] as const;
