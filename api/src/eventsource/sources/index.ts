@@ -1,5 +1,6 @@
 // The list of EventSource types Impulse supports; the EventSource schema is derived from it.
 import { GithubConfig } from "./github.js";
+import { GitlabConfig } from "./gitlab.js";
 import { KafkaConfig } from "./kafka.js";
 import { ResourceConfig } from "./resource.js";
 import { WebhookConfig } from "./webhook.js";
@@ -9,6 +10,7 @@ export const sourceConfigSchemas = {
   resource: ResourceConfig,
   kafka: KafkaConfig,
   github: GithubConfig,
+  gitlab: GitlabConfig,
 } as const;
 
 export type SourceType = keyof typeof sourceConfigSchemas;
@@ -17,5 +19,5 @@ export type SourceType = keyof typeof sourceConfigSchemas;
 export const ARGO_SOURCE_TYPES = [
   "calendar", "file", "sftp", "hdfs", "minio", "amqp", "mqtt", "nats", "nsq", "pulsar", "redis",
   "redisStream", "emitter", "pubSub", "sqs", "sns", "azureEventsHub", "azureServiceBus", "azureQueueStorage", "mns",
-  "gitlab", "bitbucket", "bitbucketserver", "gerrit", "slack", "storageGrid", "stripe", "generic",
+  "bitbucket", "bitbucketserver", "gerrit", "slack", "storageGrid", "stripe", "generic",
 ] as const;
