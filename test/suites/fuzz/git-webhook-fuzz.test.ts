@@ -1,4 +1,4 @@
-// Fuzzes the signed webhook family (github, the webhook's hmac, ...) with fast-check on a real nats-server: malformed
+// Fuzzes the signed webhook family (github, gitlab, the webhook's hmac, ...) with fast-check on a real nats-server: malformed
 // signed and unsigned requests get a 4xx, nothing is stored, the server keeps serving.
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
@@ -81,6 +81,32 @@ const TYPES: { name: string; path: string; requests: fc.Arbitrary<Req> }[] = [
     ),
   },
   {
+    name: "gitlab",
+    path: "/gl",
+    requests: fc.oneof(
+      // No, empty or wrong token, any body.
+      anyBody.chain((body) =>
+        fc.record({ token: fc.option(fc.string({ maxLength: 40 }).map((s) => s.replace(/[\r\n\0]/g, "")), { nil: undefined }), ct: contentType }).map(({ token, ct }) => ({
+          body,
+          headers: { "content-type": ct, "x-gitlab-event": "Push Hook", ...(token !== undefined && token !== SECRET ? { "x-gitlab-token": token } : {}) },
+        })),
+      ),
+      // The right token but not JSON, or no X-Gitlab-Event.
+      anyBody.chain((body) =>
+        fc.boolean().map((noKind): Req => {
+          let b = body;
+          try {
+            JSON.parse(body.toString());
+            b = `x${body.toString()}`;
+          } catch {
+            /* already not JSON */
+          }
+          return noKind ? { body: "{}", headers: { "content-type": "application/json", "x-gitlab-token": SECRET } } : { body: b, headers: { "content-type": "application/json", "x-gitlab-event": "Push Hook", "x-gitlab-token": SECRET } };
+        }),
+      ),
+    ),
+  },
+  {
     name: "webhook-hmac",
     path: "/hm",
     requests: fc.oneof(
@@ -110,6 +136,7 @@ before(async () => {
     "git-fuzz",
     eventSource("fuzz", {
       github: { gh: { webhook: { port: p, endpoint: "/gh" }, events: ["push"], webhookSecret: { name: "s", key: "k" } } },
+      gitlab: { gl: { webhook: { port: p, endpoint: "/gl" }, events: ["PushEvents"], secretToken: { name: "s", key: "k" } } },
       webhook: {
         hm: {
           port: p,
