@@ -135,7 +135,7 @@ before(async () => {
     nats.url,
     "git-fuzz",
     eventSource("fuzz", {
-      github: { gh: { webhook: { port: p, endpoint: "/gh" }, events: ["push"], webhookSecret: { name: "s", key: "k" } } },
+      github: { gh: { webhook: { port: p, endpoint: "/gh" }, events: ["push"], repositories: [{ owner: "o", names: ["r"] }], webhookSecret: { name: "s", key: "k" } } },
       gitlab: { gl: { webhook: { port: p, endpoint: "/gl" }, events: ["PushEvents"], secretToken: { name: "s", key: "k" } } },
       webhook: {
         hm: {

@@ -38,7 +38,7 @@ it("registers the hooks, turns a signed push to main into a deploy call, and del
     join(dir, "eventsource.yaml"),
     readFileSync(join(example, "eventsource.yaml"), "utf8")
       .replace('port: "12000"', `port: "${port}"`)
-      .replace("deleteHookOnFinish: true", `deleteHookOnFinish: true\n      githubBaseURL: ${api.url}`),
+      .replace("deleteHookOnFinish: true", `deleteHookOnFinish: true\n      githubBaseURL: ${api.url}\n      githubUploadURL: ${api.url}`),
   );
   writeFileSync(join(dir, "sensor.yaml"), readFileSync(join(example, "sensor.yaml"), "utf8").replace("http://localhost:8091/deploy", `${sink.url}/deploy`));
   const common = ["--nats-url", nats.url, "--namespace", "github-example", "--log-level", "warn"];
