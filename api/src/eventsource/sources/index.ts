@@ -1,6 +1,7 @@
 // The list of EventSource types Impulse supports; the EventSource schema is derived from it.
 import { GithubConfig } from "./github.js";
 import { GitlabConfig } from "./gitlab.js";
+import { BitbucketServerConfig } from "./bitbucketserver.js";
 import { KafkaConfig } from "./kafka.js";
 import { ResourceConfig } from "./resource.js";
 import { WebhookConfig } from "./webhook.js";
@@ -11,6 +12,7 @@ export const sourceConfigSchemas = {
   kafka: KafkaConfig,
   github: GithubConfig,
   gitlab: GitlabConfig,
+  bitbucketserver: BitbucketServerConfig,
 } as const;
 
 export type SourceType = keyof typeof sourceConfigSchemas;
@@ -19,5 +21,5 @@ export type SourceType = keyof typeof sourceConfigSchemas;
 export const ARGO_SOURCE_TYPES = [
   "calendar", "file", "sftp", "hdfs", "minio", "amqp", "mqtt", "nats", "nsq", "pulsar", "redis",
   "redisStream", "emitter", "pubSub", "sqs", "sns", "azureEventsHub", "azureServiceBus", "azureQueueStorage", "mns",
-  "bitbucket", "bitbucketserver", "gerrit", "slack", "storageGrid", "stripe", "generic",
+  "bitbucket", "gerrit", "slack", "storageGrid", "stripe", "generic",
 ] as const;

@@ -2,8 +2,9 @@
 import type { Registrar } from "./registration.js";
 
 export interface HookOps<S, H> {
-  /** Every scope to hook, with a name for messages ("acme/shop", "group 12"). */
-  scopes: readonly S[];
+  /** Every scope to hook, or a function finding them on each check (e.g. a project's repositories). */
+  scopes: readonly S[] | (() => Promise<readonly S[]>);
+  /** A name for messages ("acme/shop", "group 12"). */
   scopeName(s: S): string;
   /** The scope's hooks (all pages). */
   list(s: S): Promise<H[]>;
@@ -23,7 +24,8 @@ export function hookRegistrar<S, H>(ops: HookOps<S, H>): Registrar {
   return {
     async ensure() {
       const failures: string[] = [];
-      for (const scope of ops.scopes) {
+      const scopes = typeof ops.scopes === "function" ? await ops.scopes() : ops.scopes;
+      for (const scope of scopes) {
         try {
           const have = (await ops.list(scope)).find((h) => ops.ours(h));
           let id: string | number;
