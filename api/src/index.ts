@@ -24,6 +24,8 @@ export * from "./eventsource/sources/index.js";
 export * from "./eventsource/sources/webhook.js";
 export * from "./eventsource/sources/webhook-hmac.js";
 export * from "./eventsource/sources/github.js";
+export * from "./eventsource/sources/gitlab.js";
+export * from "./eventsource/sources/bitbucketserver.js";
 export * from "./eventsource/sources/kafka.js";
 export * from "./eventsource/sources/resource.js";
 export * from "./eventsource/sources/generic.js";

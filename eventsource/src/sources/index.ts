@@ -1,8 +1,10 @@
 // The registry of source types: adding a source is one file and one entry here.
 import type { EventSourceDefinition } from "../define.js";
+import { bitbucketserver } from "./bitbucketserver/index.js";
 import { generic } from "./generic/index.js";
 import { gerrit } from "./gerrit/index.js";
 import { github } from "./github/index.js";
+import { gitlab } from "./gitlab/index.js";
 import { kafka } from "./kafka/index.js";
 import { resource } from "./resource/index.js";
 import { slack } from "./slack/index.js";
@@ -10,5 +12,5 @@ import { stripe } from "./stripe/index.js";
 import { webhook } from "./webhook/index.js";
 
 export const sourceDefinitions: ReadonlyMap<string, EventSourceDefinition> = new Map<string, EventSourceDefinition>(
-  [webhook, resource, kafka, github, generic, slack, stripe, gerrit].map((d) => [d.type, d as unknown as EventSourceDefinition]),
+  [webhook, resource, kafka, github, gitlab, bitbucketserver, generic, slack, stripe, gerrit].map((d) => [d.type, d as unknown as EventSourceDefinition]),
 );

@@ -44,7 +44,7 @@ before(async () => {
   nats = await startNats();
   api = await startGithubApi({
     tokens: [TOKEN],
-    repositories: ["acme/fresh", "acme/same", "acme/changed", "acme/app-repo", "acme/broken"],
+    repositories: ["acme/fresh", "acme/same", "acme/changed", "acme/broken"],
     organizations: ["acme-org"],
     app: { appId: 4242, installationId: 77, publicKeyPem: keys.publicKey },
   });
@@ -67,8 +67,8 @@ before(async () => {
           webhookSecret: { name: "gh", key: "secret" },
           apiToken: { name: "gh", key: "token" },
           repositories: [{ owner: "acme", names: ["fresh", "same", "changed"] }],
-          organizations: ["acme-org"],
           githubBaseURL: api.url,
+          githubUploadURL: api.url,
           active: true,
           contentType: "json",
           deleteHookOnFinish: true,
@@ -79,8 +79,9 @@ before(async () => {
           events: ["*"],
           webhookSecret: { name: "gh", key: "secret" },
           githubApp: { privateKey: { name: "gh", key: "app-key" }, appID: 4242, installationID: 77 },
-          repositories: [{ owner: "acme", names: ["app-repo"] }],
+          organizations: ["acme-org"],
           githubBaseURL: api.url,
+          githubUploadURL: api.url,
           active: true,
         },
         broken: {
@@ -89,6 +90,7 @@ before(async () => {
           apiToken: { name: "gh", key: "bad-token" },
           repositories: [{ owner: "acme", names: ["broken"] }],
           githubBaseURL: api.url,
+          githubUploadURL: api.url,
         },
       },
       // A plain webhook with the hmac extension on the same port: one server, two source types.
@@ -195,13 +197,12 @@ describe("github hook registration", () => {
     const fresh = api.hooks.get("acme/fresh")!;
     assert.equal(fresh.length, 1);
     assert.deepEqual({ ...fresh[0], id: 0 }, { id: 0, name: "web", active: true, events: ["push"], config: { url: `${EXTERNAL}/push`, content_type: "json", insecure_ssl: "0", secret: SECRET } });
-    assert.equal(api.hooks.get("org:acme-org")!.length, 1);
     assert.ok(!api.requests.some((r) => r.path.includes("/acme/same/hooks/") || (r.method === "POST" && r.path.endsWith("/acme/same/hooks"))), "the matching hook was left alone");
     assert.ok(api.requests.some((r) => r.method === "PATCH" && r.path.endsWith("/acme/changed/hooks/2") && r.status === 200));
     assert.deepEqual(api.hooks.get("acme/changed")![0]!.events, ["push"]);
     // GitHub App: installation token obtained with a JWT, then the hook created with it.
     assert.ok(api.requests.some((r) => r.path.endsWith("/app/installations/77/access_tokens") && r.status === 201));
-    assert.deepEqual(api.hooks.get("acme/app-repo")![0]!.events, ["*"]);
+    assert.deepEqual(api.hooks.get("org:acme-org")![0]!.events, ["*"], "the App's organization hook");
   });
 
   it("shows a failing registration on /health, without the token, and keeps retrying", async () => {
@@ -215,7 +216,7 @@ describe("github hook registration", () => {
   it("deletes the hooks on stop with deleteHookOnFinish, and only those", async () => {
     stopped = true;
     await es.stop();
-    for (const key of ["acme/fresh", "acme/same", "acme/changed", "org:acme-org"]) assert.deepEqual(api.hooks.get(key), [], `${key} hook deleted`);
-    assert.equal(api.hooks.get("acme/app-repo")!.length, 1, "no deleteHookOnFinish: kept");
+    for (const key of ["acme/fresh", "acme/same", "acme/changed"]) assert.deepEqual(api.hooks.get(key), [], `${key} hook deleted`);
+    assert.equal(api.hooks.get("org:acme-org")!.length, 1, "no deleteHookOnFinish: kept");
   });
 });

@@ -2,6 +2,8 @@
 import { GenericConfig } from "./generic.js";
 import { GerritConfig } from "./gerrit.js";
 import { GithubConfig } from "./github.js";
+import { GitlabConfig } from "./gitlab.js";
+import { BitbucketServerConfig } from "./bitbucketserver.js";
 import { KafkaConfig } from "./kafka.js";
 import { ResourceConfig } from "./resource.js";
 import { SlackConfig } from "./slack.js";
@@ -13,6 +15,8 @@ export const sourceConfigSchemas = {
   resource: ResourceConfig,
   kafka: KafkaConfig,
   github: GithubConfig,
+  gitlab: GitlabConfig,
+  bitbucketserver: BitbucketServerConfig,
   generic: GenericConfig,
   slack: SlackConfig,
   stripe: StripeConfig,
@@ -25,5 +29,5 @@ export type SourceType = keyof typeof sourceConfigSchemas;
 export const ARGO_SOURCE_TYPES = [
   "calendar", "file", "sftp", "hdfs", "minio", "amqp", "mqtt", "nats", "nsq", "pulsar", "redis",
   "redisStream", "emitter", "pubSub", "sqs", "sns", "azureEventsHub", "azureServiceBus", "azureQueueStorage", "mns",
-  "gitlab", "bitbucket", "bitbucketserver", "storageGrid",
+  "bitbucket", "storageGrid",
 ] as const;

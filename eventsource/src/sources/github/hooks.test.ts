@@ -27,12 +27,12 @@ it("verifies GitHub's published test vector and refuses anything else", () => {
 });
 
 it("selects by X-GitHub-Event ('*' takes all) and uses a printable X-GitHub-Delivery as the event id", () => {
-  const cfg = GithubConfig.parse({ webhook: { endpoint: "/p", port: "1" }, events: ["push", "pull_request"] });
+  const cfg = GithubConfig.parse({ webhook: { endpoint: "/p", port: "1" }, events: ["push", "pull_request"], organizations: ["o"] });
   const h = githubHooks(cfg, undefined);
   assert.equal(h.select!(d({ "x-github-event": "push" })), undefined);
   assert.match(h.select!(d({ "x-github-event": "issues" }))!, /not in events/);
   assert.equal(statusOf(() => h.select!(d({}))), 400);
-  assert.equal(githubHooks(GithubConfig.parse({ webhook: { endpoint: "/p", port: "1" }, events: ["*"] }), undefined).select!(d({ "x-github-event": "x" })), undefined);
+  assert.equal(githubHooks(GithubConfig.parse({ webhook: { endpoint: "/p", port: "1" }, events: ["*"], organizations: ["o"] }), undefined).select!(d({ "x-github-event": "x" })), undefined);
   assert.equal(h.eventId!(d({ "x-github-delivery": "72d3162e-cc78-11e3-81ab-4c9367dc0958" })), "72d3162e-cc78-11e3-81ab-4c9367dc0958");
   assert.equal(h.eventId!(d({ "x-github-delivery": "has space" })), undefined);
 });

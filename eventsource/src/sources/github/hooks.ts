@@ -42,7 +42,7 @@ export function githubPayload(d: Delivery): Record<string, unknown> {
 }
 
 export function githubHooks(cfg: GithubConfig, secret: string | undefined): RouteHooks {
-  const all = cfg.events.includes("*");
+  const all = cfg.events.length === 0 || cfg.events.includes("*");
   const events = new Set(cfg.events);
   return {
     headersField: "headers",

@@ -1,4 +1,5 @@
 // Registers one GitHub event's hook on each repository and organization: create if missing, update if changed, else leave.
+import { hookRegistrar } from "../webhook/hook-registrar.js";
 import type { Registrar } from "../webhook/registration.js";
 import { scopeName, type GithubApi, type GithubHook, type HookScope } from "./api.js";
 
@@ -22,38 +23,15 @@ export function hookMatches(have: GithubHook, want: WantedHook): boolean {
 }
 
 export function githubRegistrar(api: GithubApi, scopes: readonly HookScope[], want: WantedHook): Registrar {
-  // Hook ids by scope, as found or created; deleted on stop with deleteHookOnFinish.
-  const ids = new Map<string, { scope: HookScope; id: number }>();
-  return {
-    async ensure() {
-      const failures: string[] = [];
-      for (const scope of scopes) {
-        try {
-          const hooks = await api.list(scope);
-          const have = hooks.find((h) => h.config.url === want.config.url);
-          let id: number;
-          if (!have) id = (await api.create(scope, want)).id;
-          else if (!hookMatches(have, want)) id = (await api.update(scope, have.id, want)).id;
-          else id = have.id;
-          ids.set(scopeName(scope), { scope, id });
-        } catch (e) {
-          failures.push(`${scopeName(scope)}: ${(e as Error).message}`);
-        }
-      }
-      // One scope failing does not keep the others unregistered; the error names every failing one.
-      if (failures.length) throw new Error(failures.join("; "));
-    },
-    async remove() {
-      const failures: string[] = [];
-      for (const [name, { scope, id }] of ids) {
-        try {
-          await api.remove(scope, id);
-          ids.delete(name);
-        } catch (e) {
-          failures.push(`${name}: ${(e as Error).message}`);
-        }
-      }
-      if (failures.length) throw new Error(failures.join("; "));
-    },
-  };
+  return hookRegistrar<HookScope, GithubHook>({
+    scopes,
+    scopeName,
+    list: (s) => api.list(s),
+    ours: (h) => h.config.url === want.config.url,
+    matches: (h) => hookMatches(h, want),
+    idOf: (h) => h.id,
+    create: (s) => api.create(s, want),
+    update: (s, id) => api.update(s, Number(id), want),
+    remove: (s, id) => api.remove(s, Number(id)),
+  });
 }
