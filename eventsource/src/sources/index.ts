@@ -1,5 +1,6 @@
 // The registry of source types: adding a source is one file and one entry here.
 import type { EventSourceDefinition } from "../define.js";
+import { bitbucket } from "./bitbucket/index.js";
 import { bitbucketserver } from "./bitbucketserver/index.js";
 import { github } from "./github/index.js";
 import { gitlab } from "./gitlab/index.js";
@@ -8,5 +9,5 @@ import { resource } from "./resource/index.js";
 import { webhook } from "./webhook/index.js";
 
 export const sourceDefinitions: ReadonlyMap<string, EventSourceDefinition> = new Map<string, EventSourceDefinition>(
-  [webhook, resource, kafka, github, gitlab, bitbucketserver].map((d) => [d.type, d as unknown as EventSourceDefinition]),
+  [webhook, resource, kafka, github, gitlab, bitbucketserver, bitbucket].map((d) => [d.type, d as unknown as EventSourceDefinition]),
 );

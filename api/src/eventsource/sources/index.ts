@@ -2,6 +2,7 @@
 import { GithubConfig } from "./github.js";
 import { GitlabConfig } from "./gitlab.js";
 import { BitbucketServerConfig } from "./bitbucketserver.js";
+import { BitbucketConfig } from "./bitbucket.js";
 import { KafkaConfig } from "./kafka.js";
 import { ResourceConfig } from "./resource.js";
 import { WebhookConfig } from "./webhook.js";
@@ -13,6 +14,7 @@ export const sourceConfigSchemas = {
   github: GithubConfig,
   gitlab: GitlabConfig,
   bitbucketserver: BitbucketServerConfig,
+  bitbucket: BitbucketConfig,
 } as const;
 
 export type SourceType = keyof typeof sourceConfigSchemas;
@@ -21,5 +23,5 @@ export type SourceType = keyof typeof sourceConfigSchemas;
 export const ARGO_SOURCE_TYPES = [
   "calendar", "file", "sftp", "hdfs", "minio", "amqp", "mqtt", "nats", "nsq", "pulsar", "redis",
   "redisStream", "emitter", "pubSub", "sqs", "sns", "azureEventsHub", "azureServiceBus", "azureQueueStorage", "mns",
-  "bitbucket", "gerrit", "slack", "storageGrid", "stripe", "generic",
+  "gerrit", "slack", "storageGrid", "stripe", "generic",
 ] as const;
