@@ -26,6 +26,7 @@ export * from "./eventsource/sources/webhook-hmac.js";
 export * from "./eventsource/sources/github.js";
 export * from "./eventsource/sources/gitlab.js";
 export * from "./eventsource/sources/bitbucketserver.js";
+export * from "./eventsource/sources/bitbucket.js";
 export * from "./eventsource/sources/kafka.js";
 export * from "./eventsource/sources/resource.js";
 export * from "./eventsource/sources/generic.js";

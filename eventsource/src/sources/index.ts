@@ -1,5 +1,6 @@
 // The registry of source types: adding a source is one file and one entry here.
 import type { EventSourceDefinition } from "../define.js";
+import { bitbucket } from "./bitbucket/index.js";
 import { bitbucketserver } from "./bitbucketserver/index.js";
 import { generic } from "./generic/index.js";
 import { gerrit } from "./gerrit/index.js";
@@ -12,5 +13,5 @@ import { stripe } from "./stripe/index.js";
 import { webhook } from "./webhook/index.js";
 
 export const sourceDefinitions: ReadonlyMap<string, EventSourceDefinition> = new Map<string, EventSourceDefinition>(
-  [webhook, resource, kafka, github, gitlab, bitbucketserver, generic, slack, stripe, gerrit].map((d) => [d.type, d as unknown as EventSourceDefinition]),
+  [webhook, resource, kafka, github, gitlab, bitbucketserver, bitbucket, generic, slack, stripe, gerrit].map((d) => [d.type, d as unknown as EventSourceDefinition]),
 );

@@ -1,4 +1,4 @@
-// Fuzzes the signed webhook family (github, gitlab, the webhook's hmac, ...) with fast-check on a real nats-server: malformed
+// Fuzzes the signed webhook family (github, gitlab, bitbucketserver, the webhook's hmac) with fast-check on a real nats-server: malformed
 // signed and unsigned requests get a 4xx, nothing is stored, the server keeps serving.
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
@@ -107,6 +107,32 @@ const TYPES: { name: string; path: string; requests: fc.Arbitrary<Req> }[] = [
     ),
   },
   {
+    name: "bitbucketserver",
+    path: "/bbs",
+    requests: fc.oneof(
+      anyBody.chain((body) =>
+        fc.record({ sig: badSignature("sha256", "sha256=", body), ct: contentType }).map(({ sig, ct }) => ({
+          body,
+          headers: { "content-type": ct, "x-event-key": "repo:refs_changed", "x-request-id": "r", ...(sig !== undefined ? { "x-hub-signature": sig } : {}) },
+        })),
+      ),
+      // Correctly signed, but not JSON or without X-Event-Key.
+      anyBody.chain((body) =>
+        fc.boolean().map((noKey): Req => {
+          let b = body;
+          try {
+            JSON.parse(body.toString());
+            b = `x${body.toString()}`;
+          } catch {
+            /* already not JSON */
+          }
+          if (noKey) b = "{}";
+          return { body: b, headers: { "content-type": "application/json", "x-hub-signature": `sha256=${hmacHex("sha256", b)}`, ...(noKey ? {} : { "x-event-key": "repo:refs_changed" }) } };
+        }),
+      ),
+    ),
+  },
+  {
     name: "webhook-hmac",
     path: "/hm",
     requests: fc.oneof(
@@ -136,6 +162,7 @@ before(async () => {
     "git-fuzz",
     eventSource("fuzz", {
       github: { gh: { webhook: { port: p, endpoint: "/gh" }, events: ["push"], repositories: [{ owner: "o", names: ["r"] }], webhookSecret: { name: "s", key: "k" } } },
+      bitbucketserver: { bbs: { webhook: { port: p, endpoint: "/bbs" }, events: ["repo:refs_changed"], webhookSecret: { name: "s", key: "k" }, bitbucketserverBaseURL: "https://bitbucket.example.com/rest" } },
       gitlab: { gl: { webhook: { port: p, endpoint: "/gl" }, events: ["PushEvents"], secretToken: { name: "s", key: "k" } } },
       webhook: {
         hm: {

@@ -4,6 +4,7 @@ import { GerritConfig } from "./gerrit.js";
 import { GithubConfig } from "./github.js";
 import { GitlabConfig } from "./gitlab.js";
 import { BitbucketServerConfig } from "./bitbucketserver.js";
+import { BitbucketConfig } from "./bitbucket.js";
 import { KafkaConfig } from "./kafka.js";
 import { ResourceConfig } from "./resource.js";
 import { SlackConfig } from "./slack.js";
@@ -17,6 +18,7 @@ export const sourceConfigSchemas = {
   github: GithubConfig,
   gitlab: GitlabConfig,
   bitbucketserver: BitbucketServerConfig,
+  bitbucket: BitbucketConfig,
   generic: GenericConfig,
   slack: SlackConfig,
   stripe: StripeConfig,
@@ -29,5 +31,5 @@ export type SourceType = keyof typeof sourceConfigSchemas;
 export const ARGO_SOURCE_TYPES = [
   "calendar", "file", "sftp", "hdfs", "minio", "amqp", "mqtt", "nats", "nsq", "pulsar", "redis",
   "redisStream", "emitter", "pubSub", "sqs", "sns", "azureEventsHub", "azureServiceBus", "azureQueueStorage", "mns",
-  "bitbucket", "storageGrid",
+  "storageGrid",
 ] as const;

@@ -14,7 +14,7 @@ export function verifyBitbucketServerSignature(d: Delivery, secret: string): voi
   if (!sig || !safeEqual(sig, hmacDigest("sha256", secret, [d.raw]))) throw forbidden("X-Hub-Signature does not match the webhookSecret");
 }
 
-export function bitbucketServerHooks(cfg: BitbucketServerConfig, secret: string | undefined): RouteHooks {
+export function bitbucketServerHooks(cfg: Pick<BitbucketServerConfig, "events">, secret: string | undefined): RouteHooks {
   const events = new Set(cfg.events);
   return {
     headersField: "headers",
