@@ -4,6 +4,8 @@ import { calendar } from "./calendar/index.js";
 import { file } from "./file/index.js";
 import { bitbucket } from "./bitbucket/index.js";
 import { bitbucketserver } from "./bitbucketserver/index.js";
+import { generic } from "./generic/index.js";
+import { gerrit } from "./gerrit/index.js";
 import { github } from "./github/index.js";
 import { gitlab } from "./gitlab/index.js";
 import { kafka } from "./kafka/index.js";
@@ -11,6 +13,8 @@ import { nats } from "./nats/index.js";
 import { redis } from "./redis/index.js";
 import { redisStream } from "./redis-stream/index.js";
 import { resource } from "./resource/index.js";
+import { slack } from "./slack/index.js";
+import { stripe } from "./stripe/index.js";
 import { webhook } from "./webhook/index.js";
 
 export const sourceDefinitions: ReadonlyMap<string, EventSourceDefinition> = new Map<string, EventSourceDefinition>(
@@ -27,5 +31,9 @@ export const sourceDefinitions: ReadonlyMap<string, EventSourceDefinition> = new
     gitlab,
     bitbucketserver,
     bitbucket,
+    generic,
+    slack,
+    stripe,
+    gerrit,
   ].map((d) => [d.type, d as unknown as EventSourceDefinition]),
 );

@@ -1,6 +1,8 @@
 // The list of EventSource types Impulse supports; the EventSource schema is derived from it.
 import { CalendarConfig } from "./calendar.js";
 import { FileConfig } from "./file.js";
+import { GenericConfig } from "./generic.js";
+import { GerritConfig } from "./gerrit.js";
 import { GithubConfig } from "./github.js";
 import { GitlabConfig } from "./gitlab.js";
 import { BitbucketServerConfig } from "./bitbucketserver.js";
@@ -9,6 +11,8 @@ import { KafkaConfig } from "./kafka.js";
 import { NATSConfig } from "./nats.js";
 import { RedisConfig, RedisStreamConfig } from "./redis.js";
 import { ResourceConfig } from "./resource.js";
+import { SlackConfig } from "./slack.js";
+import { StripeConfig } from "./stripe.js";
 import { WebhookConfig } from "./webhook.js";
 
 export const sourceConfigSchemas = {
@@ -20,10 +24,16 @@ export const sourceConfigSchemas = {
   redisStream: RedisStreamConfig,
   calendar: CalendarConfig,
   file: FileConfig,
+
   github: GithubConfig,
   gitlab: GitlabConfig,
   bitbucketserver: BitbucketServerConfig,
   bitbucket: BitbucketConfig,
+
+  generic: GenericConfig,
+  slack: SlackConfig,
+  stripe: StripeConfig,
+  gerrit: GerritConfig,
 } as const;
 
 export type SourceType = keyof typeof sourceConfigSchemas;

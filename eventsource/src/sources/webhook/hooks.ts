@@ -41,6 +41,11 @@ export interface RouteHooks {
    */
   eventId?(d: Delivery): string | undefined;
   /**
+   * Builds the event data from the decoded body, for senders whose Argo data is not `{header(s), body, metadata}`
+   * (slack: the inner event; stripe: `{event, metadata}`). Default: that shape.
+   */
+  data?(body: unknown, d: Delivery): unknown;
+  /**
    * Name of the headers field in the event data: "header" for the plain webhook (Argo's WebhookEventData), "headers"
    * for the Git family (Argo's GithubEventData, ...). Default "header".
    */

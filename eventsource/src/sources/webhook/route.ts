@@ -130,7 +130,7 @@ export async function handleRoute(
       else if (isForm(req)) body = valuesMap(new URLSearchParams(raw.toString("utf8")));
       else body = parseJsonBody(raw);
       const id = hooks.eventId?.(delivery);
-      emitted = await route.emit({ eventName: route.eventName, data: shape(body), ...(id ? { id } : {}) });
+      emitted = await route.emit({ eventName: route.eventName, data: hooks.data ? hooks.data(body, delivery) : shape(body), ...(id ? { id } : {}) });
     }
     meters.publishDuration.observe((performance.now() - started) / 1000);
     // Argo answers 200 for an event its filter dropped too; saying which lets a sender tell them apart. A duplicate
