@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { JournalClient, type NatsServer } from "@impulse/bus";
 import { startApiServer, type ApiServer } from "../../../cli/src/api/serve.js";
-import { repoRoot } from "../../kit/cli.js";
+import { repoRoot, runCli, spawnCli } from "../../kit/cli.js";
 import { bashCommands } from "../../kit/doc-commands.js";
 import { startNats } from "../../kit/nats.js";
 import { sensor } from "../../kit/resources.js";
@@ -177,6 +177,24 @@ describe("HTTP API", () => {
     const r = await promisify(execFile)("bash", ["-euo", "pipefail", "-c", lines.join("\n")], { encoding: "utf8", timeout: 60_000 });
     assert.match(r.stdout, /"id":"doc-example-1"/);
     assert.match(r.stdout, /"would-fire":1/);
+  });
+
+  it("`impulse api` serves the same API as a process, refuses --auth none off loopback, and stops on SIGTERM", async () => {
+    const refused = runCli(["api", "--auth", "none", "--listen-address", "0.0.0.0", "--nats-url", nats.url]);
+    assert.equal(refused.status, 1);
+    assert.match(refused.stderr, /--auth none listens on 127\.0\.0\.1 only/);
+    const p = spawnCli(["api", "--auth", "none", "--port", "0", "--nats-url", nats.url, "--namespace", NS]);
+    try {
+      const m = await waitFor("the API line", () => {
+        if (p.proc.exitCode !== null) throw new Error("impulse api exited:\n" + p.output());
+        return /API: (http:\/\/127\.0\.0\.1:\d+)\/api\/v1\/events/.exec(p.output()) ?? false;
+      });
+      const r = await fetch(`${m[1]}/api/v1/events?source=orders&limit=1`);
+      assert.equal(r.status, 200);
+      assert.equal(((await r.json()) as { items: unknown[] }).items.length, 1);
+    } finally {
+      assert.equal(await p.stop("SIGTERM"), 0, p.output());
+    }
   });
 
   it("answers 503 only when the bus is down", async () => {
