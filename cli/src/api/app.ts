@@ -74,8 +74,8 @@ export function createApiApp(o: ApiOptions): express.Express {
   app.get("/api/v1/events/stream", need(READ_LIST), (req, res) => stream(req, res, journal, o.heartbeatSeconds ?? 15));
   app.get("/api/v1/events/:id", need(READ_ONE), async (req, res) => void res.json(await journal.get(String(req.params["id"]))));
   app.post("/api/v1/events", need(SEND), async (req, res) => void res.status(201).json(await journal.send(parseSend(req.body))));
-  app.post("/api/v1/replays", need(FIRE), async (req, res) => void res.json(await replayEvents(journal, parseReplay(req.body))));
-  app.post("/api/v1/redrives", need(FIRE), async (req, res) => void res.json(await redriveFirings(journal, parseRedrive(req.body))));
+  app.post("/api/v1/replays", need(FIRE), (req, res) => withProgress(req, res, (onProgress) => replayEvents(journal, { ...parseReplay(req.body), onProgress })));
+  app.post("/api/v1/redrives", need(FIRE), (req, res) => withProgress(req, res, (onProgress) => redriveFirings(journal, { ...parseRedrive(req.body), onProgress })));
   app.use("/api", (req, res) => void res.status(404).json({ error: { code: ErrorCodes.NotFound, message: `no route ${req.method} ${req.originalUrl}` } }));
 
   app.use((e: unknown, _req: Request, res: Response, next: NextFunction) => {
@@ -84,6 +84,38 @@ export function createApiApp(o: ApiOptions): express.Express {
     res.status(status).json(body);
   });
   return app;
+}
+
+/**
+ * A replay or redrive answers with its result; asked with `Accept: text/event-stream` it streams `progress`
+ * ({done, total}) while it runs and then `result` (or `error`), so a console can show a bar for a large range.
+ * Bad input is still a JSON 4xx: the body is checked before the stream starts.
+ */
+async function withProgress(req: Request, res: Response, run: (onProgress?: (done: number, total: number) => void) => Promise<unknown>): Promise<void> {
+  if (!/text\/event-stream/.test(req.headers.accept ?? "")) {
+    res.json(await run());
+    return;
+  }
+  let started = false;
+  const start = () => {
+    if (started) return;
+    started = true;
+    res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive", "x-accel-buffering": "no" });
+  };
+  try {
+    const result = await run((done, total) => {
+      start();
+      res.write(`event: progress\ndata: ${JSON.stringify({ done, total })}\n\n`);
+    });
+    start();
+    res.write(`event: result\ndata: ${JSON.stringify(result)}\n\n`);
+    res.end();
+  } catch (e) {
+    if (!started) throw e; // not begun: the usual JSON error
+    const { body } = statusOf(e, true);
+    res.write(`event: error\ndata: ${JSON.stringify(body)}\n\n`);
+    res.end();
+  }
 }
 
 /** Server-sent events: `ready` once followed, then one `record` per journal record (id: its journal sequence). */

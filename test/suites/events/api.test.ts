@@ -144,6 +144,25 @@ describe("HTTP API", () => {
     assert.deepEqual(replayed.json.counts, { succeeded: 1 });
   });
 
+  it("streams a replay's progress as server-sent events when asked (Accept: text/event-stream), then its result", async () => {
+    const res = await fetch(`${api.url}/api/v1/replays`, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "text/event-stream" },
+      body: JSON.stringify({ sensor: "shop", since: "1h", dryRun: true }),
+    });
+    assert.equal(res.status, 200);
+    const events = await readSse(res, (e) => e.event === "result" || e.event === "error");
+    const result = events.at(-1)!;
+    assert.equal(result.event, "result", JSON.stringify(result.data));
+    const progress = events.filter((e) => e.event === "progress").map((e) => e.data);
+    assert.ok(result.data.items.length >= 3, "every event so far");
+    assert.equal(progress.length, result.data.items.length, "one progress event per replayed event");
+    assert.deepEqual(progress.at(-1), { done: result.data.items.length, total: result.data.items.length });
+    const bad = await fetch(`${api.url}/api/v1/replays`, { method: "POST", headers: { "content-type": "application/json", accept: "text/event-stream" }, body: JSON.stringify({ sensor: "shop" }) });
+    assert.equal(bad.status, 400, "bad input is still a JSON 400");
+    assert.equal(((await bad.json()) as { error: { field: string } }).error.field, "ids");
+  });
+
   it("answers bad input with 400 naming the field, unknown things with 404", async () => {
     const cases: [string, string, unknown, number, string | undefined][] = [
       ["GET", "/api/v1/events?limit=0", undefined, 400, "limit"],
