@@ -52,7 +52,9 @@ const devCommand = common(
     .option("-f, --file <path...>", "YAML files or directories (the same as the arguments)")
     .option("--data-dir <dir>", "JetStream store of the local nats-server (default .impulse/nats)")
     .option("--nats-bin <path>", "nats-server binary (env NATS_SERVER_BIN)")
-    .option("--webhook-port <port>", "serve every webhook event of the files on this port instead of its spec.webhook.<event>.port"),
+    .option("--webhook-port <port>", "serve every webhook event of the files on this port instead of its spec.webhook.<event>.port")
+    .option("--api-port <port>", "port of the HTTP API on 127.0.0.1, no authentication (docs/api.md; default: a free port)")
+    .option("--no-api", "do not serve the HTTP API"),
 ).action(async (args: string[], opts) => {
   const paths = pathsOf(args, opts.file);
   if (!paths.length) devCommand.error("error: give at least one YAML file or directory, e.g. impulse dev manifests/examples/quickstart");
@@ -238,6 +240,24 @@ examples(
   }),
   "impulse events redrive 5f2c0e0d9a8b4c7e8f1a2b3c4d5e6f70",
   "impulse events redrive --since 2h --sensor notify",
+);
+
+examples(
+  busOptions(
+    program
+      .command("api")
+      .description("serve the HTTP API over one EventBus's journal: list, get, tail (SSE), send, replay, redrive (docs/api.md)")
+      .option("--port <port>", "port (env IMPULSE_API_PORT, default 8090; 0 picks a free one)")
+      .option("--listen-address <addr>", "address (env IMPULSE_LISTEN_ADDRESS, default 127.0.0.1)")
+      .option("--auth <mode>", "kube: Kubernetes bearer tokens, checked with TokenReview and SubjectAccessReview; none: no authentication, 127.0.0.1 only (env IMPULSE_API_AUTH, default kube)")
+      .option("--kubeconfig <path>", "kubeconfig for those reviews (env KUBECONFIG; in a pod the service account)")
+      .option("--log-level <level>", "trace|debug|info|warn|error (env IMPULSE_LOG_LEVEL)"),
+  ).action(async (opts) => {
+    const { runApi } = await import("./commands/api.js");
+    return exit(runApi(opts));
+  }),
+  "impulse api --auth none --port 8090",
+  "impulse api --nats-url nats://eventbus-default-stan-svc:4222 --namespace shop --listen-address 0.0.0.0",
 );
 
 const genCrdsCommand = program

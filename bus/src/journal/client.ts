@@ -21,6 +21,8 @@ export interface JournalClientOptions extends BusScope {
   token?: string;
   /** How long to wait for the server when connecting (default 3 s). */
   timeoutMs?: number;
+  /** Keep reconnecting for ever after a disconnect (a long-running server such as `impulse api`), not 3 times. */
+  reconnectForever?: boolean;
 }
 
 const decoder = new TextDecoder();
@@ -45,8 +47,10 @@ export class JournalClient {
   static async connect(o: JournalClientOptions): Promise<JournalClient> {
     const { servers, ...auth } = connectionAuth(o);
     try {
-      const nc = await connect({ servers, name: "impulse-events", timeout: o.timeoutMs ?? 3000, maxReconnectAttempts: 3, ...auth });
-      return new JournalClient(nc, jetstream(nc), await jetstreamManager(nc), { namespace: o.namespace, busName: o.busName });
+      const nc = await connect({ servers, name: "impulse-events", timeout: o.timeoutMs ?? 3000, maxReconnectAttempts: o.reconnectForever ? -1 : 3, ...auth });
+      const client = new JournalClient(nc, jetstream(nc), await jetstreamManager(nc), { namespace: o.namespace, busName: o.busName });
+      void client.watchStatus().catch(() => undefined);
+      return client;
     } catch (e) {
       throw new ImpulseError(ErrorCodes.BusUnavailable, `event bus not reachable at ${redactUrl(o.url)}: ${redactUrl(errorMessage(e))}`, { cause: e });
     }
@@ -54,6 +58,21 @@ export class JournalClient {
 
   close(): Promise<void> {
     return this.nc.close();
+  }
+
+  /** False while the connection to the bus is down (reconnecting) or closed. */
+  get connected(): boolean {
+    return !this.nc.isClosed() && !this.down;
+  }
+
+  private down = false;
+
+  /** Follows the connection's status for `connected` (ends when the connection closes). */
+  private async watchStatus(): Promise<void> {
+    for await (const s of this.nc.status()) {
+      if (s.type === "disconnect" || s.type === "reconnecting") this.down = true;
+      else if (s.type === "reconnect") this.down = false;
+    }
   }
 
   private get journalStream(): string {
@@ -214,12 +233,13 @@ export class JournalClient {
     }
   }
 
-  /** New records matching the filter as they are written, until the signal aborts. */
-  async *tail(f: JournalFilter, signal: AbortSignal): AsyncGenerator<StoredJournalRecord> {
+  /** New records matching the filter as they are written, until the signal aborts; `onReady` once records are followed. */
+  async *tail(f: JournalFilter, signal: AbortSignal, onReady?: () => void): AsyncGenerator<StoredJournalRecord> {
     await this.info();
     const subjects = filterSubjects(this.scope, f);
     const c = await this.js.consumers.get(this.journalStream, { filter_subjects: subjects, deliver_policy: DeliverPolicy.New });
     const messages = await c.consume();
+    onReady?.();
     const stop = () => void messages.stop();
     signal.addEventListener("abort", stop, { once: true });
     try {

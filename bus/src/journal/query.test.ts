@@ -9,3 +9,8 @@ test("a plain list reads ingest records; a Sensor or an outcome reads that Senso
   assert.deepEqual(queryFilter({ outcome: "waiting", trigger: "t" }), { trigger: "t", kinds: ["condition"], outcomes: ["waiting"] });
   assert.deepEqual(queryFilter({ outcome: "filtered" }), { kinds: ["dependency"], outcomes: ["filtered"] });
 });
+
+test("firings only (the API's /firings): every outcome, or the one asked for", () => {
+  assert.deepEqual(queryFilter({ firings: true, sensor: "s" }), { sensor: "s", kinds: ["firing"] });
+  assert.deepEqual(queryFilter({ firings: true, outcome: "dlq" }), { kinds: ["firing"], outcomes: ["dead-lettered", "dlq-failed"] });
+});

@@ -17,6 +17,8 @@ export interface EventQuery {
   limit?: number;
   /** From a previous page's `next`. */
   cursor?: string;
+  /** Only firing rows (the API's /firings), whatever the outcome when none is given. */
+  firings?: boolean;
 }
 
 export interface EventPage {
@@ -37,6 +39,7 @@ const VERDICTS = new Set(["matched", "filtered", "waiting"]);
 /** Which records answer a query: ingest records for a plain list; a Sensor's records when one is named. */
 export function queryFilter(q: EventQuery): JournalFilter {
   const base = { ...(q.source ? { source: q.source } : {}), ...(q.event ? { event: q.event } : {}), ...(q.sensor ? { sensor: q.sensor } : {}), ...(q.trigger ? { trigger: q.trigger } : {}) };
+  if (q.firings && (!q.outcome || !VERDICTS.has(q.outcome))) return { ...base, kinds: ["firing"], ...(q.outcome ? { outcomes: [...(OUTCOME_ALIASES[q.outcome] ?? [q.outcome])] } : {}) };
   if (q.outcome) {
     if (VERDICTS.has(q.outcome)) return { ...base, kinds: [q.outcome === "waiting" ? "condition" : "dependency"], outcomes: [q.outcome] };
     return { ...base, kinds: ["firing"], outcomes: [...(OUTCOME_ALIASES[q.outcome] ?? [q.outcome])] };

@@ -2,7 +2,9 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Resource } from "@impulse/api";
-import { findNatsServer, lockDataDir, startNatsServer, type DataDirLock, type NatsServer } from "@impulse/bus";
+import { findNatsServer, JournalClient, lockDataDir, startNatsServer, type DataDirLock, type NatsServer } from "@impulse/bus";
+import { startApiServer, type ApiServer } from "../api/serve.js";
+import { parseBusAuth } from "../bus-auth.js";
 import { sourceHints } from "../banner.js";
 import { readConfig, type CommonFlags } from "../config.js";
 import { crossCheck } from "../crosscheck.js";
@@ -16,6 +18,9 @@ export interface DevFlags extends CommonFlags {
   dataDir?: string;
   natsBin?: string;
   webhookPort?: string;
+  apiPort?: string;
+  /** false with --no-api. */
+  api?: boolean;
 }
 
 export async function dev(files: string[], flags: DevFlags): Promise<number> {
@@ -41,6 +46,13 @@ export async function dev(files: string[], flags: DevFlags): Promise<number> {
   let nats: NatsServer | undefined;
   let lock: DataDirLock | undefined;
   let statePath: string | undefined;
+  let journal: JournalClient | undefined;
+  let api: ApiServer | undefined;
+  const apiPort = flags.apiPort === undefined ? 0 : Number(flags.apiPort);
+  if (!(Number.isInteger(apiPort) && apiPort >= 0 && apiPort <= 65535)) {
+    console.error(`--api-port ${flags.apiPort}: expected a port number`);
+    return 1;
+  }
   try {
     let natsUrl = cfg.natsUrl;
     if (!natsUrl) {
@@ -60,11 +72,16 @@ export async function dev(files: string[], flags: DevFlags): Promise<number> {
       writeFileSync(statePath, JSON.stringify({ url: natsUrl, pid: process.pid }) + "\n");
     }
     const rt = await startRuntime(resources, cfg, natsUrl, log, signal);
+    if (flags.api !== false) {
+      // On loopback, whatever --listen-address says: this API has no authentication.
+      journal = await JournalClient.connect({ url: natsUrl, namespace: cfg.namespace, busName: "default", reconnectForever: true, ...parseBusAuth(cfg.busAuth) });
+      api = await startApiServer({ journal, host: "127.0.0.1", port: apiPort });
+    }
     const banner = [
       "",
       "Impulse is running. To produce an event:",
       ...sourceHints(resources, cfg.listenAddress).map((h) => "  " + h),
-      `Metrics: http://localhost:${rt.metricsPort}/metrics   Health: http://localhost:${rt.metricsPort}/health`,
+      `Metrics: http://localhost:${rt.metricsPort}/metrics   Health: http://localhost:${rt.metricsPort}/health${api ? `   API: http://127.0.0.1:${api.port}/api/v1/events` : ""}`,
       "What happened to each event: impulse events ls / impulse events get <id> / impulse events tail",
       "Press Ctrl-C to stop.",
       "",
@@ -76,6 +93,8 @@ export async function dev(files: string[], flags: DevFlags): Promise<number> {
     if (signal.aborted) return 0;
     throw e;
   } finally {
+    await api?.close();
+    await journal?.close();
     if (statePath) rmSync(statePath, { force: true });
     await nats?.stop();
     lock?.release();

@@ -58,11 +58,24 @@ it("takes over a lock left by a dead process, listens on 127.0.0.1 only, and ref
   assert.equal(await first.stop("SIGINT"), 0, first.output());
 });
 
-it("--listen-address 0.0.0.0 opens the webhook and metrics to every interface", async () => {
+it("--listen-address 0.0.0.0 opens the webhook and metrics to every interface, not the HTTP API", async () => {
   const webhookPort = await freePort();
   const p = await startDev(["--data-dir", join(mkdtempSync(join(tmpdir(), "impulse-dev-listen-")), "nats"), "--webhook-port", String(webhookPort), "--listen-address", "0.0.0.0"]);
   assert.deepEqual(listenAddresses(webhookPort), ["0.0.0.0"]);
   assert.deepEqual(listenAddresses(p.metricsPort), ["0.0.0.0"]);
+  // The HTTP API has no authentication under impulse dev: loopback whatever --listen-address says.
+  const apiPort = Number(/API: http:\/\/127\.0\.0\.1:(\d+)\/api\/v1\/events/.exec(p.output())?.[1]);
+  assert.ok(apiPort > 0, p.output());
+  assert.deepEqual(listenAddresses(apiPort), ["127.0.0.1"]);
+  const events = await fetch(`http://127.0.0.1:${apiPort}/api/v1/events`);
+  assert.equal(events.status, 200, await events.clone().text());
+  assert.deepEqual(await events.json(), { items: [] });
+  assert.equal(await p.stop("SIGTERM"), 0, p.output());
+});
+
+it("--no-api serves no HTTP API", async () => {
+  const p = await startDev(["--data-dir", join(mkdtempSync(join(tmpdir(), "impulse-dev-noapi-")), "nats"), "--webhook-port", String(await freePort()), "--no-api"]);
+  assert.doesNotMatch(p.output(), /API: http/);
   assert.equal(await p.stop("SIGTERM"), 0, p.output());
 });
 

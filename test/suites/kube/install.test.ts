@@ -156,6 +156,32 @@ describe("install manifests", () => {
     assert.equal(status, 404);
   });
 
+  it("the HTTP API (opt-in): kustomize's manifests/install/api and Helm's api.enabled render the same objects in the EventBus's namespace, a hardened Deployment running `impulse api --auth=kube` as a ServiceAccount bound to system:auth-delegator only, and the API server accepts them", async () => {
+    const k = kustomize(join(installDir, "api"));
+    const h = helm({ namespace: NS, set: { "api.enabled": "true", "api.namespace": "default" } }).filter((m) => m.metadata.labels?.["app.kubernetes.io/component"] === "api");
+    assert.deepEqual(h.map(keyOf).sort(), k.map(keyOf).sort());
+    assert.deepEqual(k.map(keyOf).sort(), ["ClusterRoleBinding//impulse-api", "Deployment/default/impulse-api", "Service/default/impulse-api", "ServiceAccount/default/impulse-api"]);
+    assert.throws(() => helm({ namespace: NS, set: { "api.enabled": "true" } }), /api\.namespace/);
+    assert.match(helmLint(chartDir, { "api.enabled": "true", "api.namespace": "default" }), /0 chart\(s\) failed/);
+    for (const [variant, ms] of [["kustomize", k], ["helm", h]] as const) {
+      const binding = find(ms, "ClusterRoleBinding", "impulse-api") as Manifest & { roleRef: { name: string }; subjects: { name: string; namespace: string }[] };
+      assert.equal(binding.roleRef.name, "system:auth-delegator", variant);
+      assert.deepEqual(binding.subjects.map((s) => `${s.namespace}/${s.name}`), ["default/impulse-api"], variant);
+      const pod = (find(ms, "Deployment", "impulse-api") as Manifest & { spec: { template: { spec: any } } }).spec.template.spec;
+      const [c] = pod.containers;
+      assert.equal(pod.serviceAccountName, "impulse-api", variant);
+      assert.deepEqual(c.args.slice(0, 4), ["api", "--listen-address=0.0.0.0", "--port=8090", "--auth=kube"], variant);
+      assert.equal(c.env.find((e: { name: string }) => e.name === "IMPULSE_BUS_URL").value, "nats://eventbus-default-js:4222", variant);
+      assert.equal(c.securityContext.readOnlyRootFilesystem, true, variant);
+      assert.deepEqual(c.securityContext.capabilities.drop, ["ALL"], variant);
+      assert.equal(c.readinessProbe.httpGet.path, "/readyz", variant);
+      for (const m of ms) {
+        const r = await create(kube, m, { dryRun: true });
+        assert.ok(r.status < 300, `${variant} ${keyOf(m)}: ${r.message}`);
+      }
+    }
+  });
+
   it("strict validation is not vacuous: a misspelt field in the Deployment is refused", async () => {
     const d = structuredClone(controllerOf(renderings.kustomize));
     d.spec.template.spec.containers[0].securityContext.readOnlyRootFilesytem = true;

@@ -50,3 +50,18 @@ app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
 app.kubernetes.io/managed-by: {{ .Release.Service }}
 helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 {{- end }}
+
+{{/* The API's labels: its own component, so the controller's selector never matches its pods. */}}
+{{- define "impulse.apiSelectorLabels" -}}
+app.kubernetes.io/name: {{ include "impulse.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: api
+{{- end }}
+
+{{- define "impulse.apiLabels" -}}
+{{ include "impulse.apiSelectorLabels" . }}
+app.kubernetes.io/part-of: impulse
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
+{{- end }}
