@@ -72,7 +72,8 @@ export async function dev(files: string[], flags: DevFlags): Promise<number> {
       writeFileSync(statePath, JSON.stringify({ url: natsUrl, pid: process.pid }) + "\n");
     }
     const rt = await startRuntime(resources, cfg, natsUrl, log, signal);
-    if (flags.api !== false) {
+    // A stop signal while the runtimes started: start nothing more and print no banner ("nothing after shutting down").
+    if (!signal.aborted && flags.api !== false) {
       // On loopback, whatever --listen-address says: this API has no authentication.
       journal = await JournalClient.connect({ url: natsUrl, namespace: cfg.namespace, busName: "default", reconnectForever: true, ...parseBusAuth(cfg.busAuth) });
       api = await startApiServer({ journal, host: "127.0.0.1", port: apiPort });
@@ -86,7 +87,7 @@ export async function dev(files: string[], flags: DevFlags): Promise<number> {
       "Press Ctrl-C to stop.",
       "",
     ];
-    console.error(banner.join("\n"));
+    if (!signal.aborted) console.error(banner.join("\n"));
     await rt.done;
   } catch (e) {
     // Interrupted during start-up: everything started is stopped (below), which is what was asked.
