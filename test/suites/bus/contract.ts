@@ -43,8 +43,8 @@ export function eventBusContract(driver: string, makeBus: BusFactory): void {
       const c = collector();
       const sub = await bus.subscribe({ durable: uniq("d"), events: [{ eventSourceName: es, eventName: "e" }] }, c.handler);
       const dup = event(es, "e", { v: 1 });
-      assert.deepEqual(await bus.publish(dup), { duplicate: false });
-      assert.deepEqual(await bus.publish(dup), { duplicate: true }, "the second publish says nothing new was stored");
+      assert.equal((await bus.publish(dup)).duplicate, false);
+      assert.equal((await bus.publish(dup)).duplicate, true, "the second publish says nothing new was stored");
       const marker = event(es, "e", { marker: true });
       await bus.publish(marker);
       await waitFor("marker", () => c.got.some((d) => d.event.id === marker.id));
@@ -57,10 +57,10 @@ export function eventBusContract(driver: string, makeBus: BusFactory): void {
       const c = collector();
       const sub = await bus.subscribe({ durable: uniq("d"), events: ["e", "f"].map((eventName) => ({ eventSourceName: es, eventName })) }, c.handler);
       const id = "42";
-      assert.deepEqual(await bus.publish({ ...event(es, "e", 1, id), cesource: "a" }), { duplicate: false });
-      assert.deepEqual(await bus.publish({ ...event(es, "e", 2, id), cesource: "b" }), { duplicate: false }, "another sender");
-      assert.deepEqual(await bus.publish({ ...event(es, "f", 3, id), cesource: "a" }), { duplicate: false }, "another event");
-      assert.deepEqual(await bus.publish({ ...event(es, "e", 4, id), cesource: "a" }), { duplicate: true }, "a resend");
+      assert.equal((await bus.publish({ ...event(es, "e", 1, id), cesource: "a" })).duplicate, false);
+      assert.equal((await bus.publish({ ...event(es, "e", 2, id), cesource: "b" })).duplicate, false, "another sender");
+      assert.equal((await bus.publish({ ...event(es, "f", 3, id), cesource: "a" })).duplicate, false, "another event");
+      assert.equal((await bus.publish({ ...event(es, "e", 4, id), cesource: "a" })).duplicate, true, "a resend");
       await waitFor("three events", () => c.got.length === 3);
       assert.deepEqual(c.got.map((d) => d.event.data).sort(), [1, 2, 3]);
       await sub.stop();
