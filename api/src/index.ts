@@ -49,4 +49,5 @@ export * from "./sensor/triggers/k8s.js";
 export * from "./sensor/triggers/argo-workflow.js";
 export * from "./sensor/triggers/kafka.js";
 export * from "./sensor/triggers/log.js";
+export * from "./sensor/triggers/slack.js";
 export * from "./crd/index.js";

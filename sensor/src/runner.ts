@@ -120,6 +120,7 @@ export async function runSensor(o: SensorRunOptions): Promise<RunningSensor> {
         logger: tlog,
         secrets: o.secrets,
         kubeConfig: o.kubeConfig ?? noKubeConfig,
+        kv: (name, opts) => o.bus.kv(`sensor-${sensor.name}-${name}`, opts),
         signal: o.signal,
       }),
       limiter: limiterFor(c.spec.rateLimit),

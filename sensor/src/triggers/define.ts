@@ -2,6 +2,7 @@
 import type { Trigger } from "@impulse/api";
 import type { EgressLevel } from "../egress/policy.js";
 import type { KubeConfig } from "@kubernetes/client-node";
+import type { KvStore } from "@impulse/bus";
 import type { Logger } from "pino";
 import type { z } from "zod";
 import type { FiredEvents } from "../params/resolve.js";
@@ -25,6 +26,11 @@ export interface TriggerContext {
   logger: Logger;
   secrets: SecretResolver;
   kubeConfig: KubeConfigLoader;
+  /**
+   * Opens a durable key-value bucket of this sensor on the bus, for trigger state that must survive a restart (Slack
+   * threads); `name` is short ([a-z0-9-]) and unique per use. Absent for an executor used without a bus.
+   */
+  kv?: ((name: string, opts?: { ttlMs?: number }) => Promise<KvStore>) | undefined;
   /** Aborts when the sensor shuts down: release connections, stop timers. */
   signal: AbortSignal;
 }

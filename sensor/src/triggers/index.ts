@@ -6,7 +6,8 @@ import { http } from "./http.js";
 import { k8s } from "./k8s/index.js";
 import { kafka } from "./kafka.js";
 import { log } from "./log.js";
+import { slack } from "./slack/index.js";
 
 export const triggerDefinitions: ReadonlyMap<string, TriggerDefinition> = new Map<string, TriggerDefinition>(
-  [http, awsLambda, k8s, argoWorkflow, kafka, log].map((d) => [d.type, d as unknown as TriggerDefinition]),
+  [http, awsLambda, k8s, argoWorkflow, kafka, log, slack].map((d) => [d.type, d as unknown as TriggerDefinition]),
 );

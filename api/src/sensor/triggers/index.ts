@@ -5,6 +5,7 @@ import { HttpTriggerTemplate } from "./http.js";
 import { K8sTriggerTemplate } from "./k8s.js";
 import { KafkaTriggerTemplate } from "./kafka.js";
 import { LogTriggerTemplate } from "./log.js";
+import { SlackTriggerTemplate } from "./slack.js";
 
 export const triggerTemplateSchemas = {
   http: HttpTriggerTemplate,
@@ -13,6 +14,7 @@ export const triggerTemplateSchemas = {
   argoWorkflow: ArgoWorkflowTriggerTemplate,
   kafka: KafkaTriggerTemplate,
   log: LogTriggerTemplate,
+  slack: SlackTriggerTemplate,
 } as const;
 
 export type TriggerKind = keyof typeof triggerTemplateSchemas;
