@@ -50,4 +50,5 @@ export * from "./sensor/triggers/argo-workflow.js";
 export * from "./sensor/triggers/kafka.js";
 export * from "./sensor/triggers/log.js";
 export * from "./sensor/triggers/slack.js";
+export * from "./sensor/triggers/email.js";
 export * from "./crd/index.js";

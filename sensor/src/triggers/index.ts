@@ -7,7 +7,8 @@ import { k8s } from "./k8s/index.js";
 import { kafka } from "./kafka.js";
 import { log } from "./log.js";
 import { slack } from "./slack/index.js";
+import { email } from "./email/index.js";
 
 export const triggerDefinitions: ReadonlyMap<string, TriggerDefinition> = new Map<string, TriggerDefinition>(
-  [http, awsLambda, k8s, argoWorkflow, kafka, log, slack].map((d) => [d.type, d as unknown as TriggerDefinition]),
+  [http, awsLambda, k8s, argoWorkflow, kafka, log, slack, email].map((d) => [d.type, d as unknown as TriggerDefinition]),
 );

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { it } from "node:test";
 import { cliMain, repoRoot } from "../../kit/cli.js";
 
-const HEAVY = [/^@kubernetes\//, /^@aws-sdk\//, /^kafkajs$/, /^ioredis$/, /^@nats-io\//, /^@grpc\//, /^express$/, /^wasmoon$/, /^jq-wasm$/, /^prom-client$/];
+const HEAVY = [/^@kubernetes\//, /^@aws-sdk\//, /^kafkajs$/, /^ioredis$/, /^@nats-io\//, /^@grpc\//, /^express$/, /^wasmoon$/, /^jq-wasm$/, /^prom-client$/, /^nodemailer$/];
 
 function packagesLoaded(args: string[]): string[] {
   const loader = join(repoRoot, "test", "kit", "package-trace-loader.mjs");

@@ -6,6 +6,7 @@ import { K8sTriggerTemplate } from "./k8s.js";
 import { KafkaTriggerTemplate } from "./kafka.js";
 import { LogTriggerTemplate } from "./log.js";
 import { SlackTriggerTemplate } from "./slack.js";
+import { EmailTriggerTemplate } from "./email.js";
 
 export const triggerTemplateSchemas = {
   http: HttpTriggerTemplate,
@@ -15,6 +16,7 @@ export const triggerTemplateSchemas = {
   kafka: KafkaTriggerTemplate,
   log: LogTriggerTemplate,
   slack: SlackTriggerTemplate,
+  email: EmailTriggerTemplate,
 } as const;
 
 export type TriggerKind = keyof typeof triggerTemplateSchemas;

@@ -1,0 +1,145 @@
+// Starts a real SMTP server (Mailpit, from tools/mailpit/install.sh) on free loopback ports, with its HTTP API to read what it received.
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
+import { join } from "node:path";
+import { freePort } from "@impulse/bus";
+import { request } from "undici";
+import { stopServersOnKill } from "./reaper.js";
+
+export const MAILPIT_VERSION = "v1.33.1";
+
+export function mailpitBinary(): string {
+  return join(process.env["IMPULSE_INFRA_CACHE"] ?? join(homedir(), ".cache", "impulse-infra"), `mailpit-${MAILPIT_VERSION}`, "bin", "mailpit");
+}
+
+/** A message as Mailpit's API shows it (GET /api/v1/message/{id}), with its headers. */
+export interface ReceivedMail {
+  ID: string;
+  MessageID: string;
+  From: { Name: string; Address: string };
+  To: { Name: string; Address: string }[];
+  Subject: string;
+  Text: string;
+  Username: string;
+  headers: Record<string, string[]>;
+}
+
+export interface Mailpit {
+  host: string;
+  smtpPort: number;
+  /** PEM of the CA that signed the server's certificate (for a caCertSecret). */
+  caPem: string;
+  /** Every message received so far, oldest first. */
+  messages(): Promise<ReceivedMail[]>;
+  /** Makes the server answer RCPT TO with `code` (e.g. 451, 550) for every message until cleared (0). */
+  failRecipients(code: number): Promise<void>;
+  pid: number | undefined;
+  stop(): Promise<void>;
+}
+
+function openssl(args: string[], cwd: string): void {
+  const r = spawnSync("openssl", args, { cwd, encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`openssl ${args.join(" ")} failed: ${r.stderr || r.error?.message}`);
+}
+
+/** A throwaway CA and a certificate for 127.0.0.1 / localhost. */
+function makeCertificates(dir: string): void {
+  openssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=impulse-test-ca", "-keyout", "ca.key", "-out", "ca.crt"], dir);
+  openssl(["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-keyout", "smtp.key", "-out", "smtp.csr"], dir);
+  writeFileSync(join(dir, "san.ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
+  openssl(["x509", "-req", "-in", "smtp.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-days", "2", "-out", "smtp.crt", "-extfile", "san.ext"], dir);
+}
+
+/**
+ * `tls`: "starttls" offers STARTTLS and refuses mail without it; "implicit" speaks TLS from the first byte; "none" is plain.
+ * `users`: accepted logins (AUTH PLAIN/LOGIN); none means any sender is accepted without AUTH.
+ */
+export async function startMailpit(o: { tls: "starttls" | "implicit" | "none"; users?: Record<string, string> }): Promise<Mailpit> {
+  stopServersOnKill();
+  const binary = process.env["MAILPIT_BIN"] ?? mailpitBinary();
+  if (!existsSync(binary)) throw new Error(`mailpit not found at ${binary}: run \`bash tools/mailpit/install.sh\` (npm test does this)`);
+  const dir = mkdtempSync(join(tmpdir(), "impulse-mailpit-"));
+  makeCertificates(dir);
+  const [smtpPort, httpPort] = [await freePort(), await freePort()];
+  const args = [
+    "--smtp", `127.0.0.1:${smtpPort}`,
+    "--listen", `127.0.0.1:${httpPort}`,
+    "--database", join(dir, "mailpit.db"),
+    "--disable-version-check",
+    "--smtp-disable-rdns",
+    "--enable-chaos",
+    "--quiet",
+  ];
+  if (o.tls !== "none") args.push("--smtp-tls-cert", join(dir, "smtp.crt"), "--smtp-tls-key", join(dir, "smtp.key"));
+  if (o.tls === "starttls") args.push("--smtp-require-starttls");
+  if (o.tls === "implicit") args.push("--smtp-require-tls");
+  if (o.users) {
+    writeFileSync(join(dir, "users"), Object.entries(o.users).map(([u, p]) => `${u}:${p}\n`).join(""));
+    args.push("--smtp-auth-file", join(dir, "users"));
+    if (o.tls === "none") args.push("--smtp-auth-allow-insecure");
+  }
+  const proc = spawn(binary, args, { stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  proc.stdout!.on("data", (c: Buffer) => (output += c.toString()));
+  proc.stderr!.on("data", (c: Buffer) => (output += c.toString()));
+  const killOnExit = () => proc.kill("SIGKILL");
+  process.once("exit", killOnExit);
+  proc.once("exit", () => process.removeListener("exit", killOnExit));
+  const api = `http://127.0.0.1:${httpPort}/api/v1`;
+  const stop = async () => {
+    if (proc.exitCode === null && proc.signalCode === null) {
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(() => proc.kill("SIGKILL"), 10_000);
+        proc.once("exit", () => (clearTimeout(t), resolve()));
+        proc.kill("SIGTERM");
+      });
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`mailpit exited with code ${proc.exitCode}:\n${output}`);
+    try {
+      const r = await request(`${api}/info`);
+      await r.body.dump();
+      if (r.statusCode === 200) break;
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`mailpit did not start within 30 s:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const getJson = async <T>(path: string): Promise<T> => {
+    const r = await request(`${api}${path}`);
+    if (r.statusCode !== 200) throw new Error(`mailpit GET ${path}: ${r.statusCode} ${await r.body.text()}`);
+    return (await r.body.json()) as T;
+  };
+  return {
+    host: "127.0.0.1",
+    smtpPort,
+    caPem: readFileSync(join(dir, "ca.crt"), "utf8"),
+    messages: async () => {
+      const list = await getJson<{ messages: { ID: string }[] }>("/messages?limit=500");
+      // The list is newest first.
+      const ids = list.messages.map((m) => m.ID).reverse();
+      return Promise.all(ids.map(async (id) => ({ ...(await getJson<Omit<ReceivedMail, "headers">>(`/message/${id}`)), headers: await getJson<Record<string, string[]>>(`/message/${id}/headers`) })));
+    },
+    failRecipients: async (code) => {
+      const r = await request(`${api}/chaos`, {
+        method: "PUT",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ Recipient: { ErrorCode: code || 451, Probability: code ? 100 : 0 } }),
+      });
+      if (r.statusCode !== 200) throw new Error(`mailpit chaos: ${r.statusCode} ${await r.body.text()}`);
+      await r.body.dump();
+    },
+    get pid() {
+      return proc.pid;
+    },
+    stop,
+  };
+}
