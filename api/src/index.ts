@@ -51,4 +51,5 @@ export * from "./sensor/triggers/kafka.js";
 export * from "./sensor/triggers/log.js";
 export * from "./sensor/triggers/slack.js";
 export * from "./sensor/triggers/email.js";
+export * from "./sensor/triggers/ms-teams.js";
 export * from "./crd/index.js";

@@ -8,7 +8,8 @@ import { kafka } from "./kafka.js";
 import { log } from "./log.js";
 import { slack } from "./slack/index.js";
 import { email } from "./email/index.js";
+import { msTeams } from "./ms-teams/index.js";
 
 export const triggerDefinitions: ReadonlyMap<string, TriggerDefinition> = new Map<string, TriggerDefinition>(
-  [http, awsLambda, k8s, argoWorkflow, kafka, log, slack, email].map((d) => [d.type, d as unknown as TriggerDefinition]),
+  [http, awsLambda, k8s, argoWorkflow, kafka, log, slack, email, msTeams].map((d) => [d.type, d as unknown as TriggerDefinition]),
 );

@@ -7,6 +7,7 @@ import { KafkaTriggerTemplate } from "./kafka.js";
 import { LogTriggerTemplate } from "./log.js";
 import { SlackTriggerTemplate } from "./slack.js";
 import { EmailTriggerTemplate } from "./email.js";
+import { MsTeamsTriggerTemplate } from "./ms-teams.js";
 
 export const triggerTemplateSchemas = {
   http: HttpTriggerTemplate,
@@ -17,6 +18,7 @@ export const triggerTemplateSchemas = {
   log: LogTriggerTemplate,
   slack: SlackTriggerTemplate,
   email: EmailTriggerTemplate,
+  msTeams: MsTeamsTriggerTemplate,
 } as const;
 
 export type TriggerKind = keyof typeof triggerTemplateSchemas;
