@@ -5,6 +5,7 @@ export { dedupKey } from "./dedup.js";
 export { parseNatsUrl, redactUrl, type NatsUrlParts } from "./nats-url.js";
 export { JetStreamBus, type JetStreamBusOptions } from "./jetstream/bus.js";
 export { DEFAULT_STREAM } from "./jetstream/stream.js";
+export { connectNatsPublisher, type NatsPublisher, type NatsPublisherOptions } from "./publisher.js";
 export { freePort } from "./dev/free-port.js";
 export { stopProcess } from "./dev/process.js";
 export { lockDataDir, type DataDirLock } from "./dev/data-dir-lock.js";

@@ -1,10 +1,11 @@
 // Starts a real SMTP server (Mailpit, from tools/mailpit/install.sh) on free loopback ports, with its HTTP API to read what it received.
-import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "@impulse/bus";
 import { request } from "undici";
+import { serverCerts } from "./certs.js";
 import { stopServersOnKill } from "./reaper.js";
 
 export const MAILPIT_VERSION = "v1.33.1";
@@ -38,19 +39,6 @@ export interface Mailpit {
   stop(): Promise<void>;
 }
 
-function openssl(args: string[], cwd: string): void {
-  const r = spawnSync("openssl", args, { cwd, encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`openssl ${args.join(" ")} failed: ${r.stderr || r.error?.message}`);
-}
-
-/** A throwaway CA and a certificate for 127.0.0.1 / localhost. */
-function makeCertificates(dir: string): void {
-  openssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=impulse-test-ca", "-keyout", "ca.key", "-out", "ca.crt"], dir);
-  openssl(["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-keyout", "smtp.key", "-out", "smtp.csr"], dir);
-  writeFileSync(join(dir, "san.ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
-  openssl(["x509", "-req", "-in", "smtp.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-days", "2", "-out", "smtp.crt", "-extfile", "san.ext"], dir);
-}
-
 /**
  * `tls`: "starttls" offers STARTTLS and refuses mail without it; "implicit" speaks TLS from the first byte; "none" is plain.
  * `users`: accepted logins (AUTH PLAIN/LOGIN); none means any sender is accepted without AUTH.
@@ -60,7 +48,7 @@ export async function startMailpit(o: { tls: "starttls" | "implicit" | "none"; u
   const binary = process.env["MAILPIT_BIN"] ?? mailpitBinary();
   if (!existsSync(binary)) throw new Error(`mailpit not found at ${binary}: run \`bash tools/mailpit/install.sh\` (npm test does this)`);
   const dir = mkdtempSync(join(tmpdir(), "impulse-mailpit-"));
-  makeCertificates(dir);
+  const cert = serverCerts();
   const [smtpPort, httpPort] = [await freePort(), await freePort()];
   const args = [
     "--smtp", `127.0.0.1:${smtpPort}`,
@@ -71,7 +59,7 @@ export async function startMailpit(o: { tls: "starttls" | "implicit" | "none"; u
     "--enable-chaos",
     "--quiet",
   ];
-  if (o.tls !== "none") args.push("--smtp-tls-cert", join(dir, "smtp.crt"), "--smtp-tls-key", join(dir, "smtp.key"));
+  if (o.tls !== "none") args.push("--smtp-tls-cert", cert.certFile, "--smtp-tls-key", cert.keyFile);
   if (o.tls === "starttls") args.push("--smtp-require-starttls");
   if (o.tls === "implicit") args.push("--smtp-require-tls");
   if (o.users) {
@@ -96,6 +84,7 @@ export async function startMailpit(o: { tls: "starttls" | "implicit" | "none"; u
       });
     }
     rmSync(dir, { recursive: true, force: true });
+    rmSync(cert.dir, { recursive: true, force: true });
   };
   const deadline = Date.now() + 30_000;
   for (;;) {
@@ -121,7 +110,7 @@ export async function startMailpit(o: { tls: "starttls" | "implicit" | "none"; u
   return {
     host: "127.0.0.1",
     smtpPort,
-    caPem: readFileSync(join(dir, "ca.crt"), "utf8"),
+    caPem: cert.ca,
     messages: async () => {
       const list = await getJson<{ messages: { ID: string }[] }>("/messages?limit=500");
       // The list is newest first.

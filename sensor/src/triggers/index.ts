@@ -9,7 +9,8 @@ import { log } from "./log.js";
 import { slack } from "./slack/index.js";
 import { email } from "./email/index.js";
 import { msTeams } from "./ms-teams/index.js";
+import { nats } from "./nats.js";
 
 export const triggerDefinitions: ReadonlyMap<string, TriggerDefinition> = new Map<string, TriggerDefinition>(
-  [http, awsLambda, k8s, argoWorkflow, kafka, log, slack, email, msTeams].map((d) => [d.type, d as unknown as TriggerDefinition]),
+  [http, awsLambda, k8s, argoWorkflow, kafka, log, slack, email, msTeams, nats].map((d) => [d.type, d as unknown as TriggerDefinition]),
 );

@@ -8,6 +8,7 @@ import { LogTriggerTemplate } from "./log.js";
 import { SlackTriggerTemplate } from "./slack.js";
 import { EmailTriggerTemplate } from "./email.js";
 import { MsTeamsTriggerTemplate } from "./ms-teams.js";
+import { NatsTriggerTemplate } from "./nats.js";
 
 export const triggerTemplateSchemas = {
   http: HttpTriggerTemplate,
@@ -19,6 +20,7 @@ export const triggerTemplateSchemas = {
   slack: SlackTriggerTemplate,
   email: EmailTriggerTemplate,
   msTeams: MsTeamsTriggerTemplate,
+  nats: NatsTriggerTemplate,
 } as const;
 
 export type TriggerKind = keyof typeof triggerTemplateSchemas;
