@@ -67,7 +67,7 @@ before(async () => {
   [bus, target] = await Promise.all([startNats(), startNats({ extraArgs: ["-c", config] })]);
   watcher = await connect({ servers: target.url, user: "watcher", pass: "watcher", tls: { ca: caPem } });
   watcher.subscribe("orders.>", {
-    callback: (_e, m: Msg) => received.push({ subject: m.subject, data: m.json(), msgId: m.headers?.get("Nats-Msg-Id") }),
+    callback: (_e, m: Msg) => void received.push({ subject: m.subject, data: m.json(), msgId: m.headers?.get("Nats-Msg-Id") }),
   });
   await watcher.flush();
 });
