@@ -1,6 +1,6 @@
 // The nats trigger: one core NATS message per firing (Argo's NATSTrigger), confirmed by a flush round trip before the firing succeeds.
 import { ErrorCodes, ImpulseError, NatsTriggerTemplate, resolveSecurity } from "@impulse/api";
-import { connectNatsPublisher, type NatsPublisher, type NatsPublisherOptions } from "@impulse/bus";
+import type { NatsPublisher, NatsPublisherOptions } from "@impulse/bus";
 import { changedEndpointCheck } from "../egress/endpoints.js";
 import { defineTrigger, type TriggerContext } from "./define.js";
 
@@ -28,6 +28,8 @@ function publishers(ctx: TriggerContext) {
     if (!p) {
       p = (async () => {
         const { ssl } = await resolveSecurity(t.tls, undefined, ctx.secrets);
+        // Loaded by the first firing: `impulse lint` and --help, which load the trigger registry, never load the NATS client.
+        const { connectNatsPublisher } = await import("@impulse/bus");
         return connectNatsPublisher({ servers: t.url, name: `impulse-${ctx.sensorName}-${ctx.triggerName}`, tls: ssl, auth: await authOf(t, ctx) });
       })();
       byUrl.set(key, p);
