@@ -34,8 +34,11 @@ export interface KindDefinition {
   extras?: { path: string; add: JSONSchemaProps }[];
 }
 
-/** `[has(self.a), has(self.b)]`: which of the optional keys are set. */
-const hasList = (keys: readonly string[]) => `[${keys.map((k) => `has(self.${k})`).join(", ")}]`;
+/**
+ * "Exactly one of these optional keys is set", as a sum of ternaries: the API server's estimated cost stays small as
+ * keys are added (a list of has() with exists_one went over the CEL cost budget at 9 trigger kinds).
+ */
+const exactlyOne = (keys: readonly string[]) => `${keys.map((k) => `(has(self.${k}) ? 1 : 0)`).join(" + ")} == 1`;
 const SOURCE_TYPES = Object.keys(sourceConfigSchemas);
 
 export const KINDS: KindDefinition[] = [
@@ -51,7 +54,7 @@ export const KINDS: KindDefinition[] = [
     extras: [
       {
         path: "spec",
-        add: { "x-kubernetes-validations": [{ rule: `${hasList(["jetstream", "jetstreamExotic"])}.exists_one(x, x)`, message: "set exactly one of jetstream or jetstreamExotic" }] },
+        add: { "x-kubernetes-validations": [{ rule: exactlyOne(["jetstream", "jetstreamExotic"]), message: "set exactly one of jetstream or jetstreamExotic" }] },
       },
     ],
     columns: [
@@ -100,7 +103,7 @@ export const KINDS: KindDefinition[] = [
       { path: "spec.dependencies", add: { "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["name"] } },
       {
         path: "spec.triggers[].template",
-        add: { "x-kubernetes-validations": [{ rule: `${hasList(TRIGGER_KINDS)}.exists_one(x, x)`, message: `needs exactly one trigger kind: ${TRIGGER_KINDS.join(", ")}` }] },
+        add: { "x-kubernetes-validations": [{ rule: exactlyOne(TRIGGER_KINDS), message: `needs exactly one trigger kind: ${TRIGGER_KINDS.join(", ")}` }] },
       },
     ],
     columns: [
