@@ -50,7 +50,7 @@ export const nats = defineTrigger({
     const checkServers = ctx.template ? changedEndpointCheck(ctx.egress) : undefined;
     const configuredUrl = ctx.template?.nats?.url;
     return {
-      async execute({ template: t, payload, idempotencyKey }): Promise<NatsResult> {
+      async execute({ template: t, payload, idempotencyKey, replay }): Promise<NatsResult> {
         if (ctx.template && t.url !== configuredUrl && t.auth)
           throw new ImpulseError(ErrorCodes.ParameterFailed, "template.nats.url was changed by a parameter: the credentials in auth are sent only to the configured url");
         await checkServers?.(configuredUrl, t.url, (url) => url.split(",").map((s) => `nats://${s.trim().replace(/^(nats|tls):\/\//, "")}`));
@@ -58,7 +58,7 @@ export const nats = defineTrigger({
         try {
           const publisher = await publisherFor(t);
           // Nats-Msg-Id: a JetStream stream capturing the subject drops a second copy inside its duplicate window.
-          await publisher.publish(t.subject, data, { "Nats-Msg-Id": idempotencyKey, "Idempotency-Key": idempotencyKey });
+          await publisher.publish(t.subject, data, { "Nats-Msg-Id": idempotencyKey, "Idempotency-Key": idempotencyKey, ...(replay ? { "Impulse-Replay": replay } : {}) });
         } catch (e) {
           if (e instanceof ImpulseError) throw e;
           // Credentials refused will be refused again; anything else (no server, a reconnect) may pass later.

@@ -35,7 +35,7 @@ export const email = defineTrigger({
       return set;
     };
     return {
-      async execute({ template: t, idempotencyKey, logger }): Promise<EmailResult> {
+      async execute({ template: t, idempotencyKey, replay, logger }): Promise<EmailResult> {
         const mail = outgoing(t);
         const port = t.port || DEFAULT_PORT;
         const configured = !ctx.template || t.host === configuredHost;
@@ -73,7 +73,7 @@ export const email = defineTrigger({
                 subject: mail.subject,
                 text: mail.body,
                 messageId: messageId(idempotencyKey, to, mail.from),
-                headers: { "X-Impulse-Idempotency-Key": idempotencyKey },
+                headers: { "X-Impulse-Idempotency-Key": idempotencyKey, ...(replay ? { "X-Impulse-Replay": replay } : {}) },
               });
             } catch (e) {
               const err = e as SmtpErrorLike;

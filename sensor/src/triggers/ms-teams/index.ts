@@ -16,7 +16,7 @@ export const msTeams = defineTrigger({
   create(ctx) {
     const poster = jsonPoster(ctx.egress, ctx.signal);
     return {
-      async execute({ template: t, idempotencyKey, logger }): Promise<MsTeamsResult> {
+      async execute({ template: t, idempotencyKey, replay, logger }): Promise<MsTeamsResult> {
         const url = (await ctx.secrets(t.webhookUrl)).trim();
         let parsed: URL;
         try {
@@ -30,7 +30,7 @@ export const msTeams = defineTrigger({
         const body = format === "adaptiveCard" ? adaptiveCardMessage(t) : messageCard(t);
         // The URL's path and query are the credential: only the host is named.
         const what = `Teams webhook at ${parsed.host}`;
-        const r = await poster.post(url, body, { headers: { "idempotency-key": idempotencyKey }, what, logger });
+        const r = await poster.post(url, body, { headers: { "idempotency-key": idempotencyKey, ...(replay ? { "impulse-replay": replay } : {}) }, what, logger });
         readTeamsAnswer(format, r.status, r.text, what);
         return { format, status: r.status };
       },

@@ -22,7 +22,7 @@ export const slack = defineTrigger({
     const threads = new SlackThreads(ctx.kv ? () => ctx.kv!("slack-threads", { ttlMs: THREAD_TTL_MS }) : undefined, ctx.logger);
     const configuredApi = ctx.template?.slack?.apiUrl;
     return {
-      async execute({ template: t, idempotencyKey, logger }): Promise<SlackResult> {
+      async execute({ template: t, idempotencyKey, replay, logger }): Promise<SlackResult> {
         // The token goes wherever apiUrl points: an event must not choose that place.
         if (ctx.template && t.apiUrl !== configuredApi)
           throw new ImpulseError(ErrorCodes.ParameterFailed, "template.slack.apiUrl cannot be set by a parameter (the Slack token is sent there)");
@@ -31,7 +31,7 @@ export const slack = defineTrigger({
         const what = `Slack chat.postMessage to ${channel}`;
         // Built before the token is read: a template that cannot be sent fails without touching the Secret.
         const body = (threadTs: string | undefined) =>
-          postMessageBody(t, { channel, threadTs, idempotencyKey, sensor: ctx.sensorName, trigger: ctx.triggerName });
+          postMessageBody(t, { channel, threadTs, idempotencyKey, replay, sensor: ctx.sensorName, trigger: ctx.triggerName });
         body(undefined);
         const token = await ctx.secrets(t.slackToken);
         const post = async (threadTs: string | undefined) => {

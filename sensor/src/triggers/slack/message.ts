@@ -31,7 +31,7 @@ function jsonArray(text: string | undefined, field: string): unknown[] | undefin
  * The chat.postMessage body (JSON form). `metadata` carries the firing's idempotency key, so whoever reads the channel's
  * messages (with the metadata scope) can tell a message posted twice after a crash; Slack itself has no idempotency key.
  */
-export function postMessageBody(t: SlackTriggerTemplate, o: { channel: string; threadTs?: string | undefined; idempotencyKey: string; sensor: string; trigger: string }): Record<string, unknown> {
+export function postMessageBody(t: SlackTriggerTemplate, o: { channel: string; threadTs?: string | undefined; idempotencyKey: string; replay?: string | undefined; sensor: string; trigger: string }): Record<string, unknown> {
   const text = t.message ?? "";
   const attachments = jsonArray(t.attachments, "attachments");
   const blocks = jsonArray(t.blocks, "blocks");
@@ -48,7 +48,7 @@ export function postMessageBody(t: SlackTriggerTemplate, o: { channel: string; t
   const icon = t.sender?.icon;
   if (icon && EMOJI.test(icon)) body["icon_emoji"] = icon;
   else if (icon && /^https?:\/\/[^/]/i.test(icon)) body["icon_url"] = icon;
-  body["metadata"] = { event_type: "impulse_firing", event_payload: { idempotency_key: o.idempotencyKey, sensor: o.sensor, trigger: o.trigger } };
+  body["metadata"] = { event_type: "impulse_firing", event_payload: { idempotency_key: o.idempotencyKey, sensor: o.sensor, trigger: o.trigger, ...(o.replay ? { replay: o.replay } : {}) } };
   return body;
 }
 
