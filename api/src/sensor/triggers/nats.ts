@@ -1,24 +1,8 @@
 // Schema of `template.nats`: publish one message per firing to a NATS subject, with Argo's fields (NATSTrigger).
 import { z } from "zod";
 import { TLSConfig } from "../../common/security.js";
-import { SecretKeySelector } from "../../common/types.js";
+import { NATSAuth } from "../../eventsource/sources/nats.js";
 import { TriggerParameter } from "../parameters.js";
-
-export const NatsTriggerAuth = z
-  .strictObject({
-    basic: z
-      .strictObject({
-        username: SecretKeySelector.describe("Secret key holding the user name."),
-        password: SecretKeySelector.describe("Secret key holding the password."),
-      })
-      .optional()
-      .describe("User and password."),
-    token: SecretKeySelector.optional().describe("Secret key holding a token."),
-    nkey: SecretKeySelector.optional().describe("Secret key holding an NKey seed (SU…)."),
-    credential: SecretKeySelector.optional().describe("Secret key holding a .creds file (user JWT and NKey seed)."),
-  })
-  .refine((a) => [a.basic, a.token, a.nkey, a.credential].filter(Boolean).length <= 1, "set one of basic, token, nkey, credential")
-  .describe("How to authenticate to the NATS server (one way).");
 
 export const NatsTriggerTemplate = z
   .strictObject({
@@ -34,7 +18,7 @@ export const NatsTriggerTemplate = z
     payload: z.array(TriggerParameter).optional().describe("Builds the JSON message from event values (required by Argo; without it the message is {})."),
     parameters: z.array(TriggerParameter).optional().describe("Parameters applied to this nats template (e.g. dest: subject)."),
     tls: TLSConfig.optional(),
-    auth: NatsTriggerAuth.optional(),
+    auth: NATSAuth.optional(),
   })
   .describe("Publishes a message to a NATS subject.");
 export type NatsTriggerTemplate = z.output<typeof NatsTriggerTemplate>;
