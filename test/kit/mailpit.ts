@@ -86,7 +86,7 @@ export async function startMailpit(o: { tls: "starttls" | "implicit" | "none"; u
     rmSync(dir, { recursive: true, force: true });
     rmSync(cert.dir, { recursive: true, force: true });
   };
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + 60_000; // generous: several suites start servers at once on a loaded 2-core machine
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`mailpit exited with code ${proc.exitCode}:\n${output}`);
     try {
@@ -98,7 +98,7 @@ export async function startMailpit(o: { tls: "starttls" | "implicit" | "none"; u
     }
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`mailpit did not start within 30 s:\n${output}`);
+      throw new Error(`mailpit did not start within 60 s:\n${output}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
