@@ -8,7 +8,9 @@ import { generic } from "./generic/index.js";
 import { gerrit } from "./gerrit/index.js";
 import { github } from "./github/index.js";
 import { gitlab } from "./gitlab/index.js";
+import { amqp } from "./amqp/index.js";
 import { kafka } from "./kafka/index.js";
+import { mqtt } from "./mqtt/index.js";
 import { nats } from "./nats/index.js";
 import { redis } from "./redis/index.js";
 import { redisStream } from "./redis-stream/index.js";
@@ -35,5 +37,7 @@ export const sourceDefinitions: ReadonlyMap<string, EventSourceDefinition> = new
     slack,
     stripe,
     gerrit,
+    amqp,
+    mqtt,
   ].map((d) => [d.type, d as unknown as EventSourceDefinition]),
 );

@@ -7,7 +7,9 @@ import { GithubConfig } from "./github.js";
 import { GitlabConfig } from "./gitlab.js";
 import { BitbucketServerConfig } from "./bitbucketserver.js";
 import { BitbucketConfig } from "./bitbucket.js";
+import { AMQPConfig } from "./amqp.js";
 import { KafkaConfig } from "./kafka.js";
+import { MQTTConfig } from "./mqtt.js";
 import { NATSConfig } from "./nats.js";
 import { RedisConfig, RedisStreamConfig } from "./redis.js";
 import { ResourceConfig } from "./resource.js";
@@ -34,6 +36,8 @@ export const sourceConfigSchemas = {
   slack: SlackConfig,
   stripe: StripeConfig,
   gerrit: GerritConfig,
+  amqp: AMQPConfig,
+  mqtt: MQTTConfig,
 } as const;
 
 export type SourceType = keyof typeof sourceConfigSchemas;

@@ -1,0 +1,174 @@
+// Consumes one amqp event's queue into the bus: declare, bind, consume with manual acks; ack only after the bus stored the event.
+import { parseQueueArguments, type AMQPConfig } from "@impulse/api";
+import { connect, type Channel, type ChannelModel, type ConsumeMessage } from "amqplib";
+import type { Logger } from "pino";
+import type { Emit } from "../../define.js";
+import type { EventSourceMetrics } from "../../metrics.js";
+import { reconnectDelay, sleep } from "../broker/backoff.js";
+import { storeHolding } from "../broker/store.js";
+import type { AmqpTarget } from "./connect.js";
+import { amqpEventData, amqpEventId, PoisonMessage } from "./message.js";
+
+export interface AmqpReaderOptions {
+  eventSourceName: string;
+  eventName: string;
+  config: AMQPConfig;
+  target: AmqpTarget;
+  emit: Emit;
+  logger: Logger;
+  metrics: EventSourceMetrics;
+  health: (status: { healthy: boolean; error?: string }) => void;
+  signal: AbortSignal;
+}
+
+/** Messages the broker hands out before the first is acknowledged: bounds what a crash redelivers and what a bus outage holds. */
+const PREFETCH = 64;
+const READY_GRACE_MS = 10_000;
+
+/** Argo's defaults (setDefaults in its amqp source) where the spec leaves a block out. */
+export function declareSettings(c: AMQPConfig) {
+  const ex = c.exchangeDeclare ?? { durable: true };
+  const q = c.queueDeclare ?? { exclusive: true };
+  return {
+    exchange: { durable: ex.durable ?? false, autoDelete: ex.autoDelete ?? false, internal: ex.internal ?? false },
+    queueName: q.name ?? "",
+    queue: { durable: q.durable ?? false, autoDelete: q.autoDelete ?? false, exclusive: q.exclusive ?? false, arguments: parseQueueArguments(q.arguments) },
+    consume: {
+      ...(c.consume?.consumerTag ? { consumerTag: c.consume.consumerTag } : {}),
+      exclusive: c.consume?.exclusive ?? false,
+      noLocal: c.consume?.noLocal ?? false,
+      // Never auto-ack: the broker must keep a message until the bus stored its event.
+      noAck: false,
+    },
+  };
+}
+
+export function startAmqpReader(o: AmqpReaderOptions): { ready: Promise<void>; done: Promise<void> } {
+  const log = o.logger.child({ eventName: o.eventName, exchange: o.config.exchangeName, url: o.target.display });
+  const labels = { eventsource: o.eventSourceName, event: o.eventName };
+  const received = o.metrics.received.labels(labels);
+  const publishDuration = o.metrics.publishDuration.labels(labels);
+  const connected = o.metrics.upstreamConnected.labels(labels);
+  const jsonBody = o.config.jsonBody ?? false;
+  const settings = declareSettings(o.config);
+  if (o.config.consume?.autoAck) log.warn("consume.autoAck is ignored: a message is acknowledged only after the bus stored its event");
+  if (settings.queue.exclusive || !settings.queueName)
+    log.warn(
+      { queue: settings.queueName || "(broker-named)" },
+      "the queue is exclusive or broker-named: it goes away with the connection, so messages published while the source is down are lost; declare a named, non-exclusive, durable queue for at-least-once",
+    );
+
+  let healthy = false;
+  let markReady: () => void = () => {};
+  const ready = new Promise<void>((r) => (markReady = r));
+  const grace = setTimeout(() => markReady(), READY_GRACE_MS);
+  grace.unref();
+  void ready.then(() => clearTimeout(grace));
+  const setHealth = (ok: boolean, error?: string) => {
+    healthy = ok;
+    connected.set(ok ? 1 : 0);
+    o.health(ok ? { healthy: true } : { healthy: false, error: error ?? "not connected" });
+    if (ok) markReady();
+  };
+  connected.set(0);
+  o.health({ healthy: false, error: "connecting to the broker" });
+
+  /** One message, start to end: event stored (or filtered, or poison) → ack / nack; stopped → left for redelivery. */
+  const handle = async (ch: Channel, m: ConsumeMessage, open: () => boolean) => {
+    const started = performance.now();
+    received.inc();
+    let data: unknown;
+    try {
+      data = amqpEventData(m, jsonBody, o.config.metadata);
+    } catch (e) {
+      if (!(e instanceof PoisonMessage)) throw e;
+      // Dropped, not requeued: a dead-letter exchange on the queue (x-dead-letter-exchange) keeps it for inspection.
+      o.metrics.failed.inc({ ...labels, reason: "poison" });
+      log.warn({ messageId: m.properties.messageId, deliveryTag: m.fields.deliveryTag, err: e.message }, "poison message skipped (nacked without requeue)");
+      ch.nack(m, false, false);
+      return;
+    }
+    const id = amqpEventId(m);
+    const outcome = await storeHolding(
+      { eventName: o.eventName, data, ...(id ? { id } : {}) },
+      { emit: o.emit, signal: o.signal, log, failed: (reason) => o.metrics.failed.inc({ ...labels, reason }), stillHeld: open },
+    );
+    if (outcome === "stopped") return; // unacked: the broker redelivers it when the channel closes
+    if (outcome === "rejected") ch.nack(m, false, false);
+    else ch.ack(m);
+    if (outcome === "stored") publishDuration.observe((performance.now() - started) / 1000);
+  };
+
+  /** One connection's life: resolves with why it ended. */
+  const runOnce = async (): Promise<string> => {
+    let model: ChannelModel | undefined;
+    try {
+      model = await connect(o.target.url, o.target.socketOptions);
+      let closed: (why: string) => void = () => {};
+      const ended = new Promise<string>((r) => (closed = r));
+      let open = true;
+      model.on("error", (e: Error) => log.debug({ err: e.message }, "amqp connection error"));
+      model.on("close", (e?: Error) => {
+        open = false;
+        closed(e?.message ?? "connection closed by the broker");
+      });
+      model.on("blocked", (reason: string) => log.warn({ reason }, "the broker blocked the connection"));
+      const ch = await model.createChannel();
+      ch.on("error", (e: Error) => log.debug({ err: e.message }, "amqp channel error"));
+      ch.on("close", () => {
+        open = false;
+        closed("channel closed");
+      });
+      await ch.assertExchange(o.config.exchangeName, o.config.exchangeType, settings.exchange);
+      const q = await ch.assertQueue(settings.queueName, settings.queue);
+      await ch.bindQueue(q.queue, o.config.exchangeName, o.config.routingKey);
+      await ch.prefetch(PREFETCH);
+      // One message at a time, in delivery order: the next waits while the bus holds up this one.
+      let chain = Promise.resolve();
+      const consumer = await ch.consume(
+        q.queue,
+        (m) => {
+          if (!m) return closed("the broker cancelled the consumer (queue deleted?)");
+          chain = chain.then(() => handle(ch, m, () => open && !o.signal.aborted)).catch((e: unknown) => {
+            log.error({ err: (e as Error).message }, "amqp message handling failed; reconnecting");
+            void model?.close().catch(() => undefined);
+          });
+        },
+        settings.consume,
+      );
+      log.info({ queue: q.queue, consumerTag: consumer.consumerTag }, "consuming");
+      setHealth(true);
+      const stop = () => closed("stopped");
+      o.signal.addEventListener("abort", stop, { once: true });
+      const why = await ended;
+      o.signal.removeEventListener("abort", stop);
+      if (o.signal.aborted && open) {
+        // Stop taking messages, let the one in hand finish (ack or hold), then close: unacked ones go back to the queue.
+        await ch.cancel(consumer.consumerTag).catch(() => undefined);
+        await chain;
+      }
+      return why;
+    } catch (e) {
+      return (e as Error).message;
+    } finally {
+      await model?.close().catch(() => undefined);
+    }
+  };
+
+  const done = (async () => {
+    for (let attempt = 0; !o.signal.aborted; attempt++) {
+      const why = await runOnce();
+      if (o.signal.aborted) break;
+      if (healthy) attempt = 0;
+      o.metrics.upstreamErrors.inc({ ...labels, reason: healthy ? "disconnected" : "connect_failed" });
+      setHealth(false, why);
+      markReady();
+      const wait = reconnectDelay(o.config.connectionBackoff, attempt);
+      log.warn({ err: why, retryInMs: wait }, "amqp connection lost or refused; reconnecting");
+      await sleep(wait, o.signal);
+    }
+    connected.set(0);
+    markReady();
+  })();
+  return { ready, done };
+}

@@ -1,0 +1,33 @@
+// The amqp EventSource: messages of a RabbitMQ queue become events; each is acknowledged only after the bus stored it.
+import { AMQPConfig } from "@impulse/api";
+import { defineEventSource } from "../../define.js";
+import { resolveTarget } from "./connect.js";
+import { startAmqpReader } from "./consumer.js";
+
+export const amqp = defineEventSource({
+  type: "amqp",
+  configSchema: AMQPConfig,
+  // Replicas are competing consumers of a shared (non-exclusive) queue; the broker gives each message to one of them.
+  strategy: "active-active",
+  start(ctx, emit, signal) {
+    const readers = [...ctx.events].map(async ([eventName, cfg]) => {
+      const target = await resolveTarget(cfg, ctx.secrets, `impulse-${ctx.eventSourceName}-${eventName}`);
+      return startAmqpReader({
+        eventSourceName: ctx.eventSourceName,
+        eventName,
+        config: cfg,
+        target,
+        emit,
+        logger: ctx.logger,
+        metrics: ctx.metrics,
+        health: (status) => ctx.health(eventName, status),
+        signal,
+      });
+    });
+    const started = Promise.all(readers);
+    return {
+      ready: started.then((r) => Promise.all(r.map((x) => x.ready))).then(() => undefined),
+      done: started.then((r) => Promise.all(r.map((x) => x.done))).then(() => undefined, () => undefined),
+    };
+  },
+});
