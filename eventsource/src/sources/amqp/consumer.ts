@@ -2,12 +2,15 @@
 import { parseQueueArguments, type AMQPConfig } from "@impulse/api";
 import { connect, type Channel, type ChannelModel, type ConsumeMessage } from "amqplib";
 import type { Logger } from "pino";
-import type { Emit } from "../../define.js";
+import type { Emit, HealthReporter } from "../../define.js";
 import type { EventSourceMetrics } from "../../metrics.js";
-import { reconnectDelay, sleep } from "../broker/backoff.js";
-import { storeHolding } from "../broker/store.js";
+import { reconnectDelayMs } from "../shared/backoff.js";
+import { PoisonMessage } from "../shared/poison.js";
+import { sleep } from "../shared/sleep.js";
+import { storeUntilDone } from "../shared/store.js";
+import { upstreamState } from "../shared/upstream.js";
 import type { AmqpTarget } from "./connect.js";
-import { amqpEventData, amqpEventId, PoisonMessage } from "./message.js";
+import { amqpEventData, amqpEventId } from "./message.js";
 
 export interface AmqpReaderOptions {
   eventSourceName: string;
@@ -17,7 +20,7 @@ export interface AmqpReaderOptions {
   emit: Emit;
   logger: Logger;
   metrics: EventSourceMetrics;
-  health: (status: { healthy: boolean; error?: string }) => void;
+  health: HealthReporter;
   signal: AbortSignal;
 }
 
@@ -48,7 +51,6 @@ export function startAmqpReader(o: AmqpReaderOptions): { ready: Promise<void>; d
   const labels = { eventsource: o.eventSourceName, event: o.eventName };
   const received = o.metrics.received.labels(labels);
   const publishDuration = o.metrics.publishDuration.labels(labels);
-  const connected = o.metrics.upstreamConnected.labels(labels);
   const jsonBody = o.config.jsonBody ?? false;
   const settings = declareSettings(o.config);
   if (o.config.consume?.autoAck) log.warn("consume.autoAck is ignored: a message is acknowledged only after the bus stored its event");
@@ -58,20 +60,11 @@ export function startAmqpReader(o: AmqpReaderOptions): { ready: Promise<void>; d
       "the queue is exclusive or broker-named: it goes away with the connection, so messages published while the source is down are lost; declare a named, non-exclusive, durable queue for at-least-once",
     );
 
-  let healthy = false;
+  const state = upstreamState(o.eventName, labels, o.metrics, o.health);
   let markReady: () => void = () => {};
   const ready = new Promise<void>((r) => (markReady = r));
-  const grace = setTimeout(() => markReady(), READY_GRACE_MS);
-  grace.unref();
-  void ready.then(() => clearTimeout(grace));
-  const setHealth = (ok: boolean, error?: string) => {
-    healthy = ok;
-    connected.set(ok ? 1 : 0);
-    o.health(ok ? { healthy: true } : { healthy: false, error: error ?? "not connected" });
-    if (ok) markReady();
-  };
-  connected.set(0);
-  o.health({ healthy: false, error: "connecting to the broker" });
+  // Ready once consuming or failing: a slow first connection must not hold the runtime's start (and /health).
+  setTimeout(() => markReady(), READY_GRACE_MS).unref();
 
   /** One message, start to end: event stored (or filtered, or poison) → ack / nack; stopped → left for redelivery. */
   const handle = async (ch: Channel, m: ConsumeMessage, open: () => boolean) => {
@@ -89,12 +82,13 @@ export function startAmqpReader(o: AmqpReaderOptions): { ready: Promise<void>; d
       return;
     }
     const id = amqpEventId(m);
-    const outcome = await storeHolding(
+    const outcome = await storeUntilDone(
+      { emit: o.emit, metrics: o.metrics, labels, log, signal: o.signal, abandon: () => !open() },
       { eventName: o.eventName, data, ...(id ? { id } : {}) },
-      { emit: o.emit, signal: o.signal, log, failed: (reason) => o.metrics.failed.inc({ ...labels, reason }), stillHeld: open },
     );
-    if (outcome === "stopped") return; // unacked: the broker redelivers it when the channel closes
-    if (outcome === "rejected") ch.nack(m, false, false);
+    // Stopping, or the channel is gone: unacked, the broker redelivers it (same message id: stored once).
+    if (outcome === "stopped" || !open()) return;
+    if (outcome === "too_large") ch.nack(m, false, false);
     else ch.ack(m);
     if (outcome === "stored") publishDuration.observe((performance.now() - started) / 1000);
   };
@@ -129,7 +123,7 @@ export function startAmqpReader(o: AmqpReaderOptions): { ready: Promise<void>; d
         q.queue,
         (m) => {
           if (!m) return closed("the broker cancelled the consumer (queue deleted?)");
-          chain = chain.then(() => handle(ch, m, () => open && !o.signal.aborted)).catch((e: unknown) => {
+          chain = chain.then(() => handle(ch, m, () => open)).catch((e: unknown) => {
             log.error({ err: (e as Error).message }, "amqp message handling failed; reconnecting");
             void model?.close().catch(() => undefined);
           });
@@ -137,7 +131,8 @@ export function startAmqpReader(o: AmqpReaderOptions): { ready: Promise<void>; d
         settings.consume,
       );
       log.info({ queue: q.queue, consumerTag: consumer.consumerTag }, "consuming");
-      setHealth(true);
+      state.up();
+      markReady();
       const stop = () => closed("stopped");
       o.signal.addEventListener("abort", stop, { once: true });
       const why = await ended;
@@ -159,15 +154,14 @@ export function startAmqpReader(o: AmqpReaderOptions): { ready: Promise<void>; d
     for (let attempt = 0; !o.signal.aborted; attempt++) {
       const why = await runOnce();
       if (o.signal.aborted) break;
-      if (healthy) attempt = 0;
-      o.metrics.upstreamErrors.inc({ ...labels, reason: healthy ? "disconnected" : "connect_failed" });
-      setHealth(false, why);
+      if (state.healthy) attempt = 0;
+      state.down(why, state.healthy ? "disconnected" : "connect_failed");
       markReady();
-      const wait = reconnectDelay(o.config.connectionBackoff, attempt);
+      const wait = reconnectDelayMs(o.config.connectionBackoff, attempt);
       log.warn({ err: why, retryInMs: wait }, "amqp connection lost or refused; reconnecting");
       await sleep(wait, o.signal);
     }
-    connected.set(0);
+    state.down("stopped");
     markReady();
   })();
   return { ready, done };

@@ -20,7 +20,7 @@ export const amqp = defineEventSource({
         emit,
         logger: ctx.logger,
         metrics: ctx.metrics,
-        health: (status) => ctx.health(eventName, status),
+        health: ctx.health,
         signal,
       });
     });

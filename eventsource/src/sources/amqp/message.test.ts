@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { amqpEventData, amqpEventId, PoisonMessage, type AmqpDeliveryIn } from "./message.js";
+import { PoisonMessage } from "../shared/poison.js";
+import { amqpEventData, amqpEventId, type AmqpDeliveryIn } from "./message.js";
 
 const msg = (content: string, properties: AmqpDeliveryIn["properties"] = {}): AmqpDeliveryIn => ({
   content: Buffer.from(content),

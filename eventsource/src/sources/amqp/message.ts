@@ -1,5 +1,6 @@
 // Turns one AMQP delivery into Argo's amqp event data and its event id (pure; no client types).
 import { goTimeString } from "../kafka/record.js";
+import { parseJsonBody } from "../shared/poison.js";
 
 /** The parts of an AMQP 0-9-1 delivery the event is made of (amqplib's message, without its types). */
 export interface AmqpDeliveryIn {
@@ -20,8 +21,6 @@ export interface AmqpDeliveryIn {
     appId?: unknown;
   };
 }
-
-export class PoisonMessage extends Error {}
 
 const str = (v: unknown) => (v === undefined || v === null ? "" : String(v));
 const int = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : 0);
@@ -44,12 +43,7 @@ export function amqpEventId(m: AmqpDeliveryIn): string | undefined {
 
 /** The body as Argo puts it: the JSON itself with jsonBody (anything else is poison), otherwise base64 as Go marshals []byte. */
 export function amqpBody(content: Buffer, jsonBody: boolean): unknown {
-  if (!jsonBody) return content.toString("base64");
-  try {
-    return JSON.parse(content.toString("utf8"));
-  } catch (e) {
-    throw new PoisonMessage(`message body is not JSON (jsonBody is true): ${(e as Error).message}`);
-  }
+  return jsonBody ? parseJsonBody(content.toString("utf8")) : content.toString("base64");
 }
 
 /** Argo's AMQPEventData: the message's properties, exchange, routing key, body and the event's metadata. */

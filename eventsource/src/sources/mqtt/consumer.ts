@@ -2,11 +2,13 @@
 import type { MQTTConfig } from "@impulse/api";
 import { connect, type IClientOptions, type IPublishPacket, type MqttClient } from "mqtt";
 import type { Logger } from "pino";
-import type { Emit } from "../../define.js";
+import type { Emit, HealthReporter } from "../../define.js";
 import type { EventSourceMetrics } from "../../metrics.js";
-import { reconnectDelay } from "../broker/backoff.js";
-import { storeHolding } from "../broker/store.js";
-import { mqttEventData, PoisonMessage, UnackedIds } from "./message.js";
+import { reconnectDelayMs } from "../shared/backoff.js";
+import { PoisonMessage } from "../shared/poison.js";
+import { storeUntilDone } from "../shared/store.js";
+import { upstreamState } from "../shared/upstream.js";
+import { mqttEventData, UnackedIds } from "./message.js";
 
 export interface MqttReaderOptions {
   eventSourceName: string;
@@ -17,7 +19,7 @@ export interface MqttReaderOptions {
   emit: Emit;
   logger: Logger;
   metrics: EventSourceMetrics;
-  health: (status: { healthy: boolean; error?: string }) => void;
+  health: HealthReporter;
   signal: AbortSignal;
 }
 
@@ -28,30 +30,20 @@ export function startMqttReader(o: MqttReaderOptions): { ready: Promise<void>; d
   const labels = { eventsource: o.eventSourceName, event: o.eventName };
   const received = o.metrics.received.labels(labels);
   const publishDuration = o.metrics.publishDuration.labels(labels);
-  const connected = o.metrics.upstreamConnected.labels(labels);
   const jsonBody = o.config.jsonBody ?? false;
   const unacked = new UnackedIds();
   /** Bumped on every lost connection: a PUBACK belongs to the connection its message came on. */
   let connection = 0;
   let attempts = 0;
-  let healthy = false;
   let subscribed = false;
 
+  const state = upstreamState(o.eventName, labels, o.metrics, o.health);
   let markReady: () => void = () => {};
   const ready = new Promise<void>((r) => (markReady = r));
-  const grace = setTimeout(() => markReady(), READY_GRACE_MS);
-  grace.unref();
-  void ready.then(() => clearTimeout(grace));
-  const setHealth = (ok: boolean, error?: string) => {
-    healthy = ok;
-    connected.set(ok ? 1 : 0);
-    o.health(ok ? { healthy: true } : { healthy: false, error: error ?? "not connected" });
-    if (ok) markReady();
-  };
-  connected.set(0);
-  o.health({ healthy: false, error: "connecting to the broker" });
+  // Ready once subscribed or failing: a slow first connection must not hold the runtime's start (and /health).
+  setTimeout(() => markReady(), READY_GRACE_MS).unref();
 
-  const client: MqttClient = connect(o.url, { ...o.clientOptions, reconnectPeriod: reconnectDelay(o.config.connectionBackoff, 0) });
+  const client: MqttClient = connect(o.url, { ...o.clientOptions, reconnectPeriod: reconnectDelayMs(o.config.connectionBackoff, 0) });
 
   /**
    * mqtt.js hands QoS 1 messages here one at a time and sends the PUBACK when `done` is called without an error: the
@@ -76,19 +68,14 @@ export function startMqttReader(o: MqttReaderOptions): { ready: Promise<void>; d
       const key = packet.messageId !== undefined ? UnackedIds.key(packet.topic, packet.messageId, payload) : undefined;
       const id = key ? unacked.take(key, packet.dup) : undefined;
       let storedId: string | undefined;
-      const outcome = await storeHolding(
+      const emit: Emit = async (e) => {
+        const r = await o.emit(e);
+        storedId = r?.id;
+        return r;
+      };
+      const outcome = await storeUntilDone(
+        { emit, metrics: o.metrics, labels, log, signal: o.signal, abandon: () => connection !== mine },
         { eventName: o.eventName, data, ...(id ? { id } : {}) },
-        {
-          emit: async (e) => {
-            const r = await o.emit(e);
-            storedId = r?.id;
-            return r;
-          },
-          signal: o.signal,
-          log,
-          failed: (reason) => o.metrics.failed.inc({ ...labels, reason }),
-          stillHeld: () => connection === mine,
-        },
       );
       if (outcome === "stopped" || connection !== mine) {
         // Not PUBACKed: the broker sends it again on the resumed session; a stored one keeps its id for that.
@@ -105,33 +92,35 @@ export function startMqttReader(o: MqttReaderOptions): { ready: Promise<void>; d
 
   client.on("connect", (connack) => {
     attempts = 0;
-    client.options.reconnectPeriod = reconnectDelay(o.config.connectionBackoff, 0);
+    client.options.reconnectPeriod = reconnectDelayMs(o.config.connectionBackoff, 0);
     log.info({ sessionPresent: connack.sessionPresent }, "connected to the mqtt broker");
-    if (subscribed && connack.sessionPresent) return setHealth(true);
+    if (subscribed && connack.sessionPresent) {
+      state.up();
+      return markReady();
+    }
     // A new session (first start, or the broker lost it): subscribe; mqtt.js re-subscribes by itself afterwards too.
     client.subscribe(o.config.topic, { qos: 1 }, (err, granted) => {
       const g = granted?.[0];
       if (err || !g || g.qos > 2) {
         const why = err?.message ?? `subscription to ${o.config.topic} refused by the broker`;
-        o.metrics.upstreamErrors.inc({ ...labels, reason: "subscribe_failed" });
         log.warn({ err: why }, "mqtt subscribe failed");
-        setHealth(false, why);
-        return;
+        state.down(why, "subscribe_failed");
+        return markReady();
       }
       if (g.qos < 1) log.warn({ grantedQos: g.qos }, "the broker granted QoS 0: messages may be lost while the source is away");
       subscribed = true;
-      setHealth(true);
+      state.up();
+      markReady();
     });
   });
   client.on("close", () => {
     connection++;
     if (o.signal.aborted) return;
-    const wasHealthy = healthy;
-    o.metrics.upstreamErrors.inc({ ...labels, reason: wasHealthy ? "disconnected" : "connect_failed" });
-    if (wasHealthy || attempts === 0) log.warn("mqtt connection lost or refused; reconnecting");
-    setHealth(false, lastError ?? "connection to the broker lost");
+    const wasHealthy = state.healthy;
+    if (wasHealthy || attempts === 0) log.warn({ err: lastError }, "mqtt connection lost or refused; reconnecting");
+    state.down(lastError ?? "connection to the broker lost", wasHealthy ? "disconnected" : "connect_failed");
     markReady();
-    client.options.reconnectPeriod = reconnectDelay(o.config.connectionBackoff, attempts++);
+    client.options.reconnectPeriod = reconnectDelayMs(o.config.connectionBackoff, attempts++);
   });
   let lastError: string | undefined;
   client.on("error", (e) => {
@@ -143,7 +132,7 @@ export function startMqttReader(o: MqttReaderOptions): { ready: Promise<void>; d
     const stop = () => {
       // Force: a message held for the bus is left un-PUBACKed for the broker to resend.
       client.end(true, {}, () => {
-        connected.set(0);
+        state.down("stopped");
         markReady();
         resolve();
       });

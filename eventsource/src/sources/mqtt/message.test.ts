@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { mqttEventData, PoisonMessage, UnackedIds } from "./message.js";
+import { PoisonMessage } from "../shared/poison.js";
+import { mqttEventData, UnackedIds } from "./message.js";
 
 describe("mqtt message → event data", () => {
   it("has Argo's MQTTEventData fields: JSON body with jsonBody, base64 without, metadata when set", () => {

@@ -1,16 +1,10 @@
 // Turns one MQTT message into Argo's mqtt event data (pure; no client types), and remembers ids across a reconnect.
 import { createHash } from "node:crypto";
-
-export class PoisonMessage extends Error {}
+import { parseJsonBody } from "../shared/poison.js";
 
 /** The payload as Argo puts it: the JSON itself with jsonBody (anything else is poison), otherwise base64 as Go marshals []byte. */
 export function mqttBody(payload: Buffer, jsonBody: boolean): unknown {
-  if (!jsonBody) return payload.toString("base64");
-  try {
-    return JSON.parse(payload.toString("utf8"));
-  } catch (e) {
-    throw new PoisonMessage(`message payload is not JSON (jsonBody is true): ${(e as Error).message}`);
-  }
+  return jsonBody ? parseJsonBody(payload.toString("utf8")) : payload.toString("base64");
 }
 
 /** Argo's MQTTEventData: {topic, messageId, body, metadata?}. messageId is the packet id (0 for QoS 0, as Argo subscribes). */
