@@ -1,8 +1,6 @@
 // The amqp EventSource: messages of a RabbitMQ queue become events; each is acknowledged only after the bus stored it.
 import { AMQPConfig } from "@impulse/api";
 import { defineEventSource } from "../../define.js";
-import { resolveTarget } from "./connect.js";
-import { startAmqpReader } from "./consumer.js";
 
 export const amqp = defineEventSource({
   type: "amqp",
@@ -11,6 +9,8 @@ export const amqp = defineEventSource({
   strategy: "active-active",
   start(ctx, emit, signal) {
     const readers = [...ctx.events].map(async ([eventName, cfg]) => {
+      // amqplib is loaded only by an EventSource that has amqp events.
+      const [{ resolveTarget }, { startAmqpReader }] = await Promise.all([import("./connect.js"), import("./consumer.js")]);
       const target = await resolveTarget(cfg, ctx.secrets, `impulse-${ctx.eventSourceName}-${eventName}`);
       return startAmqpReader({
         eventSourceName: ctx.eventSourceName,

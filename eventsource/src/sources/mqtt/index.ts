@@ -2,7 +2,6 @@
 import { MQTTConfig } from "@impulse/api";
 import { defineEventSource } from "../../define.js";
 import { brokerUrl, clientOptions } from "./client.js";
-import { startMqttReader } from "./consumer.js";
 
 export const mqtt = defineEventSource({
   type: "mqtt",
@@ -10,8 +9,10 @@ export const mqtt = defineEventSource({
   // One client id is one session at the broker: a second replica with the same id would take the session over.
   strategy: "leader",
   start(ctx, emit, signal) {
-    const readers = [...ctx.events].map(async ([eventName, cfg]) =>
-      startMqttReader({
+    const readers = [...ctx.events].map(async ([eventName, cfg]) => {
+      // mqtt.js is loaded only by an EventSource that has mqtt events.
+      const { startMqttReader } = await import("./consumer.js");
+      return startMqttReader({
         eventSourceName: ctx.eventSourceName,
         eventName,
         config: cfg,
@@ -22,8 +23,8 @@ export const mqtt = defineEventSource({
         metrics: ctx.metrics,
         health: ctx.health,
         signal,
-      }),
-    );
+      });
+    });
     const started = Promise.all(readers);
     return {
       ready: started.then((r) => Promise.all(r.map((x) => x.ready))).then(() => undefined),
