@@ -12,6 +12,7 @@ import { benchCliStartup } from "./cli-startup.js";
 import { benchEngine } from "./engine.js";
 import { benchKafka } from "./kafka.js";
 import { benchRedisStream } from "./redis-stream.js";
+import { benchQueueSources, type QueueBench } from "./queue-sources.js";
 import { benchResourceMemory } from "./resource-memory.js";
 import { benchSoak, printSoak } from "./soak.js";
 
@@ -233,7 +234,7 @@ const binary = findNatsServer(process.env["NATS_SERVER_BIN"], process.env["PATH"
 if (!binary) throw new Error("nats-server not found: run bash tools/nats/install.sh");
 const ROUNDS = Number(process.env["BENCH_ROUNDS"] ?? 3);
 /** Which parts to run, e.g. BENCH_PARTS=pipeline to compare a change on the hot path (default: all). */
-const PARTS = new Set((process.env["BENCH_PARTS"] ?? "engine,cli,pipeline,kafka,redis,resource").split(",").map((p) => p.trim()));
+const PARTS = new Set((process.env["BENCH_PARTS"] ?? "engine,cli,pipeline,kafka,redis,amqp,mqtt,resource").split(",").map((p) => p.trim()));
 const sink = await startSink();
 console.error(
   `benchmark: ${ROUNDS} rounds, alternating pipelines, each on a fresh nats-server; ${BATCH} events (after ${WARMUP}) over ${CONNECTIONS} connections, ` +
@@ -307,6 +308,26 @@ try {
     redisStream = { skipped: (e as Error).message };
     console.log(`\nredis stream → bus: skipped (${redisStream.skipped})`);
   }
+  // AMQP → bus and MQTT → bus: need Debian's rabbitmq-server and mosquitto (tools/rabbitmq, tools/mosquitto).
+  let queueSources: QueueBench | { skipped: string };
+  try {
+    const which = ["amqp", "mqtt"].filter((p) => PARTS.has(p));
+    if (!which.length) throw new Error("not in BENCH_PARTS");
+    queueSources = await benchQueueSources(ROUNDS, which);
+    for (const [name, r] of Object.entries(queueSources)) {
+      if ("skipped" in r) {
+        console.log(`\n${name} → bus: skipped (${r.skipped})`);
+        continue;
+      }
+      console.log(`\n| ${name} → bus (median of ${ROUNDS}) | events stored /s |`);
+      console.log("|---|---|");
+      for (const x of [r.floor, r.impulse]) console.log(`| ${x.pipeline} | ${x.perSec} |`);
+      console.log(`\nImpulse / floor (${name} → bus): ${((r.impulse.perSec / r.floor.perSec) * 100).toFixed(1)} %  (goal >= 80 %)`);
+    }
+  } catch (e) {
+    queueSources = { skipped: (e as Error).message };
+    console.log(`\namqp/mqtt → bus: skipped (${queueSources.skipped})`);
+  }
   // Memory of watching many objects: needs the kube-apiserver of tools/kube/build.sh.
   let resourceMemory: Awaited<ReturnType<typeof benchResourceMemory>> | { skipped: string };
   try {
@@ -338,7 +359,7 @@ try {
   const file = join(outDir, `bench-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
   writeFileSync(
     file,
-    JSON.stringify({ date: new Date().toISOString(), node: process.version, connections: CONNECTIONS, events: BATCH, pacedRate: PACED_RATE, rounds: runs, median: { floor, impulse, journalOff }, ratio, journalCost, engine, cliStartup, kafka, redisStream, resourceMemory, soak }, null, 2),
+    JSON.stringify({ date: new Date().toISOString(), node: process.version, connections: CONNECTIONS, events: BATCH, pacedRate: PACED_RATE, rounds: runs, median: { floor, impulse, journalOff }, ratio, journalCost, engine, cliStartup, kafka, redisStream, queueSources, resourceMemory, soak }, null, 2),
   );
   console.log(`results: ${file}`);
 } finally {
