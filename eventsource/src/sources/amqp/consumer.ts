@@ -1,5 +1,5 @@
 // Consumes one amqp event's queue into the bus: declare, bind, consume with manual acks; ack only after the bus stored the event.
-import { parseQueueArguments, type AMQPConfig } from "@impulse/api";
+import type { AMQPConfig } from "@impulse/api";
 import { connect, type Channel, type ChannelModel, type ConsumeMessage } from "amqplib";
 import type { Logger } from "pino";
 import type { Emit, HealthReporter } from "../../define.js";
@@ -10,6 +10,7 @@ import { sleep } from "../shared/sleep.js";
 import { storeUntilDone } from "../shared/store.js";
 import { upstreamState } from "../shared/upstream.js";
 import type { AmqpTarget } from "./connect.js";
+import { declareSettings } from "./declare.js";
 import { amqpEventData, amqpEventId } from "./message.js";
 
 export interface AmqpReaderOptions {
@@ -27,24 +28,6 @@ export interface AmqpReaderOptions {
 /** Messages the broker hands out before the first is acknowledged: bounds what a crash redelivers and what a bus outage holds. */
 const PREFETCH = 64;
 const READY_GRACE_MS = 10_000;
-
-/** Argo's defaults (setDefaults in its amqp source) where the spec leaves a block out. */
-export function declareSettings(c: AMQPConfig) {
-  const ex = c.exchangeDeclare ?? { durable: true };
-  const q = c.queueDeclare ?? { exclusive: true };
-  return {
-    exchange: { durable: ex.durable ?? false, autoDelete: ex.autoDelete ?? false, internal: ex.internal ?? false },
-    queueName: q.name ?? "",
-    queue: { durable: q.durable ?? false, autoDelete: q.autoDelete ?? false, exclusive: q.exclusive ?? false, arguments: parseQueueArguments(q.arguments) },
-    consume: {
-      ...(c.consume?.consumerTag ? { consumerTag: c.consume.consumerTag } : {}),
-      exclusive: c.consume?.exclusive ?? false,
-      noLocal: c.consume?.noLocal ?? false,
-      // Never auto-ack: the broker must keep a message until the bus stored its event.
-      noAck: false,
-    },
-  };
-}
 
 export function startAmqpReader(o: AmqpReaderOptions): { ready: Promise<void>; done: Promise<void> } {
   const log = o.logger.child({ eventName: o.eventName, exchange: o.config.exchangeName, url: o.target.display });
