@@ -11,27 +11,21 @@ import { rabbitMqMissing, startRabbitMq, type RabbitMq } from "../../kit/rabbitm
 import { eventSource } from "../../kit/resources.js";
 import { metricValue, startEventSource, type Started } from "../../kit/runtimes.js";
 import type { RunningEventSource } from "@impulse/eventsource";
-import { sourceContract } from "../../kit/source-contract.js";
 import { waitFor } from "../../kit/wait.js";
 
 const missing = rabbitMqMissing();
 let rabbit: RabbitMq;
 let nats: NatsServer;
 const running: { stop(): Promise<void> }[] = [];
-// One broker for this file (the contract's checks and the amqp-specific ones): a RabbitMQ start takes 10-20 s.
-let broker: Promise<RabbitMq> | undefined;
-const sharedBroker = () => (broker ??= startRabbitMq({ tls: true }));
-after(async () => {
-  if (broker) await (await broker).stop();
-});
 
 describe("amqp EventSource", { skip: missing }, () => {
   before(async () => {
-    [rabbit, nats] = await Promise.all([sharedBroker(), startNats()]);
+    [rabbit, nats] = await Promise.all([startRabbitMq({ tls: true }), startNats()]);
   });
   after(async () => {
     for (const r of running.reverse()) await r.stop().catch(() => undefined);
     await nats?.stop();
+    await rabbit?.stop();
   });
 
   async function es(ns: string, events: Record<string, unknown>, secrets?: Record<string, string>): Promise<Started & { running: RunningEventSource }> {
@@ -207,45 +201,3 @@ describe("amqp EventSource", { skip: missing }, () => {
   });
 });
 
-if (!missing)
-  sourceContract({
-    type: "amqp",
-    guarantee: "at-least-once",
-    async start() {
-      const rmq = await sharedBroker();
-      /** Every message gets a message id, as the stored-once guarantee needs: a redelivery keeps it. */
-      let sent = 0;
-      return {
-        // A named, durable, shared queue per channel: it keeps messages while the source is dead or the broker restarts.
-        eventConfig: (channel) => ({
-          url: rmq.url,
-          exchangeName: channel,
-          exchangeType: "direct",
-          routingKey: channel,
-          jsonBody: true,
-          queueDeclare: { name: channel, durable: true, exclusive: false },
-          connectionBackoff: { duration: "200ms" },
-        }),
-        // The queue exists before the source first connects, so nothing published in between is unroutable.
-        prepare: async (channel) => {
-          const c = await connect(rmq.url);
-          const ch = await c.createChannel();
-          await ch.assertExchange(channel, "direct", { durable: true });
-          await ch.assertQueue(channel, { durable: true, exclusive: false, autoDelete: false });
-          await ch.bindQueue(channel, channel, channel);
-          await c.close();
-        },
-        publish: (channel, payloads) => amqpPublish(rmq.url, channel, "direct", payloads.map((body) => ({ body, routingKey: channel, options: { messageId: `m-${++sent}` } }))),
-        expectData: (d, channel) => {
-          assert.equal(d["exchange"], channel);
-          assert.equal(d["routingKey"], channel);
-          assert.equal(d["deliveryMode"], 2);
-          assert.match(String(d["messageId"]), /^m-\d+$/);
-          return d["body"];
-        },
-        down: () => rmq.pause(),
-        up: () => rmq.start(),
-        stop: async () => undefined, // the file's after() stops the shared broker
-      };
-    },
-  });

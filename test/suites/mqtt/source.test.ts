@@ -15,7 +15,6 @@ import { mqttPublish } from "../../kit/mqtt-io.js";
 import { startNats } from "../../kit/nats.js";
 import { eventSource } from "../../kit/resources.js";
 import { metricValue, startEventSource, type Started } from "../../kit/runtimes.js";
-import { sourceContract } from "../../kit/source-contract.js";
 import { waitFor } from "../../kit/wait.js";
 
 const missing = mosquittoMissing();
@@ -213,29 +212,3 @@ describe("mqtt EventSource", { skip: missing }, () => {
   });
 });
 
-if (!missing)
-  sourceContract({
-    type: "mqtt",
-    guarantee: "at-least-once",
-    skip: {
-      // MQTT 3.1.1 messages carry no identity: a message stored but not yet PUBACKed when the process dies comes
-      // back as a new message, so "stored once" cannot hold across a SIGKILL. The suite above checks instead that
-      // nothing is lost and that no more than the broker's in-flight window is stored twice.
-      sigkill: "MQTT messages have no identity: covered by 'loses nothing when the EventSource process is SIGKILLed mid-stream' above",
-    },
-    async start() {
-      const b = await startMosquitto();
-      return {
-        eventConfig: (channel) => ({ url: b.tcpUrl, topic: channel, clientId: channel, jsonBody: true, connectionBackoff: { duration: "200ms" } }),
-        publish: (channel, payloads) => mqttPublish(b.url, channel, payloads),
-        expectData: (d, channel) => {
-          assert.equal(d["topic"], channel);
-          assert.ok(Number.isInteger(d["messageId"]));
-          return d["body"];
-        },
-        down: () => b.pause(),
-        up: () => b.start(),
-        stop: () => b.stop(),
-      };
-    },
-  });
