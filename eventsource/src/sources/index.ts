@@ -16,6 +16,7 @@ import { redis } from "./redis/index.js";
 import { redisStream } from "./redis-stream/index.js";
 import { resource } from "./resource/index.js";
 import { slack } from "./slack/index.js";
+import { sqs } from "./sqs/index.js";
 import { stripe } from "./stripe/index.js";
 import { webhook } from "./webhook/index.js";
 
@@ -29,6 +30,7 @@ export const sourceDefinitions: ReadonlyMap<string, EventSourceDefinition> = new
     redisStream,
     calendar,
     file,
+    sqs,
     github,
     gitlab,
     bitbucketserver,

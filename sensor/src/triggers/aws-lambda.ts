@@ -1,7 +1,6 @@
 // The awsLambda trigger: one Invoke per firing; success is the Invoke status under policy.status.allow and no FunctionError.
 import type { LambdaClient } from "@aws-sdk/client-lambda";
-import { AwsLambdaTriggerTemplate, PolicyError, type LambdaInvocationType, type Trigger } from "@impulse/api";
-import { assumeRole, roleSessionName, type AwsCredentialProvider, type AwsCredentials } from "./aws/credentials.js";
+import { AwsLambdaTriggerTemplate, PolicyError, awsClientCredentials, roleSessionName, type AwsCredentials, type LambdaInvocationType, type Trigger } from "@impulse/api";
 import { awsTriggerError } from "./aws/errors.js";
 import { changedEndpointCheck } from "../egress/endpoints.js";
 import { defineTrigger, type TriggerContext } from "./define.js";
@@ -59,15 +58,15 @@ async function newClient(ctx: TriggerContext, t: Template, owned: { destroy(): v
   }
   // One attempt per SDK call: the trigger's retryStrategy decides retries, so attempts are counted and logged once.
   const common = { maxAttempts: 1, ...(t.region ? { region: t.region } : {}), ...(t.endpoint ? { endpoint: t.endpoint } : {}) };
-  let credentials: AwsCredentials | AwsCredentialProvider | undefined = base;
   // The SDK is loaded by the first firing, not at start: commands that never invoke Lambda (lint, --help) stay fast.
   const { LambdaClient } = await import("@aws-sdk/client-lambda");
-  if (t.roleARN) {
-    const { STSClient } = await import("@aws-sdk/client-sts");
-    const sts = new STSClient({ ...common, ...(base ? { credentials: base } : {}) });
-    owned.push(sts);
-    credentials = assumeRole(sts, t.roleARN, roleSessionName(ctx.sensorName, ctx.triggerName));
-  }
+  const credentials = await awsClientCredentials({
+    ...(base ? { base } : {}),
+    ...(t.roleARN ? { roleArn: t.roleARN } : {}),
+    sessionName: roleSessionName(ctx.sensorName, ctx.triggerName),
+    clientConfig: common,
+    own: (c) => owned.push(c),
+  });
   const client = new LambdaClient({ ...common, ...(credentials ? { credentials } : {}) });
   owned.push(client);
   return client;

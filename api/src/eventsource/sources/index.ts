@@ -14,6 +14,7 @@ import { NATSConfig } from "./nats.js";
 import { RedisConfig, RedisStreamConfig } from "./redis.js";
 import { ResourceConfig } from "./resource.js";
 import { SlackConfig } from "./slack.js";
+import { SQSConfig } from "./sqs.js";
 import { StripeConfig } from "./stripe.js";
 import { WebhookConfig } from "./webhook.js";
 
@@ -26,6 +27,7 @@ export const sourceConfigSchemas = {
   redisStream: RedisStreamConfig,
   calendar: CalendarConfig,
   file: FileConfig,
+  sqs: SQSConfig,
 
   github: GithubConfig,
   gitlab: GitlabConfig,

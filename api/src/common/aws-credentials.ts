@@ -1,4 +1,5 @@
-// AWS credentials for triggers: static keys from Secrets, or an STS-assumed role cached until shortly before it expires.
+// AWS credentials shared by the AWS triggers and sources: static keys from Secrets, or an STS-assumed role cached until
+// shortly before it expires. The STS SDK is loaded only when a roleARN is used.
 import type { STSClient } from "@aws-sdk/client-sts";
 
 /** The shape the AWS SDK accepts as credentials (structurally its AwsCredentialIdentity). */
@@ -44,9 +45,9 @@ export function cachedUntilNearExpiry(
   };
 }
 
-/** STS RoleSessionName: [\w+=,.@-], 2-64 characters; names the sensor and trigger so CloudTrail shows who invoked. */
-export function roleSessionName(sensor: string, trigger: string): string {
-  const name = `impulse-${sensor}-${trigger}`.replace(/[^\w+=,.@-]/g, "-");
+/** STS RoleSessionName: [\w+=,.@-], 2-64 characters; names the resource and its trigger/event so CloudTrail shows who called. */
+export function roleSessionName(owner: string, part: string): string {
+  const name = `impulse-${owner}-${part}`.replace(/[^\w+=,.@-]/g, "-");
   return name.length > 64 ? name.slice(0, 64) : name;
 }
 
@@ -64,4 +65,25 @@ export function assumeRole(sts: STSClient, roleArn: string, sessionName: string)
       ...(c.Expiration ? { expiration: c.Expiration } : {}),
     };
   });
+}
+
+/** Where a client's credentials come from: static keys (already read from Secrets), then optionally a role to assume. */
+export interface AwsCredentialSource {
+  /** Static keys; without them the SDK's default chain (environment, pod identity) is used. */
+  base?: AwsCredentials;
+  roleArn?: string;
+  sessionName: string;
+  /** region/endpoint/maxAttempts for the STS client, as for the service client. */
+  clientConfig: { region?: string; endpoint?: string; maxAttempts?: number };
+  /** Receives the STS client so its owner destroys it with its own clients. */
+  own?: (c: { destroy(): void }) => void;
+}
+
+/** The `credentials` to give an SDK client: the static keys, an assumed role (cached) or undefined (the default chain). */
+export async function awsClientCredentials(s: AwsCredentialSource): Promise<AwsCredentials | AwsCredentialProvider | undefined> {
+  if (!s.roleArn) return s.base;
+  const { STSClient } = await import("@aws-sdk/client-sts");
+  const sts = new STSClient({ ...s.clientConfig, ...(s.base ? { credentials: s.base } : {}) });
+  s.own?.(sts);
+  return assumeRole(sts, s.roleArn, s.sessionName);
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { it } from "node:test";
-import { cachedUntilNearExpiry, roleSessionName, type AwsCredentials } from "./credentials.js";
+import { cachedUntilNearExpiry, roleSessionName, type AwsCredentials } from "./aws-credentials.js";
 
 it("reuses temporary credentials until the margin before expiry, then fetches new ones", async () => {
   let now = 0;
