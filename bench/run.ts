@@ -13,6 +13,7 @@ import { benchEngine } from "./engine.js";
 import { benchKafka } from "./kafka.js";
 import { benchRedisStream } from "./redis-stream.js";
 import { benchQueueSources, type QueueBench } from "./queue-sources.js";
+import { benchSqs } from "./sqs.js";
 import { benchResourceMemory } from "./resource-memory.js";
 import { benchSoak, printSoak } from "./soak.js";
 
@@ -234,7 +235,7 @@ const binary = findNatsServer(process.env["NATS_SERVER_BIN"], process.env["PATH"
 if (!binary) throw new Error("nats-server not found: run bash tools/nats/install.sh");
 const ROUNDS = Number(process.env["BENCH_ROUNDS"] ?? 3);
 /** Which parts to run, e.g. BENCH_PARTS=pipeline to compare a change on the hot path (default: all). */
-const PARTS = new Set((process.env["BENCH_PARTS"] ?? "engine,cli,pipeline,kafka,redis,amqp,mqtt,resource").split(",").map((p) => p.trim()));
+const PARTS = new Set((process.env["BENCH_PARTS"] ?? "engine,cli,pipeline,kafka,redis,amqp,mqtt,sqs,resource").split(",").map((p) => p.trim()));
 const sink = await startSink();
 console.error(
   `benchmark: ${ROUNDS} rounds, alternating pipelines, each on a fresh nats-server; ${BATCH} events (after ${WARMUP}) over ${CONNECTIONS} connections, ` +
@@ -328,6 +329,19 @@ try {
     queueSources = { skipped: (e as Error).message };
     console.log(`\namqp/mqtt → bus: skipped (${queueSources.skipped})`);
   }
+  // SQS → bus: needs moto_server (tools/moto/install.sh).
+  let sqs: Awaited<ReturnType<typeof benchSqs>> | { skipped: string };
+  try {
+    if (!PARTS.has("sqs")) throw new Error("not in BENCH_PARTS");
+    sqs = await benchSqs(ROUNDS);
+    console.log(`\n| sqs → bus (median of ${ROUNDS}) | events stored /s |`);
+    console.log("|---|---|");
+    for (const r of [sqs.floor, sqs.impulse]) console.log(`| ${r.pipeline} | ${r.perSec} |`);
+    console.log(`\nImpulse / floor (sqs → bus): ${((sqs.impulse.perSec / sqs.floor.perSec) * 100).toFixed(1)} %  (goal >= 80 %)`);
+  } catch (e) {
+    sqs = { skipped: (e as Error).message };
+    console.log(`\nsqs → bus: skipped (${sqs.skipped})`);
+  }
   // Memory of watching many objects: needs the kube-apiserver of tools/kube/build.sh.
   let resourceMemory: Awaited<ReturnType<typeof benchResourceMemory>> | { skipped: string };
   try {
@@ -359,7 +373,7 @@ try {
   const file = join(outDir, `bench-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
   writeFileSync(
     file,
-    JSON.stringify({ date: new Date().toISOString(), node: process.version, connections: CONNECTIONS, events: BATCH, pacedRate: PACED_RATE, rounds: runs, median: { floor, impulse, journalOff }, ratio, journalCost, engine, cliStartup, kafka, redisStream, queueSources, resourceMemory, soak }, null, 2),
+    JSON.stringify({ date: new Date().toISOString(), node: process.version, connections: CONNECTIONS, events: BATCH, pacedRate: PACED_RATE, rounds: runs, median: { floor, impulse, journalOff }, ratio, journalCost, engine, cliStartup, kafka, redisStream, queueSources, sqs, resourceMemory, soak }, null, 2),
   );
   console.log(`results: ${file}`);
 } finally {

@@ -1,0 +1,120 @@
+// SQS → bus events/s: the sqs EventSource against a raw SQS client → JetStream loop with the same guarantees, on moto_server.
+import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand, SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { parseResource, type EventSource } from "@impulse/api";
+import { findNatsServer, JetStreamBus, startNatsServer } from "@impulse/bus";
+import { createEventSourceMetrics, runEventSource } from "@impulse/eventsource";
+import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { connect } from "@nats-io/transport-node";
+import { pino } from "pino";
+import { Registry } from "prom-client";
+import { MOTO_CREDENTIALS, MOTO_REGION, startMoto, type MotoServer } from "../test/kit/moto.js";
+
+// moto_server answers ~10 receive+delete round trips per second on this machine, so both pipelines are bound by it.
+const MESSAGES = Number(process.env["BENCH_SQS_MESSAGES"] ?? 300);
+const PAD = "x".repeat(1024 - 40);
+
+export interface SqsBenchResult {
+  pipeline: string;
+  /** Messages stored on the bus per second, from the first stored to the last. */
+  perSec: number;
+}
+
+async function fill(c: SQSClient, queueUrl: string): Promise<void> {
+  for (let i = 0; i < MESSAGES; i += 10) {
+    const entries = Array.from({ length: Math.min(10, MESSAGES - i) }, (_, k) => ({ Id: String(k), MessageBody: JSON.stringify({ n: i + k, pad: PAD }) }));
+    await c.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
+  }
+}
+
+async function rate(pipeline: string, count: () => number | Promise<number>): Promise<SqsBenchResult> {
+  let first = 0;
+  for (;;) {
+    const n = await count();
+    if (n > 0 && !first) first = performance.now();
+    if (n >= MESSAGES) return { pipeline, perSec: Math.round(MESSAGES / ((performance.now() - first) / 1000)) };
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function impulse(moto: MotoServer, natsUrl: string, queue: string): Promise<SqsBenchResult> {
+  const logger = pino({ level: "silent" });
+  const bus = await JetStreamBus.connect({ url: natsUrl, namespace: "bench", busName: "default", logger });
+  const parsed = parseResource({
+    apiVersion: "impulse.dev/v1alpha1",
+    kind: "EventSource",
+    metadata: { name: "bench" },
+    spec: { sqs: { messages: { region: MOTO_REGION, queue, endpoint: moto.endpoint, jsonBody: true, waitTimeSeconds: 1 } } },
+  });
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+  const metrics = createEventSourceMetrics(new Registry());
+  const ac = new AbortController();
+  const es = runEventSource({ resource: parsed.resource as EventSource, bus, logger, metrics, secrets: async () => "", signal: ac.signal });
+  try {
+    return await rate("impulse sqs source", async () => (await metrics.published.get()).values.reduce((s, v) => s + v.value, 0));
+  } finally {
+    ac.abort();
+    await es.done;
+    await bus.close();
+  }
+}
+
+/** The least work with the same guarantees: receive a batch, publish each with a msg id, await the PubAck, delete it. */
+async function floor(c: SQSClient, queueUrl: string, natsUrl: string): Promise<SqsBenchResult> {
+  const nc = await connect({ servers: natsUrl });
+  const jsm = await jetstreamManager(nc);
+  await jsm.streams.add({ name: "floor", subjects: ["floor.>"] });
+  const js = jetstream(nc);
+  const enc = new TextEncoder();
+  let stored = 0;
+  const loop = (async () => {
+    while (stored < MESSAGES) {
+      const res = await c.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, VisibilityTimeout: 120, MessageAttributeNames: ["All"] }));
+      for (const m of res.Messages ?? []) {
+        const id = `bench:messages:sqs:${queueUrl}:${m.MessageId}`;
+        await js.publish("floor.bench.messages", enc.encode(JSON.stringify({ id, data: { messageId: m.MessageId, messageAttributes: {}, body: JSON.parse(m.Body ?? "null") } })), { msgID: id });
+        await c.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle }));
+        stored++;
+      }
+    }
+  })();
+  try {
+    return await rate("raw floor (SQS client → JetStream)", () => stored);
+  } finally {
+    await loop;
+    await nc.close();
+  }
+}
+
+const median = (xs: SqsBenchResult[]) => [...xs].sort((a, b) => a.perSec - b.perSec)[Math.floor(xs.length / 2)]!;
+
+/** Alternates the two pipelines `rounds` times, each on a fresh nats-server and a freshly filled queue. */
+export async function benchSqs(rounds: number): Promise<{ floor: SqsBenchResult; impulse: SqsBenchResult; rounds: { floor: SqsBenchResult[]; impulse: SqsBenchResult[] } }> {
+  const binary = findNatsServer(process.env["NATS_SERVER_BIN"], process.env["PATH"]);
+  if (!binary) throw new Error("nats-server not found: run bash tools/nats/install.sh");
+  // The source uses the SDK's default credential chain here; moto accepts any keys.
+  process.env["AWS_ACCESS_KEY_ID"] ??= MOTO_CREDENTIALS.accessKeyId;
+  process.env["AWS_SECRET_ACCESS_KEY"] ??= MOTO_CREDENTIALS.secretAccessKey;
+  const moto = await startMoto();
+  const c = new SQSClient({ endpoint: moto.endpoint, region: MOTO_REGION, credentials: MOTO_CREDENTIALS });
+  const runs = { floor: [] as SqsBenchResult[], impulse: [] as SqsBenchResult[] };
+  try {
+    for (let i = 0; i < rounds; i++) {
+      for (const name of ["floor", "impulse"] as const) {
+        const queue = `bench-${name}-${i}`;
+        const queueUrl = (await c.send(new CreateQueueCommand({ QueueName: queue }))).QueueUrl!;
+        await fill(c, queueUrl);
+        const nats = await startNatsServer({ binary });
+        try {
+          runs[name].push(name === "floor" ? await floor(c, queueUrl, nats.url) : await impulse(moto, nats.url, queue));
+        } finally {
+          await nats.stop();
+        }
+      }
+      console.error(`sqs round ${i + 1}: floor ${runs.floor[i]!.perSec} ev/s, impulse ${runs.impulse[i]!.perSec} ev/s`);
+    }
+  } finally {
+    c.destroy();
+    await moto.stop();
+  }
+  return { floor: median(runs.floor), impulse: median(runs.impulse), rounds: runs };
+}
