@@ -3,6 +3,9 @@ import type { SQSClient } from "@aws-sdk/client-sqs";
 import { awsClientCredentials, roleSessionName, type AwsCredentials, type SQSConfig } from "@impulse/api";
 import type { SecretResolver } from "../../define.js";
 
+/** Argo's long-poll wait when waitTimeSeconds is 0 or unset. */
+export const DEFAULT_WAIT_SECONDS = 3;
+
 export interface OwnedClient {
   client: SQSClient;
   /** Destroys the SQS client and the STS client it may own. */
@@ -20,6 +23,9 @@ export async function newSqsClient(cfg: SQSConfig, secrets: SecretResolver, even
   }
   // The reader's loop retries with backoff and reports on /health: one attempt per call keeps outages visible.
   const common = { region: cfg.region, maxAttempts: 1, ...(cfg.endpoint ? { endpoint: cfg.endpoint } : {}) };
+  // A connection that hangs (not refused) must still end the long poll, so an outage reaches /health.
+  const waitSeconds = cfg.waitTimeSeconds || DEFAULT_WAIT_SECONDS;
+  const requestHandler = { connectionTimeout: 10_000, requestTimeout: (waitSeconds + 20) * 1000 };
   const owned: { destroy(): void }[] = [];
   const credentials = await awsClientCredentials({
     ...(base ? { base } : {}),
@@ -30,7 +36,7 @@ export async function newSqsClient(cfg: SQSConfig, secrets: SecretResolver, even
   });
   // Loaded by the first sqs event, not at start: commands that never read SQS (lint, --help) stay fast.
   const { SQSClient } = await import("@aws-sdk/client-sqs");
-  const client = new SQSClient({ ...common, ...(credentials ? { credentials } : {}) });
+  const client = new SQSClient({ ...common, requestHandler, ...(credentials ? { credentials } : {}) });
   owned.push(client);
   return { client, destroy: () => owned.forEach((c) => c.destroy()) };
 }

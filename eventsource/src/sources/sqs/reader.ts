@@ -10,11 +10,10 @@ import { PoisonMessage } from "../shared/poison.js";
 import { sleep } from "../shared/sleep.js";
 import { storeUntilDone } from "../shared/store.js";
 import { upstreamState } from "../shared/upstream.js";
-import { newSqsClient, type OwnedClient } from "./client.js";
+import { DEFAULT_WAIT_SECONDS, newSqsClient, type OwnedClient } from "./client.js";
 import { sqsEventData, sqsEventId } from "./data.js";
 
-/** Argo's defaults: a 3 s long poll when waitTimeSeconds is 0, 120 s visibility, 10 messages per receive (SQS's maximum). */
-export const DEFAULT_WAIT_SECONDS = 3;
+/** Argo's defaults: 120 s visibility, 10 messages per receive (SQS's maximum). */
 export const DEFAULT_VISIBILITY_SECONDS = 120;
 const BATCH = 10;
 
