@@ -39,6 +39,8 @@ export interface Upstream {
   /** ...and brings it back on the same address. */
   up(): Promise<void>;
   stop(): Promise<void>;
+  /** Secret values the event config refers to (e.g. a connection string), by `name/key`: given in-process and as env. */
+  secrets?: Record<string, string>;
 }
 
 export interface SourceContractAdapter {
@@ -93,11 +95,19 @@ export function sourceContract(adapter: SourceContractAdapter): void {
       return { ns, channel, tap, resource };
     }
     async function inProcess(ns: string, resource: ReturnType<typeof eventSource>): Promise<Started & { running: RunningEventSource }> {
-      const s = await startEventSource(nats.url, ns, resource);
+      const s = await startEventSource(nats.url, ns, resource, { secrets: async (ref) => secretOf(ref) });
       cleanup.push(s);
       await waitFor(`${type} source healthy`, () => s.running.health().healthy, 60_000);
       return s;
     }
+    const secretOf = (ref: { name: string; key: string }): string => {
+      const v = up.secrets?.[`${ref.name}/${ref.key}`];
+      if (v === undefined) throw new Error(`no secret ${ref.name}/${ref.key} in this adapter`);
+      return v;
+    };
+    /** The secrets as the CLI reads them from its environment (IMPULSE_SECRET_<NAME>_<KEY>, cli/src/secrets.ts). */
+    const secretEnv = () =>
+      Object.fromEntries(Object.entries(up.secrets ?? {}).map(([k, v]) => [`IMPULSE_SECRET_${k.replace("/", "_")}`.toUpperCase().replace(/[^A-Z0-9_]/g, "_"), v]));
     /** The decoded bodies of the tapped events, checking each event's envelope and data shape on the way. */
     const bodies = (events: BusEvent[], channel: string) =>
       events.map((e) => {
@@ -132,7 +142,7 @@ export function sourceContract(adapter: SourceContractAdapter): void {
         writeFileSync(file, JSON.stringify(resource)); // JSON is YAML
         const startProcess = async () => {
           const metricsPort = await freePort();
-          const p = spawnCli(["eventsource", "-f", file, "--nats-url", nats.url, "--namespace", ns, "--metrics-port", String(metricsPort), "--log-level", "warn"]);
+          const p = spawnCli(["eventsource", "-f", file, "--nats-url", nats.url, "--namespace", ns, "--metrics-port", String(metricsPort), "--log-level", "warn"], secretEnv());
           procs.push(p);
           await waitHealthy(p, metricsPort, 60_000);
           return p;

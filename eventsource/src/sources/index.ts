@@ -1,5 +1,6 @@
 // The registry of source types: adding a source is one file and one entry here.
 import type { EventSourceDefinition } from "../define.js";
+import { azureQueueStorage } from "./azure-queue-storage/index.js";
 import { calendar } from "./calendar/index.js";
 import { file } from "./file/index.js";
 import { bitbucket } from "./bitbucket/index.js";
@@ -29,6 +30,7 @@ export const sourceDefinitions: ReadonlyMap<string, EventSourceDefinition> = new
     redis,
     redisStream,
     calendar,
+    azureQueueStorage,
     file,
     sqs,
     github,

@@ -1,4 +1,5 @@
 // The list of EventSource types Impulse supports; the EventSource schema is derived from it.
+import { AzureQueueStorageConfig } from "./azure-queue-storage.js";
 import { CalendarConfig } from "./calendar.js";
 import { FileConfig } from "./file.js";
 import { GenericConfig } from "./generic.js";
@@ -26,6 +27,7 @@ export const sourceConfigSchemas = {
   redis: RedisConfig,
   redisStream: RedisStreamConfig,
   calendar: CalendarConfig,
+  azureQueueStorage: AzureQueueStorageConfig,
   file: FileConfig,
   sqs: SQSConfig,
 

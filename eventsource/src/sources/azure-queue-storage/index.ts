@@ -1,0 +1,29 @@
+// The azureQueueStorage EventSource: queue messages become events, deleted only after the bus stored them. At-least-once.
+import { AzureQueueStorageConfig } from "@impulse/api";
+import { defineEventSource } from "../../define.js";
+import { startReader } from "./reader.js";
+
+export const azureQueueStorage = defineEventSource({
+  type: "azureQueueStorage",
+  configSchema: AzureQueueStorageConfig,
+  // One reader at a time, as Argo: messages keep their order and a slow store never hands a message to a second reader.
+  strategy: "leader",
+  start(ctx, emit, signal) {
+    const readers = [...ctx.events].map(async ([eventName, config]) => {
+      // Loaded on first use: only EventSources with this type pay for the Azure SDK.
+      const { QueueClient, StorageRetryPolicyType } = await import("@azure/storage-queue");
+      // The schema requires connectionString (Azure AD access is not supported yet).
+      const connectionString = await ctx.secrets(config.connectionString!);
+      // One try per call: the reader retries with its own backoff and shows the outage on /health meanwhile.
+      const client = new QueueClient(connectionString, config.queueName, {
+        retryOptions: { maxTries: 1, tryTimeoutInMs: 30_000, retryPolicyType: StorageRetryPolicyType.FIXED },
+      });
+      return startReader({ eventSourceName: ctx.eventSourceName, eventName, config, client, emit, logger: ctx.logger, metrics: ctx.metrics, health: ctx.health, signal });
+    });
+    const started = Promise.all(readers);
+    return {
+      ready: started.then((s) => Promise.all(s.map((x) => x.ready))).then(() => undefined),
+      done: started.then((s) => Promise.all(s.map((x) => x.done))).then(() => undefined, () => undefined),
+    };
+  },
+});
