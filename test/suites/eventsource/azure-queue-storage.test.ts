@@ -124,6 +124,11 @@ describe("azureQueueStorage EventSource", () => {
     await waitFor("the good message", () => t.events.length === 1);
     await waitFor("poison counted", async () => (await metricValue(s.registry, "impulse_eventsource_events_failed_total", { reason: "poison" })) >= 1);
     await waitFor("only the poison message left", async () => (await remaining(az, "dlq")) === 1);
+    // After its visibility timeout it is read again: its dequeueCount grows and it is counted again, never stored.
+    const q = az.service().getQueueClient("dlq");
+    await waitFor("the poison message read a second time", async () => ((await q.peekMessages()).peekedMessageItems[0]?.dequeueCount ?? 0) >= 2, 90_000);
+    await waitFor("counted again", async () => (await metricValue(s.registry, "impulse_eventsource_events_failed_total", { reason: "poison" })) >= 2);
+    assert.equal(t.events.length, 1, "the poison message never became an event");
   });
 
   it("runs the example (manifests/examples/azure-queue-storage) end to end", async () => {
