@@ -2,11 +2,10 @@
 import { BitbucketConfig } from "@impulse/api";
 import { defineEventSource } from "../../define.js";
 import { bitbucketServerHooks } from "../bitbucketserver/hooks.js";
-import { mountWebhookEvents, untilAborted, type WebhookEvent } from "../webhook/family.js";
 import { headerValue, type RouteHooks } from "../webhook/hooks.js";
 import { hookRegistrar } from "../webhook/hook-registrar.js";
 import { hookUrl } from "../webhook/hook-url.js";
-import { runRegistration } from "../webhook/registration.js";
+import { optionalSecret, startHookedSource } from "../webhook/hooked-source.js";
 import { bitbucketApi, cloudRepoName, type BitbucketHook, type CloudRepo } from "./api.js";
 
 export const DEFAULT_BITBUCKET_API = "https://api.bitbucket.org/2.0/";
@@ -30,47 +29,29 @@ export const bitbucket = defineEventSource({
   configSchema: BitbucketConfig,
   strategy: "active-active",
   start(ctx, emit, signal) {
-    const registrations: Promise<void>[] = [];
-    const ready = (async () => {
-      const events: WebhookEvent[] = [];
-      for (const [name, cfg] of ctx.events) {
-        const secret = cfg.webhookSecret ? await ctx.secrets(cfg.webhookSecret) : undefined;
-        if (!secret) ctx.logger.warn({ eventName: name }, "no webhookSecret: deliveries are not authenticated (anyone reaching the endpoint can send events)");
-        const { metadata: _m, ...context } = cfg.webhook;
-        events.push({ eventName: name, webhook: cfg.metadata ? { ...context, metadata: cfg.metadata } : context, path: `spec.bitbucket.${name}.webhook`, hooks: cloudHooks(cfg, secret) });
-        if (!cfg.auth || !cfg.webhook.url) continue;
-        const authorization = cfg.auth.basic
-          ? `Basic ${Buffer.from(`${await ctx.secrets(cfg.auth.basic.username)}:${await ctx.secrets(cfg.auth.basic.password)}`).toString("base64")}`
-          : `Bearer ${await ctx.secrets(cfg.auth.oauthToken!)}`;
-        const api = bitbucketApi(cfg.bitbucketBaseURL ?? DEFAULT_BITBUCKET_API, authorization);
-        const url = hookUrl(cfg.webhook.url, cfg.webhook.endpoint);
-        const repos: CloudRepo[] = cfg.repositories?.length ? cfg.repositories : [{ owner: cfg.owner!, repositorySlug: cfg.repositorySlug! }];
-        const want = { description: "webhook managed by Impulse", url, active: true, events: cfg.events, ...(secret ? { secret } : {}) };
-        registrations.push(
-          runRegistration({
-            eventSourceName: ctx.eventSourceName,
-            eventName: name,
-            registrar: hookRegistrar<CloudRepo, BitbucketHook>({
-              scopes: repos,
-              scopeName: cloudRepoName,
-              list: (r) => api.list(r),
-              ours: (h) => h.url === url,
-              matches: (h) => sameEvents(h.events, cfg.events) && h.active !== false,
-              idOf: (h) => h.uuid,
-              create: (r) => api.create(r, want),
-              update: (r, id) => api.update(r, String(id), want),
-              remove: (r, id) => api.remove(r, String(id)),
-            }),
-            deleteOnFinish: cfg.deleteHookOnFinish ?? false,
-            health: (s) => ctx.health(name, s),
-            logger: ctx.logger,
-            metrics: ctx.metrics,
-            signal,
-          }),
-        );
-      }
-      await mountWebhookEvents(ctx, "bitbucket", emit, events);
-    })();
-    return { ready, done: ready.then(() => Promise.all([untilAborted(signal), ...registrations]).then(() => undefined), () => undefined) };
+    return startHookedSource(ctx, "bitbucket", emit, signal, async (name, cfg) => {
+      const secret = await optionalSecret(ctx, name, cfg.webhookSecret, "webhookSecret");
+      const hooks = cloudHooks(cfg, secret);
+      if (!cfg.auth || !cfg.webhook.url) return { hooks };
+      const authorization = cfg.auth.basic
+        ? `Basic ${Buffer.from(`${await ctx.secrets(cfg.auth.basic.username)}:${await ctx.secrets(cfg.auth.basic.password)}`).toString("base64")}`
+        : `Bearer ${await ctx.secrets(cfg.auth.oauthToken!)}`;
+      const api = bitbucketApi(cfg.bitbucketBaseURL ?? DEFAULT_BITBUCKET_API, authorization);
+      const url = hookUrl(cfg.webhook.url, cfg.webhook.endpoint);
+      const repos: CloudRepo[] = cfg.repositories?.length ? cfg.repositories : [{ owner: cfg.owner!, repositorySlug: cfg.repositorySlug! }];
+      const want = { description: "webhook managed by Impulse", url, active: true, events: cfg.events, ...(secret ? { secret } : {}) };
+      const registrar = hookRegistrar<CloudRepo, BitbucketHook>({
+        scopes: repos,
+        scopeName: cloudRepoName,
+        list: (r) => api.list(r),
+        ours: (h) => h.url === url,
+        matches: (h) => sameEvents(h.events, cfg.events) && h.active !== false,
+        idOf: (h) => h.uuid,
+        create: (r) => api.create(r, want),
+        update: (r, id) => api.update(r, String(id), want),
+        remove: (r, id) => api.remove(r, String(id)),
+      });
+      return { hooks, registration: { registrar, deleteOnFinish: cfg.deleteHookOnFinish ?? false } };
+    });
   },
 });

@@ -1,10 +1,9 @@
 // The bitbucketserver EventSource: HMAC-verified Bitbucket Server deliveries become events; repository hooks are registered.
 import { BitbucketServerConfig, durationToMs } from "@impulse/api";
 import { defineEventSource } from "../../define.js";
-import { mountWebhookEvents, untilAborted, type WebhookEvent } from "../webhook/family.js";
 import { hookRegistrar } from "../webhook/hook-registrar.js";
 import { hookUrl } from "../webhook/hook-url.js";
-import { runRegistration } from "../webhook/registration.js";
+import { optionalSecret, startHookedSource } from "../webhook/hooked-source.js";
 import { bitbucketServerApi, repoName, type BitbucketServerHook, type RepoRef } from "./api.js";
 import { bitbucketServerHooks } from "./hooks.js";
 
@@ -15,54 +14,42 @@ export const bitbucketserver = defineEventSource({
   configSchema: BitbucketServerConfig,
   strategy: "active-active",
   start(ctx, emit, signal) {
-    const registrations: Promise<void>[] = [];
-    const ready = (async () => {
-      const events: WebhookEvent[] = [];
-      for (const [name, cfg] of ctx.events) {
-        const secret = cfg.webhookSecret ? await ctx.secrets(cfg.webhookSecret) : undefined;
-        if (!secret) ctx.logger.warn({ eventName: name }, "no webhookSecret: deliveries are not authenticated (anyone reaching the endpoint can send events)");
-        const { metadata: _m, ...context } = cfg.webhook;
-        events.push({ eventName: name, webhook: cfg.metadata ? { ...context, metadata: cfg.metadata } : context, path: `spec.bitbucketserver.${name}.webhook`, hooks: bitbucketServerHooks(cfg, secret) });
-        const fixed: RepoRef[] = cfg.repositories?.length ? cfg.repositories : cfg.projectKey && cfg.repositorySlug ? [{ projectKey: cfg.projectKey, repositorySlug: cfg.repositorySlug }] : [];
-        if (!cfg.accessToken || !cfg.webhook.url || (fixed.length === 0 && !cfg.projects?.length)) continue;
-        const api = bitbucketServerApi(cfg.bitbucketserverBaseURL, await ctx.secrets(cfg.accessToken));
-        const url = hookUrl(cfg.webhook.url, cfg.webhook.endpoint);
-        // Argo's hook: named "Argo Events"; ours says Impulse. Bitbucket refuses an empty secret, so none is sent then.
-        const want: Omit<BitbucketServerHook, "id"> = { name: "Impulse", url, active: true, events: cfg.events, ...(secret ? { configuration: { secret } } : {}) };
-        registrations.push(
-          runRegistration({
-            eventSourceName: ctx.eventSourceName,
-            eventName: name,
-            registrar: hookRegistrar<RepoRef, BitbucketServerHook>({
-              // A project's repositories are listed on every check, so a new repository gets the hook too.
-              scopes: async () => {
-                const all = [...fixed];
-                for (const key of cfg.projects ?? []) all.push(...(await api.repositories(key)));
-                return all.filter((r, i) => all.findIndex((x) => repoName(x) === repoName(r)) === i);
-              },
-              scopeName: repoName,
-              list: (r) => api.list(r),
-              ours: (h) => h.url === url,
-              // The secret is compared when the server returns it (Argo does the same).
-              matches: (h) => sameEvents(h.events, cfg.events) && h.active !== false && (h.configuration?.secret === undefined || h.configuration.secret === secret),
-              idOf: (h) => h.id,
-              create: (r) => api.create(r, want),
-              update: (r, id) => api.update(r, Number(id), want),
-              remove: (r, id) => api.remove(r, Number(id)),
-            }),
-            deleteOnFinish: cfg.deleteHookOnFinish ?? false,
-            health: (s) => ctx.health(name, s),
-            logger: ctx.logger,
-            metrics: ctx.metrics,
-            signal,
-            // As Argo: checked again every checkInterval (default 1m) while running.
-            resyncMs: (cfg.checkInterval && durationToMs(cfg.checkInterval)) || 60_000,
-            resyncTimes: Number.POSITIVE_INFINITY,
-          }),
-        );
-      }
-      await mountWebhookEvents(ctx, "bitbucketserver", emit, events);
-    })();
-    return { ready, done: ready.then(() => Promise.all([untilAborted(signal), ...registrations]).then(() => undefined), () => undefined) };
+    return startHookedSource(ctx, "bitbucketserver", emit, signal, async (name, cfg) => {
+      const secret = await optionalSecret(ctx, name, cfg.webhookSecret, "webhookSecret");
+      const hooks = bitbucketServerHooks(cfg, secret);
+      const fixed: RepoRef[] = cfg.repositories?.length ? cfg.repositories : cfg.projectKey && cfg.repositorySlug ? [{ projectKey: cfg.projectKey, repositorySlug: cfg.repositorySlug }] : [];
+      if (!cfg.accessToken || !cfg.webhook.url || (fixed.length === 0 && !cfg.projects?.length)) return { hooks };
+      const api = bitbucketServerApi(cfg.bitbucketserverBaseURL, await ctx.secrets(cfg.accessToken));
+      const url = hookUrl(cfg.webhook.url, cfg.webhook.endpoint);
+      // Argo's hook: named "Argo Events"; ours says Impulse. Bitbucket refuses an empty secret, so none is sent then.
+      const want: Omit<BitbucketServerHook, "id"> = { name: "Impulse", url, active: true, events: cfg.events, ...(secret ? { configuration: { secret } } : {}) };
+      const registrar = hookRegistrar<RepoRef, BitbucketServerHook>({
+        // A project's repositories are listed on every check, so a new repository gets the hook too.
+        scopes: async () => {
+          const all = [...fixed];
+          for (const key of cfg.projects ?? []) all.push(...(await api.repositories(key)));
+          return all.filter((r, i) => all.findIndex((x) => repoName(x) === repoName(r)) === i);
+        },
+        scopeName: repoName,
+        list: (r) => api.list(r),
+        ours: (h) => h.url === url,
+        // The secret is compared when the server returns it (Argo does the same).
+        matches: (h) => sameEvents(h.events, cfg.events) && h.active !== false && (h.configuration?.secret === undefined || h.configuration.secret === secret),
+        idOf: (h) => h.id,
+        create: (r) => api.create(r, want),
+        update: (r, id) => api.update(r, Number(id), want),
+        remove: (r, id) => api.remove(r, Number(id)),
+      });
+      return {
+        hooks,
+        registration: {
+          registrar,
+          deleteOnFinish: cfg.deleteHookOnFinish ?? false,
+          // As Argo: checked again every checkInterval (default 1m) while running.
+          resyncMs: (cfg.checkInterval && durationToMs(cfg.checkInterval)) || 60_000,
+          resyncTimes: Number.POSITIVE_INFINITY,
+        },
+      };
+    });
   },
 });

@@ -1,9 +1,8 @@
 // The github EventSource: verified GitHub deliveries become events; with credentials, the repository/org hooks are registered.
 import { GithubConfig } from "@impulse/api";
 import { defineEventSource } from "../../define.js";
-import { mountWebhookEvents, untilAborted, type WebhookEvent } from "../webhook/family.js";
 import { hookUrl } from "../webhook/hook-url.js";
-import { runRegistration } from "../webhook/registration.js";
+import { optionalSecret, startHookedSource } from "../webhook/hooked-source.js";
 import { githubApi, type HookScope } from "./api.js";
 import { installationToken } from "./app-auth.js";
 import { githubHooks } from "./hooks.js";
@@ -25,54 +24,26 @@ export const github = defineEventSource({
   configSchema: GithubConfig,
   strategy: "active-active",
   start(ctx, emit, signal) {
-    const registrations: Promise<void>[] = [];
-    const ready = (async () => {
-      const events: WebhookEvent[] = [];
-      for (const [name, cfg] of ctx.events) {
-        const secret = cfg.webhookSecret ? await ctx.secrets(cfg.webhookSecret) : undefined;
-        if (!secret) ctx.logger.warn({ eventName: name }, "no webhookSecret: deliveries are not authenticated (anyone reaching the endpoint can send events)");
-        // As Argo: the event's metadata is the github entry's own `metadata` (not webhook.metadata).
-        const { metadata: _m, ...context } = cfg.webhook;
-        const webhook = cfg.metadata ? { ...context, metadata: cfg.metadata } : context;
-        events.push({ eventName: name, webhook, path: `spec.github.${name}.webhook`, hooks: githubHooks(cfg, secret) });
-        if ((cfg.apiToken || cfg.githubApp) && cfg.webhook.url) {
-          const base = cfg.githubBaseURL ?? DEFAULT_GITHUB_API;
-          const app = cfg.githubApp;
-          const token = app
-            ? installationToken(base, app.appID, app.installationID, await ctx.secrets(app.privateKey))
-            : await ctx.secrets(cfg.apiToken!).then((t) => () => Promise.resolve(t));
-          const registrar = githubRegistrar(githubApi(base, token), scopes(cfg), {
-            active: cfg.active ?? false,
-            events: cfg.events,
-            config: {
-              url: hookUrl(cfg.webhook.url, cfg.webhook.endpoint),
-              insecure_ssl: cfg.insecure ? "1" : "0",
-              ...(cfg.contentType ? { content_type: cfg.contentType } : {}),
-              ...(secret ? { secret } : {}),
-            },
-          });
-          registrations.push(
-            runRegistration({
-              eventSourceName: ctx.eventSourceName,
-              eventName: name,
-              registrar,
-              deleteOnFinish: cfg.deleteHookOnFinish ?? false,
-              health: (s) => ctx.health(name, s),
-              logger: ctx.logger,
-              metrics: ctx.metrics,
-              signal,
-            }),
-          );
-        }
-      }
-      await mountWebhookEvents(ctx, "github", emit, events);
-    })();
-    return {
-      ready,
-      done: ready.then(
-        () => Promise.all([untilAborted(signal), ...registrations]).then(() => undefined),
-        () => undefined,
-      ),
-    };
+    return startHookedSource(ctx, "github", emit, signal, async (name, cfg) => {
+      const secret = await optionalSecret(ctx, name, cfg.webhookSecret, "webhookSecret");
+      const hooks = githubHooks(cfg, secret);
+      if (!(cfg.apiToken || cfg.githubApp) || !cfg.webhook.url) return { hooks };
+      const base = cfg.githubBaseURL ?? DEFAULT_GITHUB_API;
+      const app = cfg.githubApp;
+      const token = app
+        ? installationToken(base, app.appID, app.installationID, await ctx.secrets(app.privateKey))
+        : await ctx.secrets(cfg.apiToken!).then((t) => () => Promise.resolve(t));
+      const registrar = githubRegistrar(githubApi(base, token), scopes(cfg), {
+        active: cfg.active ?? false,
+        events: cfg.events,
+        config: {
+          url: hookUrl(cfg.webhook.url, cfg.webhook.endpoint),
+          insecure_ssl: cfg.insecure ? "1" : "0",
+          ...(cfg.contentType ? { content_type: cfg.contentType } : {}),
+          ...(secret ? { secret } : {}),
+        },
+      });
+      return { hooks, registration: { registrar, deleteOnFinish: cfg.deleteHookOnFinish ?? false } };
+    });
   },
 });
