@@ -3,6 +3,7 @@ import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { prepare, root } from "./prepare.mjs";
+import { installTestServers } from "./test-servers.mjs";
 
 function find(dir, pattern, out = []) {
   for (const name of readdirSync(dir)) {
@@ -15,28 +16,11 @@ function find(dir, pattern, out = []) {
 }
 
 prepare();
-// Test servers beyond NATS, installed or built into ~/.cache/impulse-infra once; later runs find them there at once.
-// Each is a script under tools/ with a `test-server: <order> <what it provides>` line in its header: adding a server is
-// adding its script, nothing here. Lower orders run first (the image build needs the image base installed before it).
-function testServers() {
-  const found = [];
-  for (const dir of readdirSync(join(root, "tools"))) {
-    for (const name of readdirSync(join(root, "tools", dir))) {
-      if (!/\.(sh|mjs)$/.test(name)) continue;
-      const script = join("tools", dir, name);
-      const tag = /^(?:#|\/\/) test-server: (\d+) (.+)$/m.exec(readFileSync(join(root, script), "utf8").split("\n").slice(0, 12).join("\n"));
-      if (tag) found.push({ script, order: Number(tag[1]), what: tag[2] });
-    }
-  }
-  return found.sort((a, b) => a.order - b.order || a.script.localeCompare(b.script));
-}
-for (const { script, what } of testServers()) {
-  console.error(`[impulse] test server: ${what}`);
-  const r = spawnSync(script.endsWith(".mjs") ? process.execPath : "bash", [join(root, script)], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
-  if (r.status !== 0) {
-    console.error(`[impulse] ${script} failed (exit ${r.status})`);
-    process.exit(r.status ?? 1);
-  }
+// Test servers beyond NATS (tools/*/ scripts with a `test-server:` header line), two installs at a time.
+const failed = await installTestServers(root, { jobs: Number(process.env.IMPULSE_INSTALL_JOBS ?? 2) });
+if (failed) {
+  console.error(`[impulse] ${failed.script} failed (exit ${failed.code})`);
+  process.exit(failed.code);
 }
 // The build type-checks the sources; this checks the tests, kit and bench too (tsx only strips types).
 console.error("[impulse] type-checking tests");
