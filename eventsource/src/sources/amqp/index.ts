@@ -1,6 +1,7 @@
 // The amqp EventSource: messages of a RabbitMQ queue become events; each is acknowledged only after the bus stored it.
 import { AMQPConfig } from "@impulse/api";
 import { defineEventSource } from "../../define.js";
+import { readerRuntime, startEachEvent } from "../each-event.js";
 
 export const amqp = defineEventSource({
   type: "amqp",
@@ -8,26 +9,16 @@ export const amqp = defineEventSource({
   // Replicas are competing consumers of a shared (non-exclusive) queue; the broker gives each message to one of them.
   strategy: "active-active",
   start(ctx, emit, signal) {
-    const readers = [...ctx.events].map(async ([eventName, cfg]) => {
+    return startEachEvent(ctx, async (eventName, cfg) => {
       // amqplib is loaded only by an EventSource that has amqp events.
       const [{ resolveTarget }, { startAmqpReader }] = await Promise.all([import("./connect.js"), import("./consumer.js")]);
       const target = await resolveTarget(cfg, ctx.secrets, `impulse-${ctx.eventSourceName}-${eventName}`);
       return startAmqpReader({
-        eventSourceName: ctx.eventSourceName,
+        ...readerRuntime(ctx, emit, signal),
         eventName,
         config: cfg,
         target,
-        emit,
-        logger: ctx.logger,
-        metrics: ctx.metrics,
-        health: ctx.health,
-        signal,
       });
     });
-    const started = Promise.all(readers);
-    return {
-      ready: started.then((r) => Promise.all(r.map((x) => x.ready))).then(() => undefined),
-      done: started.then((r) => Promise.all(r.map((x) => x.done))).then(() => undefined, () => undefined),
-    };
   },
 });

@@ -1,6 +1,7 @@
 // The azureQueueStorage EventSource: queue messages become events, deleted only after the bus stored them. At-least-once.
 import { AzureQueueStorageConfig } from "@impulse/api";
 import { defineEventSource } from "../../define.js";
+import { readerRuntime, startEachEvent } from "../each-event.js";
 import { startReader } from "./reader.js";
 
 export const azureQueueStorage = defineEventSource({
@@ -9,7 +10,7 @@ export const azureQueueStorage = defineEventSource({
   // One reader at a time, as Argo: messages keep their order and a slow store never hands a message to a second reader.
   strategy: "leader",
   start(ctx, emit, signal) {
-    const readers = [...ctx.events].map(async ([eventName, config]) => {
+    return startEachEvent(ctx, async (eventName, config) => {
       // Loaded on first use: only EventSources with this type pay for the Azure SDK.
       const { QueueClient, StorageRetryPolicyType } = await import("@azure/storage-queue");
       // The schema requires connectionString (Azure AD access is not supported yet).
@@ -18,12 +19,7 @@ export const azureQueueStorage = defineEventSource({
       const client = new QueueClient(connectionString, config.queueName, {
         retryOptions: { maxTries: 1, tryTimeoutInMs: 30_000, retryPolicyType: StorageRetryPolicyType.FIXED },
       });
-      return startReader({ eventSourceName: ctx.eventSourceName, eventName, config, client, emit, logger: ctx.logger, metrics: ctx.metrics, health: ctx.health, signal });
+      return startReader({ ...readerRuntime(ctx, emit, signal), eventName, config, client });
     });
-    const started = Promise.all(readers);
-    return {
-      ready: started.then((s) => Promise.all(s.map((x) => x.ready))).then(() => undefined),
-      done: started.then((s) => Promise.all(s.map((x) => x.done))).then(() => undefined, () => undefined),
-    };
   },
 });

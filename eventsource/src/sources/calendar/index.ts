@@ -1,6 +1,7 @@
 // The calendar EventSource: events on a cron schedule or an interval; with persistence, a restart catches up.
 import { CalendarConfig, compileCalendarSchedule, parseGoDuration } from "@impulse/api";
 import { defineEventSource } from "../../define.js";
+import { startEachEvent } from "../each-event.js";
 import { systemClock, type Clock } from "./clock.js";
 import { kvLastFiring } from "./last-firing.js";
 import { runCalendar } from "./loop.js";
@@ -13,7 +14,7 @@ export function calendarSource(clock: Clock) {
     // Every replica firing would only make duplicates for the bus to drop (and catch-ups would race): one fires.
     strategy: "leader",
     start(ctx, emit, signal) {
-      const loops = [...ctx.events].map(async ([eventName, cfg]) => {
+      return startEachEvent(ctx, async (eventName, cfg) => {
         const log = ctx.logger.child({ eventName });
         if (cfg.schedule && cfg.interval) log.warn("both schedule and interval are set: the schedule is used, as in Argo");
         if (cfg.persistence?.configMap) log.info("persistence.configMap is not used: the last firing is kept in the EventBus KV store");
@@ -38,11 +39,6 @@ export function calendarSource(clock: Clock) {
           signal,
         );
       });
-      const started = Promise.all(loops);
-      return {
-        ready: started.then((l) => Promise.all(l.map((x) => x.ready))).then(() => undefined),
-        done: started.then((l) => Promise.all(l.map((x) => x.done))).then(() => undefined, () => undefined),
-      };
     },
   });
 }

@@ -1,6 +1,7 @@
 // The file EventSource: changes to the files of a directory become events (Argo's `file` type).
 import { FileConfig } from "@impulse/api";
 import { defineEventSource } from "../../define.js";
+import { startEachEvent } from "../each-event.js";
 import { kvListingStore } from "./listing-store.js";
 import { runFileWatch } from "./watcher.js";
 
@@ -10,14 +11,9 @@ export const file = defineEventSource({
   // One replica reports a change; the listing in the KV store is shared, so a new leader carries on from it.
   strategy: "leader",
   start(ctx, emit, signal) {
-    const watches = [...ctx.events].map(async ([eventName, config]) => {
+    return startEachEvent(ctx, async (eventName, config) => {
       const store = kvListingStore(await ctx.kv(`file-${eventName}`));
       return runFileWatch({ eventSourceName: ctx.eventSourceName, eventName, config, store, emit, logger: ctx.logger.child({ eventName }), health: (s) => ctx.health(eventName, s) }, signal);
     });
-    const started = Promise.all(watches);
-    return {
-      ready: started.then((w) => Promise.all(w.map((x) => x.ready))).then(() => undefined),
-      done: started.then((w) => Promise.all(w.map((x) => x.done))).then(() => undefined, () => undefined),
-    };
   },
 });

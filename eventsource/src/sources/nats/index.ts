@@ -1,6 +1,7 @@
 // The nats EventSource: messages on a core NATS subject become events. At-most-once, as core NATS is: nothing to ack.
 import { NATSConfig } from "@impulse/api";
 import { defineEventSource } from "../../define.js";
+import { readerRuntime, startEachEvent } from "../each-event.js";
 import { natsConnectionOptions } from "./connect.js";
 import { startSubscriber } from "./subscriber.js";
 
@@ -10,23 +11,13 @@ export const nats = defineEventSource({
   // Without a queue group every subscriber gets every message: one replica at a time, or events would be doubled.
   strategy: "leader",
   start(ctx, emit, signal) {
-    const subs = [...ctx.events].map(async ([eventName, config]) =>
+    return startEachEvent(ctx, async (eventName, config) =>
       startSubscriber({
-        eventSourceName: ctx.eventSourceName,
+        ...readerRuntime(ctx, emit, signal),
         eventName,
         config,
         connection: await natsConnectionOptions(config, ctx.secrets),
-        emit,
-        logger: ctx.logger,
-        metrics: ctx.metrics,
-        health: ctx.health,
-        signal,
       }),
     );
-    const started = Promise.all(subs);
-    return {
-      ready: started.then((s) => Promise.all(s.map((x) => x.ready))).then(() => undefined),
-      done: started.then((s) => Promise.all(s.map((x) => x.done))).then(() => undefined, () => undefined),
-    };
   },
 });

@@ -1,6 +1,7 @@
 // The redis EventSource: messages on Redis pub/sub channels (and patterns) become events. At-most-once, as pub/sub is.
 import { RedisConfig } from "@impulse/api";
 import { defineEventSource } from "../../define.js";
+import { readerRuntime, startEachEvent } from "../each-event.js";
 import { redisOptions } from "./client.js";
 import { startSubscriber } from "./subscriber.js";
 
@@ -10,24 +11,14 @@ export const redis = defineEventSource({
   // Every subscriber gets every message: one replica at a time, or events would be doubled.
   strategy: "leader",
   start(ctx, emit, signal) {
-    const subs = [...ctx.events].map(async ([eventName, config]) => {
+    return startEachEvent(ctx, async (eventName, config) => {
       if (config.namespace) ctx.logger.child({ eventName }).warn("`namespace` is ignored: the password Secret is read from the EventSource's namespace");
       return startSubscriber({
-        eventSourceName: ctx.eventSourceName,
+        ...readerRuntime(ctx, emit, signal),
         eventName,
         config,
         connection: await redisOptions(config, ctx.secrets),
-        emit,
-        logger: ctx.logger,
-        metrics: ctx.metrics,
-        health: ctx.health,
-        signal,
       });
     });
-    const started = Promise.all(subs);
-    return {
-      ready: started.then((s) => Promise.all(s.map((x) => x.ready))).then(() => undefined),
-      done: started.then((s) => Promise.all(s.map((x) => x.done))).then(() => undefined, () => undefined),
-    };
   },
 });

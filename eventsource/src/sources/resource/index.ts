@@ -1,6 +1,7 @@
 // The resource EventSource: added, updated and deleted Kubernetes objects become events (Argo's `resource` type).
 import { ResourceConfig } from "@impulse/api";
 import { defineEventSource } from "../../define.js";
+import { startEachEvent } from "../each-event.js";
 import { KnownObjects } from "./known.js";
 import { runWatcher } from "./watcher.js";
 
@@ -10,7 +11,8 @@ export const resource = defineEventSource({
   // One replica publishes: several watching the same objects would only add duplicates for the bus to drop.
   strategy: "leader",
   start(ctx, emit, signal) {
-    const watchers = [...ctx.events].map(async ([eventName, config]) => {
+    // Ready once every watch attached (initial list published) or reported why it cannot yet.
+    return startEachEvent(ctx, async (eventName, config) => {
       const kubeConfig = ctx.kubeConfig();
       // One bucket per event name: two events watching different resources never share object state.
       const known = await KnownObjects.load(await ctx.kv(`resource-${eventName}`));
@@ -36,11 +38,5 @@ export const resource = defineEventSource({
       );
       return { ready, done };
     });
-    const started = Promise.all(watchers);
-    return {
-      // Ready once every watch attached (initial list published) or reported why it cannot yet.
-      ready: started.then((w) => Promise.all(w.map((x) => x.ready))).then(() => undefined),
-      done: started.then((w) => Promise.all(w.map((x) => x.done))).then(() => undefined, () => undefined),
-    };
   },
 });
