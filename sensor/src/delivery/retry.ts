@@ -1,5 +1,6 @@
 // Retries a firing with Argo's retryStrategy (duration, factor, jitter, steps); aborts promptly on shutdown.
 import { durationToMs, isImpulseError, type Backoff } from "@impulse/api";
+import { sleep } from "./sleep.js";
 
 export interface RetryPlan {
   steps: number;
@@ -25,21 +26,6 @@ export function retryPlan(b: Backoff | undefined): RetryPlan {
 export function delayAfter(plan: RetryPlan, attempt: number, random = Math.random): number {
   const base = plan.durationMs * plan.factor ** (attempt - 1);
   return base + (plan.jitter > 0 ? random() * plan.jitter * base : 0);
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const t = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal.reason);
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
 }
 
 export interface AttemptInfo {

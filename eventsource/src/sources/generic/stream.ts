@@ -5,6 +5,7 @@ import type { Emit } from "../../define.js";
 import type { EventSourceMetrics } from "../../metrics.js";
 import { genericEventData, NotJson } from "./data.js";
 import type { EventingClient, GenericEvent, Grpc } from "./protocol.js";
+import { sleep } from "../shared/sleep.js";
 
 export interface StreamOptions {
   eventSourceName: string;
@@ -20,18 +21,6 @@ export interface StreamOptions {
   health: (status: { healthy: boolean; error?: string }) => void;
   signal: AbortSignal;
 }
-
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
 
 /** How long to wait before the next connection attempt: 1s doubling to 30s (Argo waits a fixed 5s). */
 export const reconnectDelayMs = (attempt: number) => Math.min(30_000, 1000 * 2 ** Math.min(attempt, 5));

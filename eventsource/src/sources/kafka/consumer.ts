@@ -6,6 +6,7 @@ import type { Emit } from "../../define.js";
 import type { EventSourceMetrics } from "../../metrics.js";
 import { planAssigner, rangePlan, roundRobinPlan, singlePartitionPlan } from "./assigners.js";
 import { kafkaEventData, kafkaEventId, PoisonRecord } from "./record.js";
+import { sleep } from "../shared/sleep.js";
 
 export interface ReaderOptions {
   eventSourceName: string;
@@ -20,18 +21,6 @@ export interface ReaderOptions {
   health: (status: { healthy: boolean; error?: string }) => void;
   signal: AbortSignal;
 }
-
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
 
 class Stopped extends Error {}
 

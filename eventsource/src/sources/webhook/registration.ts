@@ -2,6 +2,7 @@
 import type { Logger } from "pino";
 import type { EventSourceMetrics } from "../../metrics.js";
 import { untilAborted } from "./family.js";
+import { sleep } from "../shared/sleep.js";
 
 /** One event's hooks at a vendor. Both calls are idempotent and throw errors whose messages never contain a secret. */
 export interface Registrar {
@@ -30,19 +31,6 @@ export interface RegistrationOptions {
    */
   resyncMs?: number;
   resyncTimes?: number;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
 }
 
 /** Runs until the signal aborts; resolves after the hooks were deleted (when asked) so `done` covers the cleanup. */

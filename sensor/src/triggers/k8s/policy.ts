@@ -2,27 +2,13 @@
 import type { K8sTriggerPolicy } from "@impulse/api";
 import { delayAfter, retryPlan } from "../../delivery/retry.js";
 import type { KubeClient, KubeObject, ResourceInfo } from "./client.js";
+import { sleep } from "../../delivery/sleep.js";
 
 /** Label keys whose value is missing or different. */
 export function missingLabels(have: Record<string, string> | undefined, want: Record<string, string>): string[] {
   return Object.entries(want)
     .filter(([k, v]) => have?.[k] !== v)
     .map(([k]) => k);
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
 }
 
 /**

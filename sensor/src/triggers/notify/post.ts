@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import { Pool } from "undici";
 import { egressGuard, pinnedLookup } from "../../egress/guard.js";
 import { compileEgress, type EgressLevel } from "../../egress/policy.js";
+import { sleep } from "../../delivery/sleep.js";
 
 export interface PostResult {
   status: number;
@@ -25,21 +26,6 @@ export function retryAfterMs(value: string | string[] | undefined, now = Date.no
   if (/^\s*\d+\s*$/.test(v)) return Number(v) * 1000;
   const at = Date.parse(v);
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const t = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal.reason);
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
 }
 
 export interface JsonPoster {
