@@ -3,10 +3,9 @@ import { createHash } from "node:crypto";
 import { GerritConfig } from "@impulse/api";
 import { defineEventSource } from "../../define.js";
 import { parseJsonBody } from "../webhook/body.js";
-import { mountWebhookEvents, untilAborted, type WebhookEvent } from "../webhook/family.js";
 import { hookUrl } from "../webhook/hook-url.js";
 import type { RouteHooks } from "../webhook/hooks.js";
-import { runRegistration } from "../webhook/registration.js";
+import { startHookedSource } from "../webhook/hooked-source.js";
 import { gerritApi, type RemoteInfo } from "./api.js";
 import { gerritRegistrar } from "./registrar.js";
 
@@ -36,48 +35,23 @@ export const gerrit = defineEventSource({
   configSchema: GerritConfig,
   strategy: "active-active",
   start(ctx, emit, signal) {
-    const registrations: Promise<void>[] = [];
-    const ready = (async () => {
-      const events: WebhookEvent[] = [];
-      for (const [name, cfg] of ctx.events) {
-        const { metadata: _m, ...context } = cfg.webhook;
-        const webhook = cfg.metadata ? { ...context, metadata: cfg.metadata } : context;
-        if (!cfg.webhook.authSecret)
-          ctx.logger.warn({ eventName: name }, "Gerrit does not sign deliveries: anyone reaching the endpoint can send events (keep it internal, or set webhook.authSecret behind an authenticating proxy)");
-        events.push({ eventName: name, webhook, path: `spec.gerrit.${name}.webhook`, hooks: gerritHooks(cfg.events) });
-        if (!cfg.webhook.url) {
-          ctx.logger.info({ eventName: name }, "no webhook.url: the Gerrit remote is not registered");
-          continue;
-        }
-        // As Argo sends it: events, sslVerify and maxTries only when set.
-        const want: RemoteInfo = {
-          url: hookUrl(cfg.webhook.url, cfg.webhook.endpoint),
-          ...(cfg.events.length ? { events: cfg.events } : {}),
-          ...(cfg.sslVerify ? { sslVerify: true } : {}),
-          ...(cfg.maxTries ? { maxTries: cfg.maxTries } : {}),
-        };
-        const api = gerritApi(cfg.gerritBaseURL, await ctx.secrets(cfg.auth.username), await ctx.secrets(cfg.auth.password));
-        registrations.push(
-          runRegistration({
-            eventSourceName: ctx.eventSourceName,
-            eventName: name,
-            registrar: gerritRegistrar(api, cfg.projects, cfg.hookName, want),
-            deleteOnFinish: cfg.deleteHookOnFinish ?? false,
-            health: (s) => ctx.health(name, s),
-            logger: ctx.logger,
-            metrics: ctx.metrics,
-            signal,
-          }),
-        );
+    return startHookedSource(ctx, "gerrit", emit, signal, async (name, cfg) => {
+      if (!cfg.webhook.authSecret)
+        ctx.logger.warn({ eventName: name }, "Gerrit does not sign deliveries: anyone reaching the endpoint can send events (keep it internal, or set webhook.authSecret behind an authenticating proxy)");
+      const hooks = gerritHooks(cfg.events);
+      if (!cfg.webhook.url) {
+        ctx.logger.info({ eventName: name }, "no webhook.url: the Gerrit remote is not registered");
+        return { hooks };
       }
-      await mountWebhookEvents(ctx, "gerrit", emit, events);
-    })();
-    return {
-      ready,
-      done: ready.then(
-        () => Promise.all([untilAborted(signal), ...registrations]).then(() => undefined),
-        () => undefined,
-      ),
-    };
+      // As Argo sends it: events, sslVerify and maxTries only when set.
+      const want: RemoteInfo = {
+        url: hookUrl(cfg.webhook.url, cfg.webhook.endpoint),
+        ...(cfg.events.length ? { events: cfg.events } : {}),
+        ...(cfg.sslVerify ? { sslVerify: true } : {}),
+        ...(cfg.maxTries ? { maxTries: cfg.maxTries } : {}),
+      };
+      const api = gerritApi(cfg.gerritBaseURL, await ctx.secrets(cfg.auth.username), await ctx.secrets(cfg.auth.password));
+      return { hooks, registration: { registrar: gerritRegistrar(api, cfg.projects, cfg.hookName, want), deleteOnFinish: cfg.deleteHookOnFinish ?? false } };
+    });
   },
 });
