@@ -13,6 +13,7 @@ import { amqp } from "./amqp/index.js";
 import { kafka } from "./kafka/index.js";
 import { mqtt } from "./mqtt/index.js";
 import { nats } from "./nats/index.js";
+import { nsq } from "./nsq/index.js";
 import { redis } from "./redis/index.js";
 import { redisStream } from "./redis-stream/index.js";
 import { resource } from "./resource/index.js";
@@ -43,5 +44,6 @@ export const sourceDefinitions: ReadonlyMap<string, EventSourceDefinition> = new
     gerrit,
     amqp,
     mqtt,
+    nsq,
   ].map((d) => [d.type, d as unknown as EventSourceDefinition]),
 );

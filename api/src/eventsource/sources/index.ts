@@ -12,6 +12,7 @@ import { AMQPConfig } from "./amqp.js";
 import { KafkaConfig } from "./kafka.js";
 import { MQTTConfig } from "./mqtt.js";
 import { NATSConfig } from "./nats.js";
+import { NSQConfig } from "./nsq.js";
 import { RedisConfig, RedisStreamConfig } from "./redis.js";
 import { ResourceConfig } from "./resource.js";
 import { SlackConfig } from "./slack.js";
@@ -42,6 +43,7 @@ export const sourceConfigSchemas = {
   gerrit: GerritConfig,
   amqp: AMQPConfig,
   mqtt: MQTTConfig,
+  nsq: NSQConfig,
 } as const;
 
 export type SourceType = keyof typeof sourceConfigSchemas;

@@ -1,0 +1,134 @@
+// Starts real NSQ daemons (nsqlookupd + nsqd, built by tools/nsq/install.sh) for one test file, on free loopback ports
+// with their own data dir; nsqd registers its topics with the nsqlookupd, as in a real cluster.
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freePort, stopProcess } from "@impulse/bus";
+import { request } from "undici";
+import { repoRoot } from "./cli.js";
+import { stopServersOnKill } from "./reaper.js";
+
+export interface NsqServers {
+  /** nsqlookupd's HTTP address (host:port): Argo's hostAddress. */
+  lookupdHttp: string;
+  /** nsqd's TCP address (host:port), as events name it in data.nsqdAddress. */
+  nsqdTcp: string;
+  /** nsqd's HTTP API base URL, for the test's own publishing and stats. */
+  nsqdHttp: string;
+  /** Publishes these bodies to `topic` (nsqd's HTTP /pub), in order. */
+  publish(topic: string, bodies: string[]): Promise<void>;
+  /** Creates the topic and the channel (so the topic is registered with nsqlookupd and messages queue for the channel). */
+  createChannel(topic: string, channel: string): Promise<void>;
+  /** Messages of the channel FINished: nsqd counts them per client only, so put in minus still queued, in flight or deferred. */
+  finished(topic: string, channel: string): Promise<number>;
+  /** Stops nsqd (its data dir and ports kept) until startNsqd(); nsqlookupd keeps running. */
+  stopNsqd(): Promise<void>;
+  startNsqd(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+interface ChannelStats {
+  channel_name: string;
+  message_count: number;
+  depth: number;
+  in_flight_count: number;
+  deferred_count: number;
+}
+
+function nsqBin(): string {
+  return process.env["IMPULSE_NSQ_BIN"] ?? execFileSync("bash", [join(repoRoot, "tools/nsq/install.sh")], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim();
+}
+
+async function waitPing(url: string, proc: ChildProcess, name: string, output: () => string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`${name} exited with code ${proc.exitCode}:\n${output()}`);
+    try {
+      const r = await request(`${url}/ping`);
+      await r.body.dump();
+      if (r.statusCode === 200) return;
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > deadline) throw new Error(`${name} did not answer within 30 s:\n${output()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function launch(bin: string, args: string[]): { proc: ChildProcess; output: () => string } {
+  const proc = spawn(bin, args, { stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  const keep = (c: Buffer) => {
+    out += c.toString();
+    if (out.length > 50_000) out = out.slice(-20_000);
+  };
+  proc.stdout!.on("data", keep);
+  proc.stderr!.on("data", keep);
+  const killOnExit = () => proc.kill("SIGKILL");
+  process.once("exit", killOnExit);
+  proc.once("exit", () => process.removeListener("exit", killOnExit));
+  return { proc, output: () => out };
+}
+
+async function post(url: string, body?: string): Promise<void> {
+  const r = await request(url, { method: "POST", ...(body !== undefined ? { body } : {}) });
+  const text = await r.body.text();
+  if (r.statusCode !== 200) throw new Error(`nsqd POST ${url}: ${r.statusCode} ${text}`);
+}
+
+export async function startNsq(): Promise<NsqServers> {
+  stopServersOnKill();
+  const bin = nsqBin();
+  const dir = mkdtempSync(join(tmpdir(), "impulse-nsq-"));
+  const [lTcp, lHttp, dTcp, dHttp] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const lookupdHttp = `127.0.0.1:${lHttp}`;
+  const lookupd = launch(join(bin, "nsqlookupd"), [
+    `--tcp-address=127.0.0.1:${lTcp}`,
+    `--http-address=${lookupdHttp}`,
+    "--broadcast-address=127.0.0.1",
+    "--log-level=warn",
+  ]);
+  await waitPing(`http://${lookupdHttp}`, lookupd.proc, "nsqlookupd", lookupd.output);
+  let nsqd: ReturnType<typeof launch> | undefined;
+  const nsqdHttp = `http://127.0.0.1:${dHttp}`;
+  const startNsqd = async () => {
+    nsqd = launch(join(bin, "nsqd"), [
+      `--tcp-address=127.0.0.1:${dTcp}`,
+      `--http-address=127.0.0.1:${dHttp}`,
+      "--broadcast-address=127.0.0.1",
+      `--lookupd-tcp-address=127.0.0.1:${lTcp}`,
+      `--data-path=${dir}`,
+      "--log-level=warn",
+    ]);
+    await waitPing(nsqdHttp, nsqd.proc, "nsqd", nsqd.output);
+  };
+  await startNsqd();
+  return {
+    lookupdHttp,
+    nsqdTcp: `127.0.0.1:${dTcp}`,
+    nsqdHttp,
+    async publish(topic, bodies) {
+      for (const b of bodies) await post(`${nsqdHttp}/pub?topic=${encodeURIComponent(topic)}`, b);
+    },
+    async createChannel(topic, channel) {
+      await post(`${nsqdHttp}/topic/create?topic=${encodeURIComponent(topic)}`);
+      await post(`${nsqdHttp}/channel/create?topic=${encodeURIComponent(topic)}&channel=${encodeURIComponent(channel)}`);
+    },
+    async finished(topic, channel) {
+      const r = await request(`${nsqdHttp}/stats?format=json&topic=${encodeURIComponent(topic)}&channel=${encodeURIComponent(channel)}`);
+      const s = (await r.body.json()) as { topics: { topic_name: string; channels: ChannelStats[] }[] };
+      const c = s.topics.find((t) => t.topic_name === topic)?.channels.find((c) => c.channel_name === channel);
+      return c ? c.message_count - c.depth - c.in_flight_count - c.deferred_count : 0;
+    },
+    stopNsqd: async () => {
+      if (nsqd) await stopProcess(nsqd.proc);
+    },
+    startNsqd,
+    async stop() {
+      if (nsqd) await stopProcess(nsqd.proc);
+      await stopProcess(lookupd.proc);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
