@@ -37,6 +37,7 @@ export * from "./eventsource/sources/nats.js";
 export * from "./eventsource/sources/redis.js";
 export * from "./eventsource/sources/azure-queue-storage.js";
 export * from "./eventsource/sources/nsq.js";
+export * from "./eventsource/sources/pubsub.js";
 export * from "./eventsource/sources/resource.js";
 export * from "./eventsource/sources/calendar.js";
 export * from "./eventsource/sources/calendar-schedule.js";

@@ -14,6 +14,7 @@ import { kafka } from "./kafka/index.js";
 import { mqtt } from "./mqtt/index.js";
 import { nats } from "./nats/index.js";
 import { nsq } from "./nsq/index.js";
+import { pubSub } from "./pubsub/index.js";
 import { redis } from "./redis/index.js";
 import { redisStream } from "./redis-stream/index.js";
 import { resource } from "./resource/index.js";
@@ -45,5 +46,6 @@ export const sourceDefinitions: ReadonlyMap<string, EventSourceDefinition> = new
     amqp,
     mqtt,
     nsq,
+    pubSub,
   ].map((d) => [d.type, d as unknown as EventSourceDefinition]),
 );

@@ -13,6 +13,7 @@ import { KafkaConfig } from "./kafka.js";
 import { MQTTConfig } from "./mqtt.js";
 import { NATSConfig } from "./nats.js";
 import { NSQConfig } from "./nsq.js";
+import { PubSubConfig } from "./pubsub.js";
 import { RedisConfig, RedisStreamConfig } from "./redis.js";
 import { ResourceConfig } from "./resource.js";
 import { SlackConfig } from "./slack.js";
@@ -44,6 +45,7 @@ export const sourceConfigSchemas = {
   amqp: AMQPConfig,
   mqtt: MQTTConfig,
   nsq: NSQConfig,
+  pubSub: PubSubConfig,
 } as const;
 
 export type SourceType = keyof typeof sourceConfigSchemas;
