@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { freePort, stopProcess } from "@impulse/bus";
 import { request } from "undici";
 import { repoRoot } from "./cli.js";
+import type { TestCerts } from "./tls-certs.js";
 import { stopServersOnKill } from "./reaper.js";
 
 export interface NsqServers {
@@ -77,11 +78,24 @@ async function post(url: string, body?: string): Promise<void> {
   if (r.statusCode !== 200) throw new Error(`nsqd POST ${url}: ${r.statusCode} ${text}`);
 }
 
-export async function startNsq(): Promise<NsqServers> {
+/** With `tls`, nsqd requires TLS on its TCP port and a client certificate signed by the test CA (mutual TLS). */
+export async function startNsq(o: { tls?: TestCerts } = {}): Promise<NsqServers> {
   stopServersOnKill();
   const bin = nsqBin();
   const dir = mkdtempSync(join(tmpdir(), "impulse-nsq-"));
-  const [lTcp, lHttp, dTcp, dHttp] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const [lTcp, lHttp, dTcp, dHttp, dHttps] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
+  const tlsArgs = o.tls
+    ? [
+        `--tls-cert=${o.tls.files.serverCert}`,
+        `--tls-key=${o.tls.files.serverKey}`,
+        `--tls-root-ca-file=${o.tls.files.ca}`,
+        "--tls-client-auth-policy=require-verify",
+        // TLS required on TCP (and HTTPS); the test publishes over plain HTTP.
+        "--tls-required=tcp-https",
+        // nsqd opens an HTTPS port when it has a certificate: a free loopback one, never its 0.0.0.0 default.
+        `--https-address=127.0.0.1:${dHttps}`,
+      ]
+    : [];
   const lookupdHttp = `127.0.0.1:${lHttp}`;
   const lookupd = launch(join(bin, "nsqlookupd"), [
     `--tcp-address=127.0.0.1:${lTcp}`,
@@ -100,10 +114,17 @@ export async function startNsq(): Promise<NsqServers> {
       `--lookupd-tcp-address=127.0.0.1:${lTcp}`,
       `--data-path=${dir}`,
       "--log-level=warn",
+      ...tlsArgs,
     ]);
     await waitPing(nsqdHttp, nsqd.proc, "nsqd", nsqd.output);
   };
-  await startNsqd();
+  try {
+    await startNsqd();
+  } catch (e) {
+    if (nsqd) await stopProcess(nsqd.proc);
+    await stopProcess(lookupd.proc);
+    throw e;
+  }
   return {
     lookupdHttp,
     nsqdTcp: `127.0.0.1:${dTcp}`,

@@ -12,6 +12,7 @@ import { runExample } from "../../kit/run-example.js";
 import { startEventSource } from "../../kit/runtimes.js";
 import { startSink, type Sink } from "../../kit/sink.js";
 import { sourceContract } from "../../kit/source-contract.js";
+import { makeTestCerts } from "../../kit/tls-certs.js";
 import { waitFor } from "../../kit/wait.js";
 
 const CHANNEL = "impulse";
@@ -84,6 +85,27 @@ describe("nsq EventSource", () => {
     assert.match(e.id, /^q:in:shape\/impulse:[0-9a-f]{16}$/);
     assert.equal((raw.events[0]!.data as { body: string }).body, Buffer.from("plain text").toString("base64"));
     await waitFor("FINished", async () => (await n.finished("shape", CHANNEL)) === 1);
+  });
+
+  it("reads over mutual TLS with the CA and client certificate from Secrets", async () => {
+    const certs = makeTestCerts();
+    const secure = await startNsq({ tls: certs });
+    running.push(secure);
+    await secure.createChannel("tls", CHANNEL);
+    const t = await tapBus(bus.url, "tls", "q", "in");
+    running.push(t);
+    const ref = (key: string) => ({ name: "nsq-tls", key });
+    const pem: Record<string, string> = { ca: certs.pem.ca, cert: certs.pem.clientCert, key: certs.pem.clientKey };
+    const tls = { caCertSecret: ref("ca"), clientCertSecret: ref("cert"), clientKeySecret: ref("key") };
+    const s = await startEventSource(bus.url, "tls", eventSource("q", { nsq: { in: { hostAddress: secure.lookupdHttp, topic: "tls", channel: CHANNEL, jsonBody: true, tls } } }), {
+      secrets: async (r) => pem[r.key]!,
+    });
+    running.push(s);
+    await waitFor("connected over TLS", () => s.running.health().healthy, 30_000);
+    await secure.publish("tls", ['{"secure":true}']);
+    await waitFor("the event", () => t.events.length === 1, 30_000);
+    assert.deepEqual((t.events[0]!.data as { body: unknown }).body, { secure: true });
+    await waitFor("FINished", async () => (await secure.finished("tls", CHANNEL)) === 1);
   });
 
   it("runs the example (manifests/examples/nsq) end to end", async () => {

@@ -23,7 +23,12 @@ class AddressedReader extends nsq.Reader {
 
 export function newReader(topic: string, channel: string, lookupd: string, maxInFlight: number, tls: ReaderTls | true | undefined): nsq.Reader {
   const tlsOptions =
-    tls === undefined ? {} : tls === true ? { tls: true } : { tls: true, tlsVerification: tls.rejectUnauthorized, ca: tls.ca ?? null, cert: tls.cert ?? null, key: tls.key ?? null };
+    tls === undefined
+      ? {}
+      : tls === true
+        ? { tls: true }
+        : // nsqjs takes the PEMs as Buffers only.
+          { tls: true, tlsVerification: tls.rejectUnauthorized, ...pem("ca", tls.ca), ...pem("cert", tls.cert), ...pem("key", tls.key) };
   return new AddressedReader(topic, channel, {
     // Required by nsqjs' config check; discovery is driven by the caller (connect() is never called).
     lookupdHTTPAddresses: [lookupd],
@@ -31,6 +36,8 @@ export function newReader(topic: string, channel: string, lookupd: string, maxIn
     ...tlsOptions,
   } as ConstructorParameters<typeof nsq.Reader>[2]);
 }
+
+const pem = (k: string, v: string | undefined) => (v === undefined ? {} : { [k]: Buffer.from(v) });
 
 /** FIN, REQ (now, without backing the reader off) or TOUCH; a message whose connection closed is redelivered by nsqd anyway. */
 export function respond(m: NsqMessage, how: "finish" | "requeue" | "touch"): boolean {
