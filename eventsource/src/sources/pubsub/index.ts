@@ -2,6 +2,7 @@
 // bus stored them. At-least-once. Honours PUBSUB_EMULATOR_HOST (the client library reads it), as Argo does.
 import { PubSubConfig } from "@impulse/api";
 import { defineEventSource } from "../../define.js";
+import { readerRuntime, startEachEvent } from "../each-event.js";
 import { defaultSubscriptionId } from "./data.js";
 import { startReader } from "./reader.js";
 
@@ -11,7 +12,7 @@ export const pubSub = defineEventSource({
   // One reader at a time, as Argo: messages are stored in the order they arrive.
   strategy: "leader",
   start(ctx, emit, signal) {
-    const readers = [...ctx.events].map(async ([eventName, config]) => {
+    return startEachEvent(ctx, async (eventName, config) => {
       // Loaded on first use: only EventSources with this type pay for the Google client.
       const { PubSub } = await import("@google-cloud/pubsub");
       const credentials = config.credentialSecret ? (JSON.parse(await ctx.secrets(config.credentialSecret)) as Record<string, string>) : undefined;
@@ -23,14 +24,9 @@ export const pubSub = defineEventSource({
         subscription: `projects/${project}/subscriptions/${subscriptionId}`,
         topic: config.topic ? `projects/${config.topicProjectID ?? project}/topics/${config.topic}` : undefined,
       };
-      const r = startReader({ eventSourceName: ctx.eventSourceName, eventName, config, client, target, emit, logger: ctx.logger, metrics: ctx.metrics, health: ctx.health, signal });
-      r.done.finally(() => client.close().catch(() => undefined));
+      const r = startReader({ ...readerRuntime(ctx, emit, signal), eventName, config, client, target });
+      void r.done.catch(() => undefined).then(() => client.close()).catch(() => undefined);
       return r;
     });
-    const started = Promise.all(readers);
-    return {
-      ready: started.then((s) => Promise.all(s.map((x) => x.ready))).then(() => undefined),
-      done: started.then((s) => Promise.all(s.map((x) => x.done))).then(() => undefined, () => undefined),
-    };
   },
 });
