@@ -47,6 +47,7 @@ export * from "./eventsource/sources/slack.js";
 export * from "./eventsource/sources/stripe.js";
 export * from "./eventsource/sources/gerrit.js";
 export * from "./eventsource/sources/sqs.js";
+export * from "./eventsource/sources/sns.js";
 export * from "./sensor/schema.js";
 export * from "./sensor/filters.js";
 export * from "./sensor/parameters.js";

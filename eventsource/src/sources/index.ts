@@ -19,6 +19,7 @@ import { redis } from "./redis/index.js";
 import { redisStream } from "./redis-stream/index.js";
 import { resource } from "./resource/index.js";
 import { slack } from "./slack/index.js";
+import { sns } from "./sns/index.js";
 import { sqs } from "./sqs/index.js";
 import { stripe } from "./stripe/index.js";
 import { webhook } from "./webhook/index.js";
@@ -35,6 +36,7 @@ export const sourceDefinitions: ReadonlyMap<string, EventSourceDefinition> = new
     azureQueueStorage,
     file,
     sqs,
+    sns,
     github,
     gitlab,
     bitbucketserver,

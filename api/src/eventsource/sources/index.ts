@@ -17,6 +17,7 @@ import { PubSubConfig } from "./pubsub.js";
 import { RedisConfig, RedisStreamConfig } from "./redis.js";
 import { ResourceConfig } from "./resource.js";
 import { SlackConfig } from "./slack.js";
+import { SNSConfig } from "./sns.js";
 import { SQSConfig } from "./sqs.js";
 import { StripeConfig } from "./stripe.js";
 import { WebhookConfig } from "./webhook.js";
@@ -32,6 +33,7 @@ export const sourceConfigSchemas = {
   azureQueueStorage: AzureQueueStorageConfig,
   file: FileConfig,
   sqs: SQSConfig,
+  sns: SNSConfig,
 
   github: GithubConfig,
   gitlab: GitlabConfig,

@@ -40,24 +40,27 @@ export function startHookedSource<C extends HookedConfig>(
   const registrations: Promise<void>[] = [];
   const ready = (async () => {
     const events: WebhookEvent[] = [];
+    const pending: [string, NonNullable<HookedEvent["registration"]>][] = [];
     for (const [name, cfg] of ctx.events) {
       const { hooks, registration } = await setup(name, cfg);
       const { metadata: _m, ...context } = cfg.webhook;
       events.push({ eventName: name, webhook: cfg.metadata ? { ...context, metadata: cfg.metadata } : context, path: `spec.${type}.${name}.webhook`, hooks });
-      if (registration)
-        registrations.push(
-          runRegistration({
-            ...registration,
-            eventSourceName: ctx.eventSourceName,
-            eventName: name,
-            health: (s) => ctx.health(name, s),
-            logger: ctx.logger,
-            metrics: ctx.metrics,
-            signal,
-          }),
-        );
+      if (registration) pending.push([name, registration]);
     }
     await mountWebhookEvents(ctx as SourceContext<unknown>, type, emit, events);
+    // Registered only once the ports listen: senders deliver at once (GitHub's ping, SNS's SubscriptionConfirmation).
+    for (const [name, registration] of pending)
+      registrations.push(
+        runRegistration({
+          ...registration,
+          eventSourceName: ctx.eventSourceName,
+          eventName: name,
+          health: (s) => ctx.health(name, s),
+          logger: ctx.logger,
+          metrics: ctx.metrics,
+          signal,
+        }),
+      );
   })();
   return { ready, done: ready.then(() => Promise.all([untilAborted(signal), ...registrations]).then(() => undefined), () => undefined) };
 }

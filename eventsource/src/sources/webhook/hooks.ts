@@ -7,6 +7,12 @@
 // impulse_eventsource_events_failed_total. Messages must never contain a secret: they are sent back and logged at debug.
 import type { IncomingHttpHeaders } from "node:http";
 
+/** A request answered by the source itself (nothing stored). */
+export interface HookAnswer {
+  status: number;
+  body: unknown;
+}
+
 /** One received request, as the hooks see it. */
 export interface Delivery {
   method: string;
@@ -22,17 +28,21 @@ export interface Delivery {
 export interface RouteHooks {
   /**
    * Authenticates the sender: throw HttpError 401 (missing signature or token) or 403 (wrong or stale), reason
-   * "unauthorized"/"forbidden". Runs before any parsing or storing. Compare with `safeEqual` (hmac.ts).
+   * "unauthorized"/"forbidden". Runs before any parsing or storing. Compare with `safeEqual` (hmac.ts). May return a
+   * promise when checking needs I/O (sns: the signing certificate is fetched, then cached).
    */
-  verify?(d: Delivery): void;
+  verify?(d: Delivery): void | Promise<void>;
   /**
    * Event-type filter: return a reason (e.g. "event type 'issues' is not in events") to skip the delivery. It is
    * answered 200 {status:"filtered"} (the sender did nothing wrong; a 4xx would make it retry or disable the hook)
    * and counted in impulse_eventsource_events_filtered_total{reason="event_type"}.
    */
   select?(d: Delivery): string | undefined;
-  /** Answers the request itself without storing anything (e.g. Slack's url_verification challenge). */
-  answer?(d: Delivery): { status: number; body: unknown } | undefined;
+  /**
+   * Answers the request itself without storing anything (e.g. Slack's url_verification challenge); may do I/O first
+   * (sns: confirming a subscription). A thrown HttpError is the answer, as for verify.
+   */
+  answer?(d: Delivery): HookAnswer | undefined | Promise<HookAnswer | undefined>;
   /** Decodes the body (default: JSON, or a form's values map); throw HttpError 400 for a malformed one. */
   body?(d: Delivery): unknown;
   /**

@@ -101,7 +101,8 @@ export async function handleRoute(
     const hooks = route.hooks;
     const delivery: Delivery = { method: req.method ?? "", headers: req.headers, raw, query };
     // Nothing below runs for a request the source does not authenticate.
-    hooks.verify?.(delivery);
+    const verified = hooks.verify?.(delivery);
+    if (verified) await verified;
     const skip = hooks.select?.(delivery);
     if (skip !== undefined) {
       metrics.filtered.inc({ ...route.labels, reason: "event_type" });
@@ -109,7 +110,7 @@ export async function handleRoute(
       rejected(route.eventName, `filtered: ${skip}`);
       return sendJson(res, 200, { status: "filtered", reason: skip });
     }
-    const answer = hooks.answer?.(delivery);
+    const answer = await hooks.answer?.(delivery);
     if (answer) return sendJson(res, answer.status, answer.body as object);
 
     const header = headerMap(req, route.headerNames);
