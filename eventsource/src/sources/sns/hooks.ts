@@ -52,7 +52,8 @@ export function snsHooks(o: SnsHookOptions): RouteHooks {
       // Only our topic is confirmed: a confirmation for another topic would subscribe this endpoint to someone else's.
       if (m.TopicArn !== o.topicArn) throw new HttpError(403, "forbidden", `SubscriptionConfirmation for topic ${m.TopicArn}: this endpoint subscribes ${o.topicArn}`);
       const arn = await confirm(trustedUrl(m.SubscribeURL!, "SubscribeURL", o.endpoint));
-      if (arn) o.holder.arn = arn;
+      // Subscribe already answered the subscription's ARN (ReturnSubscriptionArn); this one only fills a gap.
+      if (arn && !o.holder.arn) o.holder.arn = arn;
       return { status: 200, body: { status: "confirmed", topicArn: m.TopicArn } };
     },
     body: parse,
