@@ -11,6 +11,9 @@ import { eventSource } from "../../kit/resources.js";
 import { metricValue, startEventSource, type Started } from "../../kit/runtimes.js";
 import { startSnsFront, type SnsFront } from "../../kit/sns-front.js";
 import { snsIo, type SnsIo } from "../../kit/sns-io.js";
+import type { CliProcess } from "../../kit/cli.js";
+import { runExample } from "../../kit/run-example.js";
+import { startSink } from "../../kit/sink.js";
 import { waitFor } from "../../kit/wait.js";
 import { post } from "../../kit/webhook-post.js";
 
@@ -140,6 +143,41 @@ describe("sns EventSource against moto", () => {
     await s.stop();
     running.splice(running.indexOf(s), 1);
     assert.deepEqual(await io.subscribers(topic), []);
+  });
+});
+
+describe("the sns example", () => {
+  it("runs end to end: the topic subscribed, a notification posted by the Sensor's http trigger, unsubscribed at stop", async () => {
+    const sink = await startSink();
+    const procs: CliProcess[] = [];
+    try {
+      process.env["IMPULSE_SECRET_AWS_SECRET_ACCESSKEY"] = MOTO_CREDENTIALS.accessKeyId;
+      process.env["IMPULSE_SECRET_AWS_SECRET_SECRETKEY"] = MOTO_CREDENTIALS.secretAccessKey;
+      const topic = await io.createTopic("orders-example");
+      const port = String(await freePort());
+      await runExample(
+        "sns",
+        {
+          eventsource: [
+            ["arn:aws:sns:us-east-1:123456789012:orders", topic],
+            ["http://localhost:4566", front.endpoint],
+            ["12000", port],
+            ["http://localhost", "http://127.0.0.1"],
+          ],
+          sensor: [["http://localhost:8090", sink.url]],
+        },
+        { natsUrl: nats.url, namespace: "sns-example", procs },
+      );
+      await waitFor("subscribed", async () => (await io.subscribers(topic)).length === 1, 30_000);
+      const id = await io.publish(topic, "A-1 x2");
+      await waitFor("the order posted", () => sink.received.some((r) => r.path === "/fulfil"), 30_000);
+      assert.deepEqual(sink.received.find((r) => r.path === "/fulfil")!.json, { message: "A-1 x2", messageId: id });
+      for (const p of procs.splice(0)) await p.stop();
+      assert.deepEqual(await io.subscribers(topic), []);
+    } finally {
+      for (const p of procs) await p.stop();
+      await sink.close();
+    }
   });
 });
 

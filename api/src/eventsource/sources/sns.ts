@@ -7,7 +7,7 @@ import { WebhookContext } from "./webhook.js";
 export const SNSConfig = z
   .strictObject({
     webhook: WebhookContext.describe("The endpoint SNS delivers to; `url` is the externally reachable base URL subscribed to the topic."),
-    topicArn: z.string().regex(/^arn:[^:]+:sns:[^:]*:[^:]*:.+$/, "must be an SNS topic ARN like arn:aws:sns:us-east-1:123456789012:orders").describe("ARN of the topic to subscribe to."),
+    topicArn: z.string().min(1, "must specify topic arn").describe("ARN of the topic to subscribe to (arn:aws:sns:<region>:<account>:<name>)."),
     accessKey: SecretKeySelector.optional().describe("Secret key holding the access key id (default: the SDK's credential chain)."),
     secretKey: SecretKeySelector.optional().describe("Secret key holding the secret access key."),
     region: z.string().min(1, "must specify region").describe("AWS region of the topic."),
