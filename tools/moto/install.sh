@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs moto_server (AWS API emulator from PyPI) into a venv for the sqs suite: run as a child process on a free port.
-# test-server: 58 moto_server for SQS (PyPI moto[server] into a venv: ~40 s the first time)
+# Installs moto_server (AWS API emulator from PyPI) into a venv for the sqs and sns suites: run as a child process on a free port.
+# test-server: 58 moto_server for SQS and SNS (PyPI moto[server] into a venv: ~40 s the first time)
 # Idempotent: exits at once when the venv is complete (marker file). Pinned so a new moto cannot change the suite's server.
 set -euo pipefail
 VERSION=5.2.5
