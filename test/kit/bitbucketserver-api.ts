@@ -1,6 +1,8 @@
 // A local Bitbucket Server (Data Center) REST server for hook registration, written from Atlassian's REST reference
-// (repository webhooks, project repositories, paged APIs, HTTP access tokens): the requests Impulse makes, checked.
+// (repository webhooks, project repositories, a commit's pull requests, paged APIs, HTTP access tokens): the requests
+// Impulse makes, checked. Optionally served over TLS, with a client certificate required (mutual TLS).
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 
 export interface StoredBbsHook {
@@ -17,6 +19,8 @@ export interface BitbucketServerApiServer {
   url: string;
   /** Hooks by "PROJECT/slug". */
   hooks: Map<string, StoredBbsHook[]>;
+  /** Pull requests whose source branch holds a commit, by "PROJECT/slug/commitId" (GET …/commits/{commitId}/pull-requests). */
+  pullRequests: Map<string, { id: number; state: "OPEN" | "MERGED" | "DECLINED" }[]>;
   requests: { method: string; path: string; status: number }[];
   failNext(n: number, status: number): void;
   close(): Promise<void>;
@@ -38,8 +42,16 @@ function page<T>(url: URL, all: T[]) {
 /** The secret is write-only in our server's answers, as the conservative reading of the docs. */
 const shown = (h: StoredBbsHook) => ({ ...h, configuration: {}, createdDate: 0, updatedDate: 0 });
 
-export async function startBitbucketServerApi(o: { tokens: string[]; repositories: string[] }): Promise<BitbucketServerApiServer> {
+export interface BbsTls {
+  cert: string;
+  key: string;
+  /** When set, a client certificate signed by this CA is required. */
+  clientCa?: string;
+}
+
+export async function startBitbucketServerApi(o: { tokens: string[]; repositories: string[]; tls?: BbsTls }): Promise<BitbucketServerApiServer> {
   const hooks = new Map<string, StoredBbsHook[]>();
+  const pullRequests: BitbucketServerApiServer["pullRequests"] = new Map();
   const requests: BitbucketServerApiServer["requests"] = [];
   let failing = 0;
   let failStatus = 500;
@@ -55,6 +67,19 @@ export async function startBitbucketServerApi(o: { tokens: string[]; repositorie
       const slugs = o.repositories.filter((r) => r.startsWith(`${key}/`));
       if (!slugs.length) return send(res, 404, error(`Project ${key} does not exist.`)), 404;
       return send(res, 200, page(url, slugs.map((r) => ({ slug: r.split("/")[1], project: { key } })))), 200;
+    }
+    // "Get pull requests for commit": the pull requests whose source branch contains the commit (paged, any state).
+    const prs = /^\/rest\/api\/1\.0\/projects\/([^/]+)\/repos\/([^/]+)\/commits\/([^/]+)\/pull-requests$/.exec(url.pathname);
+    if (prs && req.method === "GET") {
+      const repo = `${decodeURIComponent(prs[1]!)}/${decodeURIComponent(prs[2]!)}`;
+      if (!o.repositories.includes(repo)) return send(res, 404, error(`Repository ${repo} does not exist.`)), 404;
+      if (failing > 0) {
+        failing--;
+        return send(res, failStatus, error("Internal server error")), failStatus;
+      }
+      const list = pullRequests.get(`${repo}/${decodeURIComponent(prs[3]!)}`) ?? [];
+      const full = list.map((p) => ({ id: p.id, version: 0, title: `PR ${p.id}`, state: p.state, open: p.state === "OPEN", closed: p.state !== "OPEN", locked: false }));
+      return send(res, 200, page(url, full)), 200;
     }
     const m = /^\/rest\/api\/1\.0\/projects\/([^/]+)\/repos\/([^/]+)\/webhooks(?:\/(\d+))?$/.exec(url.pathname);
     if (!m) return send(res, 404, error("Not found")), 404;
@@ -98,18 +123,22 @@ export async function startBitbucketServerApi(o: { tokens: string[]; repositorie
     return send(res, 405, error("Method not allowed")), 405;
   };
 
-  const server = createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const status = handle(req, res, Buffer.concat(chunks).toString("utf8"));
       requests.push({ method: req.method ?? "", path: (req.url ?? "").split("?")[0]!, status });
     });
-  });
+  };
+  const server = o.tls
+    ? createHttpsServer({ cert: o.tls.cert, key: o.tls.key, ...(o.tls.clientCa ? { ca: o.tls.clientCa, requestCert: true, rejectUnauthorized: true } : {}) }, onRequest)
+    : createServer(onRequest);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/rest`,
+    url: `${o.tls ? "https" : "http"}://127.0.0.1:${(server.address() as AddressInfo).port}/rest`,
     hooks,
+    pullRequests,
     requests,
     failNext(n, status) {
       failing = n;

@@ -1,4 +1,6 @@
-// The Bitbucket Server (Data Center) REST calls hook registration needs: repository webhooks and a project's repositories.
+// The Bitbucket Server (Data Center) REST calls the source makes: repository webhooks, a project's repositories, and the
+// pull requests of a commit (skipBranchRefsChangedOnOpenPR); over the `tls` settings when given.
+import { Agent, fetch, type RequestInit } from "undici";
 export interface BitbucketServerHook {
   id: number;
   name?: string;
@@ -15,8 +17,24 @@ export interface RepoRef {
 export const repoName = (r: RepoRef) => `${r.projectKey}/${r.repositorySlug}`;
 const hooksPath = (r: RepoRef) => `api/1.0/projects/${encodeURIComponent(r.projectKey)}/repos/${encodeURIComponent(r.repositorySlug)}/webhooks`;
 
+/** A pull request as "Get pull requests for commit" lists it (only what the source reads). */
+export interface BitbucketServerPullRequest {
+  id: number;
+  state: string;
+}
+
+/** Resolved `tls`: PEM texts and whether the server's certificate is verified. */
+export interface BitbucketServerTls {
+  ca?: string;
+  cert?: string;
+  key?: string;
+  rejectUnauthorized: boolean;
+}
+
 export interface BitbucketServerApi {
   repositories(projectKey: string): Promise<RepoRef[]>;
+  /** Pull requests (any state) whose source branch contains the commit. */
+  commitPullRequests(r: RepoRef, commit: string): Promise<BitbucketServerPullRequest[]>;
   list(r: RepoRef): Promise<BitbucketServerHook[]>;
   create(r: RepoRef, hook: Omit<BitbucketServerHook, "id">): Promise<BitbucketServerHook>;
   update(r: RepoRef, id: number, hook: Omit<BitbucketServerHook, "id">): Promise<unknown>;
@@ -24,16 +42,27 @@ export interface BitbucketServerApi {
 }
 
 /** `baseUrl` is the REST root (https://bitbucket.example.com/rest); the token is sent as `Authorization: Bearer`. */
-export function bitbucketServerApi(baseUrl: string, token: string): BitbucketServerApi {
+export function bitbucketServerApi(baseUrl: string, token: string, tls?: BitbucketServerTls): BitbucketServerApi {
   const base = baseUrl.endsWith("/") ? baseUrl : `${baseUrl}/`;
-  async function call(method: string, path: string, body?: unknown): Promise<Response> {
+  // One connection pool per event, with the CA / client certificate of `tls` (as Argo's http.Transport).
+  const dispatcher = tls ? new Agent({ connect: { ...tls } }) : undefined;
+  async function call(method: string, path: string, body?: unknown) {
     const url = new URL(path, base);
-    const res = await fetch(url, {
+    const init: RequestInit = {
       method,
       headers: { Authorization: `Bearer ${token}`, Accept: "application/json", ...(body ? { "Content-Type": "application/json" } : {}) },
       ...(body ? { body: JSON.stringify(body) } : {}),
       signal: AbortSignal.timeout(10_000),
-    });
+      ...(dispatcher ? { dispatcher } : {}),
+    };
+    let res;
+    try {
+      res = await fetch(url, init);
+    } catch (e) {
+      // undici says "fetch failed"; the cause says why (refused, certificate not trusted...).
+      const cause = (e as { cause?: { message?: string } }).cause?.message;
+      throw new Error(`${method} ${url.pathname}: ${cause ?? (e as Error).message}`);
+    }
     if (!res.ok) {
       const text = await res.text().catch(() => "");
       let message = text.slice(0, 200);
@@ -64,6 +93,10 @@ export function bitbucketServerApi(baseUrl: string, token: string): BitbucketSer
       const repos = await paged<{ slug: string }>(`api/1.0/projects/${encodeURIComponent(projectKey)}/repos`);
       return repos.map((r) => ({ projectKey, repositorySlug: r.slug }));
     },
+    commitPullRequests: (r, commit) =>
+      paged<BitbucketServerPullRequest>(
+        `api/1.0/projects/${encodeURIComponent(r.projectKey)}/repos/${encodeURIComponent(r.repositorySlug)}/commits/${encodeURIComponent(commit)}/pull-requests`,
+      ),
     list: (r) => paged<BitbucketServerHook>(hooksPath(r)),
     async create(r, hook) {
       return (await (await call("POST", hooksPath(r), hook)).json()) as BitbucketServerHook;

@@ -3,6 +3,7 @@ import type { BitbucketServerConfig } from "@impulse/api";
 import { decodeSignature, forbidden, hmacDigest, safeEqual, unauthorized } from "../webhook/hmac.js";
 import { headerValue, type Delivery, type RouteHooks } from "../webhook/hooks.js";
 import { HttpError } from "../webhook/http-error.js";
+import { expandRefsChanged, type RefsChangedOptions } from "./refs-changed.js";
 
 const ID = /^[\x21-\x7e]{1,128}$/;
 
@@ -14,9 +15,10 @@ export function verifyBitbucketServerSignature(d: Delivery, secret: string): voi
   if (!sig || !safeEqual(sig, hmacDigest("sha256", secret, [d.raw]))) throw forbidden("X-Hub-Signature does not match the webhookSecret");
 }
 
-export function bitbucketServerHooks(cfg: Pick<BitbucketServerConfig, "events">, secret: string | undefined): RouteHooks {
+export function bitbucketServerHooks(cfg: Pick<BitbucketServerConfig, "events">, secret: string | undefined, refs?: RefsChangedOptions): RouteHooks {
   const events = new Set(cfg.events);
   return {
+    ...(refs && (refs.oneEventPerChange || refs.hasOpenPullRequest) ? { expand: (body: unknown, d: Delivery) => expandRefsChanged(headerValue(d, "X-Event-Key"), body, refs) } : {}),
     headersField: "headers",
     ...(secret !== undefined ? { verify: (d: Delivery) => verifyBitbucketServerSignature(d, secret) } : {}),
     select(d) {

@@ -1,8 +1,9 @@
 // The bitbucketserver EventSource: HMAC-verified Bitbucket Server deliveries become events; repository hooks are registered.
-import { BitbucketServerConfig, durationToMs } from "@impulse/api";
+import { BitbucketServerConfig, durationToMs, resolveSecurity } from "@impulse/api";
 import { defineEventSource } from "../../define.js";
 import { hookRegistrar } from "../webhook/hook-registrar.js";
 import { hookUrl } from "../webhook/hook-url.js";
+import { HttpError } from "../webhook/http-error.js";
 import { optionalSecret, startHookedSource } from "../webhook/hooked-source.js";
 import { bitbucketServerApi, repoName, type BitbucketServerHook, type RepoRef } from "./api.js";
 import { bitbucketServerHooks } from "./hooks.js";
@@ -16,10 +17,26 @@ export const bitbucketserver = defineEventSource({
   start(ctx, emit, signal) {
     return startHookedSource(ctx, "bitbucketserver", emit, signal, async (name, cfg) => {
       const secret = await optionalSecret(ctx, name, cfg.webhookSecret, "webhookSecret");
-      const hooks = bitbucketServerHooks(cfg, secret);
+      const tls = cfg.tls ? await resolveSecurity(cfg.tls, undefined, ctx.secrets) : undefined;
+      const api = cfg.accessToken
+        ? bitbucketServerApi(cfg.bitbucketserverBaseURL, await ctx.secrets(cfg.accessToken), tls?.ssl === undefined ? undefined : tls.ssl === true ? { rejectUnauthorized: true } : tls.ssl)
+        : undefined;
+      const hasOpenPullRequest =
+        cfg.skipBranchRefsChangedOnOpenPR && api
+          ? async (projectKey: string, repositorySlug: string, commit: string) => {
+              let prs;
+              try {
+                prs = await api.commitPullRequests({ projectKey, repositorySlug }, commit);
+              } catch (e) {
+                // Nothing is stored (Argo answers an error too): the change might be one to skip.
+                throw new HttpError(502, "upstream", `could not list the pull requests of ${projectKey}/${repositorySlug} commit ${commit}: ${(e as Error).message}`);
+              }
+              return prs.some((p) => p.state.toUpperCase() === "OPEN");
+            }
+          : undefined;
+      const hooks = bitbucketServerHooks(cfg, secret, { oneEventPerChange: cfg.oneEventPerChange ?? false, hasOpenPullRequest });
       const fixed: RepoRef[] = cfg.repositories?.length ? cfg.repositories : cfg.projectKey && cfg.repositorySlug ? [{ projectKey: cfg.projectKey, repositorySlug: cfg.repositorySlug }] : [];
-      if (!cfg.accessToken || !cfg.webhook.url || (fixed.length === 0 && !cfg.projects?.length)) return { hooks };
-      const api = bitbucketServerApi(cfg.bitbucketserverBaseURL, await ctx.secrets(cfg.accessToken));
+      if (!api || !cfg.webhook.url || (fixed.length === 0 && !cfg.projects?.length)) return { hooks };
       const url = hookUrl(cfg.webhook.url, cfg.webhook.endpoint);
       // Argo's hook: named "Argo Events"; ours says Impulse. Bitbucket refuses an empty secret, so none is sent then.
       const want: Omit<BitbucketServerHook, "id"> = { name: "Impulse", url, active: true, events: cfg.events, ...(secret ? { configuration: { secret } } : {}) };

@@ -13,6 +13,13 @@ export interface HookAnswer {
   body: unknown;
 }
 
+/** What `expand` makes of one delivery. */
+export interface Expansion {
+  parts: { body: unknown; key?: string }[];
+  /** Why there are no parts (answered and logged). */
+  reason?: string;
+}
+
 /** One received request, as the hooks see it. */
 export interface Delivery {
   method: string;
@@ -55,6 +62,13 @@ export interface RouteHooks {
    * (slack: the inner event; stripe: `{event, metadata}`). Default: that shape.
    */
   data?(body: unknown, d: Delivery): unknown;
+  /**
+   * Turns one delivery's decoded body into several events, or none (bitbucketserver: oneEventPerChange, changes of
+   * branches with an open pull request dropped). Each part's `key` is appended to the delivery's event id
+   * ("<id>:<key>") so a resent delivery stores each part once. No parts: answered 200 {status:"filtered", reason},
+   * counted as filtered. May do I/O; a thrown HttpError is the answer.
+   */
+  expand?(body: unknown, d: Delivery): Expansion | Promise<Expansion>;
   /**
    * Name of the headers field in the event data: "header" for the plain webhook (Argo's WebhookEventData), "headers"
    * for the Git family (Argo's GithubEventData, ...). Default "header".

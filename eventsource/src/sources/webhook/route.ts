@@ -74,6 +74,39 @@ function isForm(req: IncomingMessage): boolean {
   return (req.headers["content-type"] ?? "").startsWith("application/x-www-form-urlencoded");
 }
 
+/** Stores each part `expand` made of one delivery (in order; a resend stores each once) and answers with their ids. */
+async function emitParts(
+  route: Route,
+  hooks: RouteHooks,
+  d: Delivery,
+  body: unknown,
+  id: string | undefined,
+  shape: (body: unknown) => unknown,
+  res: ServerResponse,
+  metrics: EventSourceMetrics,
+  log: Logger,
+  started: number,
+  meters: NonNullable<Route["meters"]>,
+): Promise<void> {
+  const { parts, reason } = await hooks.expand!(body, d);
+  if (parts.length === 0) {
+    const why = reason ?? "nothing to store";
+    metrics.filtered.inc({ ...route.labels, reason: "expand" });
+    log.info({ eventName: route.eventName, reason: why }, "delivery makes no event");
+    return sendJson(res, 200, { status: "filtered", reason: why });
+  }
+  const ids: string[] = [];
+  let duplicates = 0;
+  for (const p of parts) {
+    const partId = id !== undefined && p.key !== undefined ? `${id}:${p.key}` : id;
+    const e = await route.emit({ eventName: route.eventName, data: hooks.data ? hooks.data(p.body, d) : shape(p.body), ...(partId ? { id: partId } : {}) });
+    if (e) ids.push(e.id);
+    if (e?.duplicate) duplicates++;
+  }
+  meters.publishDuration.observe((performance.now() - started) / 1000);
+  sendJson(res, 200, ids.length === 0 ? { status: "filtered" } : { status: "success", eventIds: ids, ...(duplicates ? { duplicates } : {}) });
+}
+
 export async function handleRoute(
   route: Route,
   req: IncomingMessage,
@@ -131,6 +164,7 @@ export async function handleRoute(
       else if (isForm(req)) body = valuesMap(new URLSearchParams(raw.toString("utf8")));
       else body = parseJsonBody(raw);
       const id = hooks.eventId?.(delivery);
+      if (hooks.expand) return await emitParts(route, hooks, delivery, body, id, shape, res, metrics, log, started, meters);
       emitted = await route.emit({ eventName: route.eventName, data: hooks.data ? hooks.data(body, delivery) : shape(body), ...(id ? { id } : {}) });
     }
     meters.publishDuration.observe((performance.now() - started) / 1000);
