@@ -30,8 +30,8 @@ export interface EventingServer {
 
 const protoFile = join(repoRoot, "eventsource", "proto", "generic.proto");
 
-/** `token`: refuse calls without `authorization: Bearer <token>` with UNAUTHENTICATED. */
-export async function startEventingServer(opts: { token?: string } = {}): Promise<EventingServer> {
+/** `token`: refuse calls without `authorization: Bearer <token>` with UNAUTHENTICATED; `tls`: serve over TLS with this certificate. */
+export async function startEventingServer(opts: { token?: string; tls?: { cert: string; key: string } } = {}): Promise<EventingServer> {
   const def = loadSync(protoFile, { keepCase: true, defaults: true });
   const service = (grpc.loadPackageDefinition(def)["generic"] as grpc.GrpcObject)["Eventing"] as grpc.ServiceClientConstructor;
   const calls: EventingCall[] = [];
@@ -55,7 +55,11 @@ export async function startEventingServer(opts: { token?: string } = {}): Promis
     for (let i = 0; ; i++) {
       try {
         port = await new Promise<number>((resolve, reject) =>
-          s.bindAsync(`127.0.0.1:${port}`, grpc.ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))),
+          s.bindAsync(
+            `127.0.0.1:${port}`,
+            opts.tls ? grpc.ServerCredentials.createSsl(null, [{ cert_chain: Buffer.from(opts.tls.cert), private_key: Buffer.from(opts.tls.key) }], false) : grpc.ServerCredentials.createInsecure(),
+            (e, p) => (e ? reject(e) : resolve(p)),
+          ),
         );
         break;
       } catch (e) {
