@@ -33,7 +33,7 @@ export const sns = defineEventSource({
           throw e;
         });
       const registrar = snsSubscription(client, cfg.topicArn, hookUrl(cfg.webhook.url!, cfg.webhook.endpoint), holder);
-      return { hooks, registration: { registrar, deleteOnFinish: true, resyncTimes: 0 } };
+      return { hooks, registration: { registrar, deleteOnFinish: true, resyncTimes: 0, noun: "topic subscription" } };
     });
     return { ready: running.ready, done: running.done.finally(() => clients.forEach((c) => c.destroy())) };
   },

@@ -10,7 +10,7 @@ import { runRegistration, type RegistrationOptions } from "./registration.js";
 export interface HookedEvent {
   hooks: RouteHooks;
   /** Absent when the event only receives (no API credentials or no webhook.url). */
-  registration?: Pick<RegistrationOptions, "registrar" | "deleteOnFinish" | "resyncMs" | "resyncTimes">;
+  registration?: Pick<RegistrationOptions, "registrar" | "deleteOnFinish" | "resyncMs" | "resyncTimes" | "noun">;
 }
 
 /** The fields every hooked source type's event has: its endpoint and (as Argo) its own metadata for the event data. */

@@ -31,6 +31,8 @@ export interface RegistrationOptions {
    */
   resyncMs?: number;
   resyncTimes?: number;
+  /** What is registered, for /health and logs (default "hook"; sns: "topic subscription"). */
+  noun?: string;
 }
 
 /** Runs until the signal aborts; resolves after the hooks were deleted (when asked) so `done` covers the cleanup. */
@@ -41,23 +43,24 @@ export async function runRegistration(o: RegistrationOptions): Promise<void> {
   let delay = o.retryMs ?? 1000;
   let resyncs = 0;
   let registered = false;
-  o.health({ healthy: false, error: "registering the hook" });
+  const noun = o.noun ?? "hook";
+  o.health({ healthy: false, error: `registering the ${noun}` });
   while (!o.signal.aborted) {
     try {
       await o.registrar.ensure();
       registered = true;
       o.health({ healthy: true });
       o.metrics.upstreamConnected.set(labels, 1);
-      if (resyncs === 0) log.info("hook registered");
+      if (resyncs === 0) log.info(`${noun} registered`);
       delay = o.retryMs ?? 1000;
       if (resyncs++ >= (o.resyncTimes ?? 10)) break;
       await sleep(o.resyncMs ?? 60_000, o.signal);
     } catch (e) {
-      const error = `hook registration failed (retrying in ${Math.round(delay / 1000)}s): ${(e as Error).message}`;
+      const error = `${noun} registration failed (retrying in ${Math.round(delay / 1000)}s): ${(e as Error).message}`;
       o.health({ healthy: false, error });
       o.metrics.upstreamConnected.set(labels, 0);
       o.metrics.upstreamErrors.inc({ ...labels, reason: "registration" });
-      log.warn({ err: (e as Error).message }, "hook registration failed; retrying");
+      log.warn({ err: (e as Error).message }, `${noun} registration failed; retrying`);
       await sleep(delay, o.signal);
       delay = Math.min(delay * 2, max);
     }
@@ -66,9 +69,9 @@ export async function runRegistration(o: RegistrationOptions): Promise<void> {
   if (o.deleteOnFinish && registered) {
     try {
       await o.registrar.remove();
-      log.info("hook deleted (deleteHookOnFinish)");
+      log.info(`${noun} deleted on stop`);
     } catch (e) {
-      log.warn({ err: (e as Error).message }, "could not delete the hook on stop");
+      log.warn({ err: (e as Error).message }, `could not delete the ${noun} on stop`);
     }
   }
 }
