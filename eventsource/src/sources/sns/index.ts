@@ -33,7 +33,9 @@ export const sns = defineEventSource({
           throw e;
         });
       const registrar = snsSubscription(client, cfg.topicArn, hookUrl(cfg.webhook.url!, cfg.webhook.endpoint), holder);
-      return { hooks, registration: { registrar, deleteOnFinish: true, resyncTimes: 0, noun: "topic subscription" } };
+      // Subscribed again every minute (Subscribe is idempotent): another replica, or the old pod of a rolling update,
+      // unsubscribes when it stops, as Argo does; the subscription comes back within a minute (SNS confirms it again).
+      return { hooks, registration: { registrar, deleteOnFinish: true, resyncMs: 60_000, resyncTimes: Number.POSITIVE_INFINITY, noun: "topic subscription" } };
     });
     return { ready: running.ready, done: running.done.finally(() => clients.forEach((c) => c.destroy())) };
   },
