@@ -6,6 +6,8 @@
 # the suite reads the spans the collector re-exports instead (docs/tracing.md).
 set -euo pipefail
 VERSION=v0.165.0
+# The stable (v1) modules of the same collector release.
+STABLE=v1.71.0
 CACHE=${IMPULSE_INFRA_CACHE:-$HOME/.cache/impulse-infra}
 DIR="$CACHE/otelcol-$VERSION"
 BIN="$DIR/bin/otelcol"
@@ -30,8 +32,7 @@ cp "$HERE/main.go" "$TMP/src/"
   # One release: the v0.x modules at $VERSION; their v1.x siblings come in at the versions that release requires.
   go get go.opentelemetry.io/collector/otelcol@$VERSION go.opentelemetry.io/collector/service@$VERSION \
     go.opentelemetry.io/collector/receiver/otlpreceiver@$VERSION go.opentelemetry.io/collector/exporter/otlphttpexporter@$VERSION \
-    go.opentelemetry.io/collector/exporter/debugexporter@$VERSION >&2
-  go mod tidy >&2
+    go.opentelemetry.io/collector/exporter/debugexporter@$VERSION go.opentelemetry.io/collector/confmap/provider/envprovider@$STABLE >&2
   go build -trimpath -ldflags "-s -w" -o "$TMP/bin/otelcol" .
 ) >&2
 rm -rf "$DIR"

@@ -67,7 +67,10 @@ spec:
 }
 
 before(async () => {
-  [nats, collector, sink] = await Promise.all([startNats(), startOtelCollector(), startSink()]);
+  // One by one: a server that fails to start must not leave the others unassigned (and running) for `after`.
+  sink = await startSink();
+  nats = await startNats();
+  collector = await startOtelCollector();
   dir = mkdtempSync(join(tmpdir(), "impulse-tracing-"));
   port.on = await freePort();
   port.off = await freePort();
@@ -76,12 +79,11 @@ before(async () => {
   const traced = writeSpecs("traced", port.on, "/traced");
   const plain = writeSpecs("plain", port.off, "/plain");
   const common = ["--nats-url", nats.url, "--namespace", "tracing", "--log-level", "info"];
-  await Promise.all([
-    startRuntime("sensor", traced.sensor, common, procs, otel),
-    startRuntime("eventsource", traced.es, common, procs, otel),
-    startRuntime("sensor", plain.sensor, common, procs),
-    startRuntime("eventsource", plain.es, common, procs),
-  ]);
+  // One at a time, as the other suites do: four runtimes starting at once on a loaded 2-core machine exceed the health wait.
+  await startRuntime("sensor", traced.sensor, common, procs, otel);
+  await startRuntime("eventsource", traced.es, common, procs, otel);
+  await startRuntime("sensor", plain.sensor, common, procs);
+  await startRuntime("eventsource", plain.es, common, procs);
 });
 
 after(async () => {
