@@ -25,6 +25,8 @@ let dir: string;
 const procs: CliProcess[] = [];
 /** Webhook ports of the traced pair and of the pair without OTEL_* (tracing off). */
 const port = { on: 0, off: 0 };
+/** The traced pair, whose log lines are read. */
+const traced: { es?: CliProcess; sensor?: CliProcess } = {};
 
 function writeSpecs(name: string, webhookPort: number, targetPath: string): { es: string; sensor: string } {
   const es = join(dir, `${name}-eventsource.yaml`);
@@ -76,12 +78,12 @@ before(async () => {
   port.off = await freePort();
   // Export after 100 ms instead of 5 s: the suite waits for spans, not for a timer.
   const otel = { OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint, OTEL_BSP_SCHEDULE_DELAY: "100" };
-  const traced = writeSpecs("traced", port.on, "/traced");
+  const on = writeSpecs("traced", port.on, "/traced");
   const plain = writeSpecs("plain", port.off, "/plain");
   const common = ["--nats-url", nats.url, "--namespace", "tracing", "--log-level", "info"];
   // One at a time, as the other suites do: four runtimes starting at once on a loaded 2-core machine exceed the health wait.
-  await startRuntime("sensor", traced.sensor, common, procs, otel);
-  await startRuntime("eventsource", traced.es, common, procs, otel);
+  traced.sensor = await startRuntime("sensor", on.sensor, common, procs, otel);
+  traced.es = await startRuntime("eventsource", on.es, common, procs, otel);
   await startRuntime("sensor", plain.sensor, common, procs);
   await startRuntime("eventsource", plain.es, common, procs);
 });
@@ -152,6 +154,13 @@ it("one webhook request is one trace: EventSource → bus → Sensor → HTTP ta
   assert.equal(client.attributes["http.response.status_code"], 200);
   assert.equal(client.attributes["url.full"], `${sink.url}/traced`);
   assert.equal(client.attributes["impulse.attempt"], 1);
+
+  // Log lines about the event carry the ids of the span they were written in.
+  const lines = (p: CliProcess | undefined) => p!.output().split("\n").filter((l) => l.includes(eventId)).map((l) => JSON.parse(l) as Record<string, unknown>);
+  const received = lines(traced.es).find((l) => l["msg"] === "event received");
+  assert.deepEqual([received?.["trace_id"], received?.["span_id"]], [server.traceId, send.spanId]);
+  const fired = await waitFor("the sensor's fired line", () => lines(traced.sensor).find((l) => String(l["msg"]).startsWith("trigger notify fired")));
+  assert.deepEqual([fired["trace_id"], fired["span_id"]], [process.traceId, process.spanId]);
 });
 
 it("an incoming traceparent header is continued: same trace id, the sender's span is the parent", async () => {
