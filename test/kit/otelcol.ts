@@ -162,7 +162,10 @@ export async function startOtelCollector(): Promise<OtelCollector> {
   const endpoint = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (proc.exitCode !== null) throw new Error(`otelcol exited with code ${proc.exitCode}:\n${output}`);
+    if (proc.exitCode !== null) {
+      await stop();
+      throw new Error(`otelcol exited with code ${proc.exitCode}:\n${output}`);
+    }
     try {
       // An empty export is a valid request: 200 once the receiver listens.
       const r = await request(`${endpoint}/v1/traces`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
