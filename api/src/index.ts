@@ -1,6 +1,7 @@
 // @impulse/api: the resource model. Pure: no I/O.
 export * from "./errors.js";
 export * from "./cloudevent.js";
+export * from "./tracing.js";
 export * from "./validate.js";
 export * from "./suggest.js";
 export * from "./schema-walk.js";

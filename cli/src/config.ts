@@ -2,6 +2,7 @@
 import { EgressPolicy, parseGoDuration } from "@impulse/api";
 import { hostname } from "node:os";
 import { z } from "zod";
+import { tracingEnabled } from "./tracing/enabled.js";
 
 /** The process-wide egress policy as JSON (`{"allow":[…],"deny":[…]}`), from --egress-policy or IMPULSE_EGRESS_POLICY. */
 export const EgressPolicyText = z
@@ -42,6 +43,8 @@ export const RuntimeConfig = z.object({
     .refine((d) => parseGoDuration(d) !== undefined && parseGoDuration(d)! >= 0, "must be a duration like 5m or 0 to turn it off")
     .transform((d) => parseGoDuration(d)!),
   egressPolicy: EgressPolicyText.optional(),
+  /** Set when the OTEL_* environment asks for traces (tracing/enabled.ts); the SDK reads the rest of OTEL_* itself. */
+  tracing: z.object({ defaultServiceName: z.string() }).optional(),
 });
 export type RuntimeConfig = z.output<typeof RuntimeConfig>;
 
@@ -71,6 +74,8 @@ export interface ConfigDefaults {
   metricsPort: number;
   listenAddress: string;
   logFormat: "json" | "pretty";
+  /** The traces' service.name unless OTEL_SERVICE_NAME gives one (default "impulse"). */
+  serviceName?: string;
 }
 
 export function readConfig(flags: CommonFlags, env: NodeJS.ProcessEnv, defaults: ConfigDefaults): RuntimeConfig {
@@ -94,6 +99,7 @@ export function readConfig(flags: CommonFlags, env: NodeJS.ProcessEnv, defaults:
     concurrency: flags.concurrency ?? env["IMPULSE_CONCURRENCY"],
     dedupWindow: flags.dedupWindow ?? env["IMPULSE_DEDUP_WINDOW"],
     egressPolicy: flags.egressPolicy ?? (env["IMPULSE_EGRESS_POLICY"] || undefined),
+    tracing: tracingEnabled(env) ? { defaultServiceName: defaults.serviceName ?? "impulse" } : undefined,
   });
   if (!parsed.success) throw new Error("invalid configuration: " + parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
   return parsed.data;

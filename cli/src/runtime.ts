@@ -16,6 +16,14 @@ import { untilAborted } from "./shutdown.js";
 
 export { shutdownSignal } from "./shutdown.js";
 
+async function startTracing(defaultServiceName: string, log: Logger) {
+  const [{ startTracing: start }, { readFileSync }] = await Promise.all([import("./tracing/otel.js"), import("node:fs")]);
+  const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
+  const started = start(process.env, defaultServiceName, version);
+  log.info({ exporter: process.env["OTEL_TRACES_EXPORTER"] ?? "otlp", endpoint: process.env["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"] ?? process.env["OTEL_EXPORTER_OTLP_ENDPOINT"] }, "tracing on (OpenTelemetry, configured by OTEL_*)");
+  return started;
+}
+
 export interface Runtime {
   metricsPort: number;
   /** Resolves when everything stopped after the signal. */
@@ -53,6 +61,9 @@ export async function startRuntime(resources: Resource[], cfg: RuntimeConfig, na
   const secrets = createSecretResolver(cfg.secretsDir, process.env);
   const kubeConfig = kubeConfigLoader(cfg.kubeconfig);
   checkKubeConfig(resources, cfg, kubeConfig);
+  // The OpenTelemetry SDK is loaded only when OTEL_* asks for traces: off, no module of it is even read.
+  const traces = cfg.tracing ? await startTracing(cfg.tracing.defaultServiceName, log) : undefined;
+  const tracing = traces?.tracing;
 
   // Everything below stops on `stop`: the caller's signal, or a failure during start-up.
   const stop = new AbortController();
@@ -89,6 +100,8 @@ export async function startRuntime(resources: Resource[], cfg: RuntimeConfig, na
     await Promise.allSettled(waits);
     await Promise.allSettled([...buses.values()].map((b) => b.close()));
     await new Promise((r) => server.close(r));
+    // Last: the spans of the final firings are exported before the process exits.
+    await traces?.shutdown().catch((e: Error) => log.warn({ err: e.message }, "tracing: spans not exported at shutdown"));
   };
 
   // One connection per EventBus name used by the resources.
@@ -110,14 +123,14 @@ export async function startRuntime(resources: Resource[], cfg: RuntimeConfig, na
     for (const r of resources) {
       if (stop.signal.aborted) break;
       if (r.kind === "EventSource") {
-        const es = runEventSource({ resource: r, bus: await bus(r.spec.eventBusName), logger: log, metrics: esMetrics, secrets, kubeConfig, listenAddress: cfg.listenAddress, signal: stop.signal, ...leaderElection(cfg, kubeConfig) });
+        const es = runEventSource({ resource: r, bus: await bus(r.spec.eventBusName), logger: log, metrics: esMetrics, secrets, kubeConfig, listenAddress: cfg.listenAddress, signal: stop.signal, tracing, ...leaderElection(cfg, kubeConfig) });
         eventSources.push(es);
         waits.push(es.done);
         await untilAborted(es.ready, stop.signal);
       } else if (r.kind === "Sensor") {
         const sensorBus = await bus(r.spec.eventBusName);
         const run = (sig: AbortSignal) =>
-          runSensor({ resource: r, bus: sensorBus, logger: log, metrics: sensorMetrics, secrets, kubeConfig, signal: sig, concurrency: cfg.concurrency, dedupWindowMs: cfg.dedupWindow, egressPolicy: cfg.egressPolicy });
+          runSensor({ resource: r, bus: sensorBus, logger: log, metrics: sensorMetrics, secrets, kubeConfig, signal: sig, concurrency: cfg.concurrency, dedupWindowMs: cfg.dedupWindow, egressPolicy: cfg.egressPolicy, tracing });
         const election = leaderElection(cfg, kubeConfig).leaderElection;
         const s = election ? standbySensor(run, { ...election, name: `sensor-${r.metadata.name}`, logger: log.child({ sensorName: r.metadata.name }) }, stop.signal) : await untilAborted(run(stop.signal), stop.signal);
         sensors.push(s);

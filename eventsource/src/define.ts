@@ -1,5 +1,5 @@
 // The EventSource definition contract: one object per source type, looked up in a registry.
-import type { SecretKeySelector } from "@impulse/api";
+import type { SecretKeySelector, Span, TraceCarrier, Tracing } from "@impulse/api";
 import type { KvStore } from "@impulse/bus";
 import type { KubeConfig } from "@kubernetes/client-node";
 import type { Logger } from "pino";
@@ -25,6 +25,11 @@ export interface Emission {
   time?: string;
   /** CloudEvent extension attributes to carry on the envelope. */
   extensions?: Record<string, unknown>;
+  /**
+   * What the event's trace continues: the request's span (tracing on), or the W3C context the sender gave (tracing
+   * off: carried on unchanged). None: a traceparent among the extensions, else a new trace (on) or none (off).
+   */
+  trace?: Span | TraceCarrier;
 }
 
 /** What became of an emitted event on the bus. */
@@ -63,6 +68,8 @@ export interface SourceContext<C> {
   webhooks: WebhookHub;
   /** A KV bucket of this EventSource on the bus, for state that must survive restarts (e.g. watch checkpoints). */
   kv: (name: string) => Promise<KvStore>;
+  /** Set when tracing is on (OTEL_* configured); sources that serve requests start their server spans with it. */
+  tracing?: Tracing | undefined;
   /** Records a request refused before it became an event (status and reason) in the journal, sampled. */
   rejected?: (eventName: string, reason: string) => void;
 }

@@ -1,9 +1,10 @@
 // Runs every source of one EventSource resource against a bus until the signal aborts.
-import { errorMessage, type EventSource } from "@impulse/api";
+import { errorMessage, logFields, type EventSource, type Tracing } from "@impulse/api";
 import type { EventBus } from "@impulse/bus";
 import type { Logger } from "pino";
 import type { Emit, KubeConfigLoader, RunningSource, SecretResolver } from "./define.js";
 import { buildEnvelope } from "./envelope.js";
+import { publishSpan, withTraceContext } from "./trace.js";
 import { compileEventFilter, type EventFilter } from "./filter-expression.js";
 import { runWithLease, type LeaseOptions } from "./leader/lease.js";
 import type { EventSourceMetrics } from "./metrics.js";
@@ -26,6 +27,8 @@ export interface EventSourceRunOptions {
    * Lease eventsource-<name>; without it they run in this process (one replica, or impulse dev).
    */
   leaderElection?: Omit<LeaseOptions, "name" | "logger">;
+  /** Set when tracing is on: every published event gets a producer span and carries its traceparent. */
+  tracing?: Tracing | undefined;
 }
 
 export interface RunningEventSource {
@@ -56,7 +59,7 @@ export function runEventSource(o: EventSourceRunOptions): RunningEventSource {
   const singletons: { type: string; start: (signal: AbortSignal) => RunningSource }[] = [];
   const components: Record<string, { healthy: boolean; error?: string }> = {};
   const webhooks = createWebhookHub(
-    { host: o.listenAddress ?? "0.0.0.0", metrics: o.metrics, logger: log, busMaxPayload: () => o.bus.maxPayload(), rejected: (eventName: string, reason: string) => o.bus.journal.reject(name, eventName, reason) },
+    { host: o.listenAddress ?? "0.0.0.0", metrics: o.metrics, logger: log, busMaxPayload: () => o.bus.maxPayload(), rejected: (eventName: string, reason: string) => o.bus.journal.reject(name, eventName, reason), tracing: o.tracing },
     o.signal,
   );
   for (const [type, def] of sourceDefinitions) {
@@ -73,12 +76,21 @@ export function runEventSource(o: EventSourceRunOptions): RunningEventSource {
         return undefined;
       }
       const event = buildEnvelope(name, type, e);
+      // Tracing on: a producer span whose context the event carries; off: only a context the sender gave, unchanged.
+      const span = o.tracing ? publishSpan(o.tracing, event, e.trace) : undefined;
+      if (!span && e.trace) withTraceContext(event, e.trace);
       let published;
       try {
         published = await o.bus.publish(event);
       } catch (err) {
         o.bus.journal.reject(name, e.eventName, `not stored on the bus: ${errorMessage(err)}`);
+        span?.fail(errorMessage(err), (err as { code?: string }).code);
+        span?.end();
         throw err;
+      }
+      if (span) {
+        span.setAttributes({ "messaging.message.body.size": published.size, "impulse.bus.sequence": published.sequence, "impulse.duplicate": published.duplicate });
+        span.end();
       }
       const { duplicate } = published;
       if (o.bus.journal.enabled)
@@ -103,7 +115,7 @@ export function runEventSource(o: EventSourceRunOptions): RunningEventSource {
       (duplicate ? c.duplicates : c.published).inc();
       // One line per event at info: with the sensor's lines it tells what happened to each event (issue 10).
       log.info(
-        { eventName: e.eventName, eventId: event.id, source: event.source, subject: event.subject, ...(duplicate ? { duplicate } : {}) },
+        { eventName: e.eventName, eventId: event.id, source: event.source, subject: event.subject, ...(duplicate ? { duplicate } : {}), ...logFields(span) },
         duplicate ? "event received; already on the bus (not stored again)" : "event received",
       );
       return { id: event.id, duplicate };
@@ -126,6 +138,7 @@ export function runEventSource(o: EventSourceRunOptions): RunningEventSource {
           webhooks,
           kv: (bucket) => o.bus.kv(`eventsource-${name}-${bucket}`),
           rejected: (eventName, reason) => o.bus.journal.reject(name, eventName, reason),
+          tracing: o.tracing,
         },
         emit,
         signal,

@@ -1,6 +1,6 @@
 // One firing of a trigger: parameters → typed template → payload → execute with retries → policy.
 import { createHash } from "node:crypto";
-import { ErrorCodes, errorMessage, ImpulseError, type TriggerParameter } from "@impulse/api";
+import { ErrorCodes, errorMessage, ImpulseError, logFields, type Span, type TraceCarrier, type Tracing, type TriggerParameter } from "@impulse/api";
 import type { Logger } from "pino";
 import type { CompiledTrigger } from "./compile.js";
 import { withRetry } from "./delivery/retry.js";
@@ -12,6 +12,7 @@ import { applyParameters, buildPayload } from "./params/apply.js";
 import type { FiredEvents } from "./params/resolve.js";
 import type { TriggerExecutor } from "./triggers/define.js";
 import type { FiringNote, TriggerJournal } from "./delivery/journal.js";
+import { attemptAttributes, firingContexts } from "./trace.js";
 
 export function idempotencyKey(sensor: string, trigger: string, events: FiredEvents): string {
   const ids = Object.entries(events)
@@ -75,6 +76,9 @@ export interface FireOptions {
   journal?: TriggerJournal | undefined;
   /** A replay or redrive asked for by a user: fires again unless respectDedup (see docs/events.md). */
   replay?: { id: string; respectDedup: boolean } | undefined;
+  /** Set when tracing is on: each attempt gets a span, under `span` (the delivery's process span) when given. */
+  tracing?: Tracing | undefined;
+  span?: Span | undefined;
 }
 
 /** A replay's own key: targets that deduplicate on Idempotency-Key act again, and a second replay is another key again. */
@@ -92,6 +96,11 @@ async function attempt(a: ArmedTrigger, o: FireOptions, key: string, log: { read
   const t = a.trigger;
   const { template, payload } = prepare(t, o.events);
   const journal = o.journal?.enabled ? o.journal : undefined;
+  // The events' own trace contexts: the first goes to the target when tracing is off; with tracing, the others are links.
+  const contexts = firingContexts(o.events);
+  const parent = o.span ?? contexts[0];
+  const parentTrace = o.span?.traceId ?? contexts[0]?.traceparent.slice(3, 35);
+  const links = o.tracing ? contexts.filter((c) => c.traceparent.slice(3, 35) !== parentTrace) : [];
   const result = await withRetry(
     t.retry,
     o.signal,
@@ -102,11 +111,23 @@ async function attempt(a: ArmedTrigger, o: FireOptions, key: string, log: { read
       const started = journal ? performance.now() : 0;
       const rateLimitedMs = waitStart ? Math.round(started - waitStart) : 0;
       const end = o.meters.duration.startTimer();
+      let span: Span | undefined;
+      if (o.tracing) {
+        const info = t.definition.span?.(template) ?? { name: `${t.kind} ${t.name}`, kind: "client" as const, attributes: {} };
+        span = o.tracing.startSpan(info.name, {
+          kind: info.kind,
+          parent,
+          ...(links.length ? { links } : {}),
+          attributes: { ...info.attributes, ...attemptAttributes(o.events, { sensor: o.sensorName, trigger: t.name, kind: t.kind, attempt: n, idempotencyKey: key, replay: o.replay?.id }) },
+        });
+      }
+      const trace: TraceCarrier | undefined = span ? span.carrier() : contexts[0];
       try {
         const r = await a.executor.execute(
-          { template, payload, events: o.events, idempotencyKey: key, ...(o.replay ? { replay: o.replay.id } : {}), get logger() { return log.logger; } },
+          { template, payload, events: o.events, idempotencyKey: key, ...(o.replay ? { replay: o.replay.id } : {}), ...(trace ? { trace } : {}), get logger() { return log.logger; } },
           o.signal,
         );
+        if (span && t.definition.spanResult) span.setAttributes(t.definition.spanResult(r));
         t.definition.applyPolicy(r, t.spec.policy);
         // A success is told by the firing record (result, attempts, duration): one record less per event on the
         // hot path. Only a success that waited for the rate limit gets its own record, to show the wait.
@@ -114,9 +135,11 @@ async function attempt(a: ArmedTrigger, o: FireOptions, key: string, log: { read
         return r;
       } catch (e) {
         journal?.attempt(o.events, { ranTrigger: t.name, attempt: n, durationMs: performance.now() - started, ok: false, error: errorMessage(e), ...(rateLimitedMs ? { rateLimitedMs } : {}) });
+        span?.fail(errorMessage(e), e instanceof ImpulseError ? e.code : (e as Error)?.name);
         throw e;
       } finally {
         end();
+        span?.end();
       }
     },
     ({ attempt: n, error, nextDelayMs }) => {
@@ -139,7 +162,7 @@ export async function fire(o: FireOptions): Promise<FireOutcome> {
   if (fresh) o = { ...o, dedup: undefined };
   const ids = Object.values(o.events).map((e) => e.id);
   // Bindings on every line about this firing; a child logger only when something actually logs (hot path).
-  const bind = { eventId: ids[0], eventIds: ids, deliveryCount: o.deliveryCount, idempotencyKey: key };
+  const bind = { eventId: ids[0], eventIds: ids, deliveryCount: o.deliveryCount, idempotencyKey: key, ...logFields(o.span) };
   let child: Logger | undefined;
   const log = { get logger() { return (child ??= o.logger.child(bind)); } };
   let ticket: FiringTicket | undefined;

@@ -1,5 +1,5 @@
 // Runs a Sensor: one durable subscription per trigger; an event is acknowledged only after its firing finished.
-import type { EgressPolicy, Sensor } from "@impulse/api";
+import { errorMessage, logFields, type EgressPolicy, type Sensor, type Span, type Tracing } from "@impulse/api";
 import type { EgressLevel } from "./egress/policy.js";
 import type { Delivery, EventBus, Subscription, SubscriptionStatus } from "@impulse/bus";
 import type { Logger } from "pino";
@@ -18,6 +18,7 @@ import type { KubeConfigLoader, SecretResolver } from "./triggers/define.js";
 import { sensorLogger } from "./logging-fields.js";
 import { TriggerJournal } from "./delivery/journal.js";
 import { handleReplay, type ReplayTarget } from "./replay.js";
+import { conditionSpan, filterSpan, processSpan } from "./trace.js";
 
 /** As long as the bus's own duplicate window by default, so together they cover the same span. */
 export const DEFAULT_DEDUP_WINDOW_MS = 300_000;
@@ -37,6 +38,8 @@ export interface SensorRunOptions {
   dedupWindowMs?: number;
   /** The process-wide egress policy (--egress-policy); the Sensor's spec.egressPolicy applies on top of it. */
   egressPolicy?: EgressPolicy | undefined;
+  /** Set when tracing is on (OTEL_* configured): deliveries, verdicts, conditions and attempts become spans. */
+  tracing?: Tracing | undefined;
 }
 
 export interface RunningSensor {
@@ -46,7 +49,13 @@ export interface RunningSensor {
   done: Promise<void>;
 }
 
-async function matchDependencies(t: CompiledTrigger, event: FiredEvents[string], log: Logger, journal: TriggerJournal): Promise<{ events: FiredEvents; reasons: string[] }> {
+/** Where a delivery's spans go: the tracer and the delivery's process span (both absent when tracing is off). */
+interface DeliveryTrace {
+  tracing: Tracing;
+  span: Span;
+}
+
+async function matchDependencies(t: CompiledTrigger, event: FiredEvents[string], log: Logger, journal: TriggerJournal, tr?: DeliveryTrace): Promise<{ events: FiredEvents; reasons: string[] }> {
   const events: Record<string, FiredEvents[string]> = {};
   const reasons: string[] = [];
   for (const dep of t.dependencies) {
@@ -55,19 +64,22 @@ async function matchDependencies(t: CompiledTrigger, event: FiredEvents[string],
     if ("failed" in seen) {
       reasons.push(`${dep.name}: ${seen.failed}`);
       journal.dependency(event, dep.name, false, seen.failed);
+      if (tr) filterSpan(tr.tracing, tr.span, event, dep.name, false, seen.failed);
       continue;
     }
     const r = await dep.filter(seen.event);
     if (r.pass) {
       events[dep.name] = seen.event;
       journal.dependency(event, dep.name, true);
-      log.info({ eventId: event.id, dependency: dep.name }, `dependency ${dep.name} matched`);
+      if (tr) filterSpan(tr.tracing, tr.span, event, dep.name, true);
+      log.info({ eventId: event.id, dependency: dep.name, ...logFields(tr?.span) }, `dependency ${dep.name} matched`);
     } else {
       const reason = r.reason ?? "rejected";
       reasons.push(`${dep.name}: ${reason}`);
       journal.dependency(event, dep.name, false, reason);
+      if (tr) filterSpan(tr.tracing, tr.span, event, dep.name, false, reason);
       // At info, not debug: "why didn't it fire?" must be answerable from the default log (issue 10).
-      log.info({ eventId: event.id, dependency: dep.name, reason }, `dependency ${dep.name} not matched: ${reason}`);
+      log.info({ eventId: event.id, dependency: dep.name, reason, ...logFields(tr?.span) }, `dependency ${dep.name} not matched: ${reason}`);
     }
   }
   return { events, reasons };
@@ -127,16 +139,16 @@ export async function runSensor(o: SensorRunOptions): Promise<RunningSensor> {
       dlq: c.dlq ? arm(c.dlq) : undefined,
     });
     const armed = arm(t);
-    const fireWith = (events: FiredEvents, deliveryCount: number) =>
-      fire({ sensorName: sensor.name, armed, dedup, events, deliveryCount, meters, logger: tlog, signal: o.signal, journal });
+    const fireWith = (events: FiredEvents, deliveryCount: number, tr: DeliveryTrace | undefined) =>
+      fire({ sensorName: sensor.name, armed, dedup, events, deliveryCount, meters, logger: tlog, signal: o.signal, journal, ...(tr ? { tracing: tr.tracing, span: tr.span } : {}) });
     replayTargets.set(t.name, {
       trigger: t,
       journal,
       match: (event, j) => matchDependencies(t, event, tlog, j),
-      fire: (events, j, replay) => fire({ sensorName: sensor.name, armed, dedup, events, deliveryCount: 1, meters, logger: tlog.child({ replay: replay.id }), signal: o.signal, journal: j, replay }),
+      fire: (events, j, replay) => fire({ sensorName: sensor.name, armed, dedup, events, deliveryCount: 1, meters, logger: tlog.child({ replay: replay.id }), signal: o.signal, journal: j, replay, tracing: o.tracing }),
     });
 
-    let onMatch: (events: FiredEvents, delivery: Delivery) => Promise<void>;
+    let onMatch: (events: FiredEvents, delivery: Delivery, tr: DeliveryTrace | undefined) => Promise<void>;
     if (t.stateful) {
       const { state, purged } = await TriggerConditionState.open(kv!, t.name, t.specHash);
       if (purged) tlog.info({ purged }, "trigger spec changed: saved partial condition state purged");
@@ -153,27 +165,28 @@ export async function runSensor(o: SensorRunOptions): Promise<RunningSensor> {
           }),
         );
       }
-      onMatch = (events, d) =>
+      onMatch = (events, d, tr) =>
         mutex.run(async () => {
           for (const dep of Object.keys(events)) state.offer(dep, { event: d.event, sequence: d.sequence, savedAt: Date.now() });
           const satisfied = evaluate(t.condition, state.dependencies());
           journal.condition(d.event, satisfied, [...state.dependencies()], depNames);
+          if (tr) conditionSpan(tr.tracing, tr.span, d.event, t.name, satisfied, [...state.dependencies()], depNames);
           if (!satisfied) {
             for (const dep of Object.keys(events)) await state.persist(dep);
             meters.waiting.inc();
-            tlog.info({ eventId: d.event.id, have: [...state.dependencies()] }, "condition not satisfied yet; event saved");
+            tlog.info({ eventId: d.event.id, have: [...state.dependencies()], ...logFields(tr?.span) }, "condition not satisfied yet; event saved");
             return;
           }
           // Fire before clearing: a crash mid-firing redelivers this event and finds the others still saved.
-          await fireWith(state.events(), d.deliveryCount);
+          await fireWith(state.events(), d.deliveryCount, tr);
           await state.clear();
         });
     } else {
       // orderingKey: same key → one after another, in delivery order; different keys run concurrently.
       const ordered = t.spec.orderingKey ? new KeyedMutex() : undefined;
       const orderingKey = t.spec.orderingKey;
-      onMatch = async (events, d) => {
-        const firing = ordered ? ordered.run(orderingValue(d.event.data, orderingKey!), () => fireWith(events, d.deliveryCount)) : fireWith(events, d.deliveryCount);
+      onMatch = async (events, d, tr) => {
+        const firing = ordered ? ordered.run(orderingValue(d.event.data, orderingKey!), () => fireWith(events, d.deliveryCount, tr)) : fireWith(events, d.deliveryCount, tr);
         if (t.atLeastOnce) {
           await firing;
         } else {
@@ -184,20 +197,39 @@ export async function runSensor(o: SensorRunOptions): Promise<RunningSensor> {
       };
     }
 
+    const durable = `sensor.${sensor.name}.${t.name}`;
     const sub = await o.bus.subscribe(
       {
-        durable: `sensor.${sensor.name}.${t.name}`,
+        durable,
         events: t.dependencies.map((d) => ({ eventSourceName: d.eventSourceName, eventName: d.eventName })),
         maxInFlight: t.spec.concurrency ?? o.concurrency ?? 32,
       },
       async (d) => {
         meters.received.inc();
-        const { events } = await matchDependencies(t, d.event, tlog, journal);
-        if (Object.keys(events).length === 0) {
-          meters.filtered.inc();
-          return;
+        if (!o.tracing) {
+          const { events } = await matchDependencies(t, d.event, tlog, journal);
+          if (Object.keys(events).length === 0) {
+            meters.filtered.inc();
+            return;
+          }
+          return onMatch(events, d, undefined);
         }
-        await onMatch(events, d);
+        const tr = { tracing: o.tracing, span: processSpan(o.tracing, d.event, { sensor: sensor.name, trigger: t.name, durable, deliveryCount: d.deliveryCount, sequence: d.sequence }) };
+        try {
+          const { events } = await matchDependencies(t, d.event, tlog, journal, tr);
+          const matched = Object.keys(events).length > 0;
+          tr.span.setAttributes({ "impulse.matched": matched });
+          if (!matched) {
+            meters.filtered.inc();
+            return;
+          }
+          await onMatch(events, d, tr);
+        } catch (e) {
+          tr.span.fail(errorMessage(e), (e as { code?: string }).code ?? (e as Error)?.name);
+          throw e;
+        } finally {
+          tr.span.end();
+        }
       },
     );
     subs.set(t.name, sub);

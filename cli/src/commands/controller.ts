@@ -46,6 +46,8 @@ export const ControllerConfig = z.object({
   workers: z.coerce.number().int().min(1).max(64).default(2),
   logLevel: z.enum(["trace", "debug", "info", "warn", "error", "silent"]).default("info"),
   egressPolicy: EgressPolicyText.optional(),
+  /** The controller's own OTEL_* variables: handed to every EventSource and Sensor pod (tracing, docs/tracing.md). */
+  otelEnv: z.record(z.string(), z.string()),
 });
 export type ControllerConfig = z.output<typeof ControllerConfig>;
 
@@ -64,6 +66,7 @@ export function readControllerConfig(flags: ControllerFlags, env: NodeJS.Process
     workers: flags.workers ?? env["IMPULSE_CONTROLLER_WORKERS"],
     logLevel: flags.logLevel ?? env["IMPULSE_LOG_LEVEL"],
     egressPolicy: flags.egressPolicy ?? (env["IMPULSE_EGRESS_POLICY"] || undefined),
+    otelEnv: Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[0].startsWith("OTEL_") && e[1] !== undefined)),
   });
   if (!parsed.success) throw new Error("invalid configuration: " + parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
   return parsed.data;
@@ -87,6 +90,7 @@ export async function runController(flags: ControllerFlags): Promise<number> {
         natsImage: cfg.natsImage,
         policy: { allowPrivileged: cfg.allowPrivilegedPods },
         ...(cfg.egressPolicy ? { egressPolicy: cfg.egressPolicy } : {}),
+        ...(Object.keys(cfg.otelEnv).length ? { otelEnv: cfg.otelEnv } : {}),
         strategyOf: (type) => sourceDefinitions.get(type)?.strategy ?? "active-active",
         sourceTypes: [...sourceDefinitions.keys()],
       },

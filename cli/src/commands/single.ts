@@ -9,7 +9,7 @@ import { shutdownSignal, startRuntime } from "../runtime.js";
 
 export async function runSingle(kind: "EventSource" | "Sensor", flags: CommonFlags & { file?: string }): Promise<number> {
   // As a pod runs it: every interface (probes and scrapers come from outside), JSON lines for the log collector.
-  const cfg = readConfig(flags, process.env, { metricsPort: DEFAULT_METRICS_PORT[kind], listenAddress: "0.0.0.0", logFormat: "json" });
+  const cfg = readConfig(flags, process.env, { metricsPort: DEFAULT_METRICS_PORT[kind], listenAddress: "0.0.0.0", logFormat: "json", serviceName: `impulse-${kind.toLowerCase()}` });
   const log = createLogger(cfg.logLevel, kind.toLowerCase(), cfg.logFormat);
   let resources: Resource[];
   if (flags.file) {

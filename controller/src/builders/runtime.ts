@@ -35,6 +35,8 @@ export function runtimeContainer(
   if (bus.streamConfig) env.push({ name: "IMPULSE_BUS_STREAM", value: JSON.stringify(bus.streamConfig) });
   if (bus.journal) env.push({ name: "IMPULSE_BUS_JOURNAL", value: JSON.stringify(bus.journal) });
   if (bus.accessSecret) env.push({ name: "IMPULSE_BUS_AUTH", valueFrom: { secretKeyRef: { name: bus.accessSecret.name, key: bus.accessSecret.key } } });
+  // Tracing for every runtime, as the controller was configured (docs/tracing.md); spec.template.container.env overrides.
+  for (const [name, value] of Object.entries(opts.otelEnv ?? {}).sort(([a], [b]) => a.localeCompare(b))) env.push({ name, value });
   env.push(...(extra.env ?? []));
   return {
     name: "main",

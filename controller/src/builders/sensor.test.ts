@@ -64,4 +64,20 @@ describe("Sensor builder", () => {
     assert.deepEqual(JSON.parse(env({ ...opts, egressPolicy: egress }).find((e) => e.name === "IMPULSE_EGRESS_POLICY")!.value!), egress);
     assert.equal(env(opts).some((e) => e.name === "IMPULSE_EGRESS_POLICY"), false);
   });
+  it("hands the controller's OTEL_* variables to the pod; the pod template's env wins", () => {
+    const otelEnv = { OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318", OTEL_TRACES_SAMPLER: "parentbased_traceidratio" };
+    const cr: CustomResource = {
+      apiVersion: "impulse.dev/v1alpha1",
+      kind: "Sensor",
+      metadata: { name: "orders", namespace: "team", uid: "u-s" },
+      spec: { ...spec, template: { container: { env: [{ name: "OTEL_TRACES_SAMPLER", value: "always_off" }] } } },
+    };
+    const v = validate<Sensor>(cr, opts.policy);
+    assert.ok(v.ok);
+    const env = (o: RuntimeOptions) => (buildSensor(cr, v.resource, { url: "nats://bus:4222" }, o).objects.find((x) => x.kind === "Deployment") as unknown as V1Deployment).spec!.template.spec!.containers[0]!.env!;
+    const withOtel = env({ ...opts, otelEnv });
+    assert.equal(withOtel.find((e) => e.name === "OTEL_EXPORTER_OTLP_ENDPOINT")?.value, "http://collector:4318");
+    assert.deepEqual(withOtel.filter((e) => e.name === "OTEL_TRACES_SAMPLER").map((e) => e.value), ["always_off"]);
+    assert.equal(env(opts).some((e) => e.name === "OTEL_EXPORTER_OTLP_ENDPOINT"), false);
+  });
 });

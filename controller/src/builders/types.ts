@@ -40,6 +40,8 @@ export interface RuntimeOptions {
   policy: PodPolicy;
   /** The process-wide egress policy of Sensor pods (IMPULSE_EGRESS_POLICY): which hosts http triggers may call. */
   egressPolicy?: EgressPolicy;
+  /** OTEL_* variables for every EventSource and Sensor pod (the controller's own); a pod template's env wins. */
+  otelEnv?: Record<string, string>;
 }
 
 /** An object to apply: apiVersion, kind, metadata.name and namespace are always set. */

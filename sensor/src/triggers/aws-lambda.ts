@@ -1,6 +1,6 @@
 // The awsLambda trigger: one Invoke per firing; success is the Invoke status under policy.status.allow and no FunctionError.
 import type { LambdaClient } from "@aws-sdk/client-lambda";
-import { AwsLambdaTriggerTemplate, PolicyError, awsClientCredentials, roleSessionName, type AwsCredentials, type LambdaInvocationType, type Trigger } from "@impulse/api";
+import { AwsLambdaTriggerTemplate, PolicyError, awsClientCredentials, roleSessionName, traceHeaders, type AwsCredentials, type LambdaInvocationType, type TraceCarrier, type Trigger } from "@impulse/api";
 import { awsTriggerError } from "./aws/errors.js";
 import { changedEndpointCheck } from "../egress/endpoints.js";
 import { defineTrigger, type TriggerContext } from "./define.js";
@@ -38,8 +38,9 @@ export function functionErrorMessage(payload: Uint8Array | undefined): string {
  * Lambda hands ClientContext to the function as context.clientContext (synchronous invocations only, per AWS).
  * `custom.idempotencyKey` is the same on every retry and redelivery of a firing, like the http trigger's Idempotency-Key.
  */
-export function clientContext(sensor: string, trigger: string, idempotencyKey: string): string {
-  return Buffer.from(JSON.stringify({ custom: { idempotencyKey, sensor, trigger } })).toString("base64");
+export function clientContext(sensor: string, trigger: string, idempotencyKey: string, trace?: TraceCarrier): string {
+  // traceparent/tracestate in custom: where a function (or its OpenTelemetry Lambda layer) reads a caller's context.
+  return Buffer.from(JSON.stringify({ custom: { idempotencyKey, sensor, trigger, ...traceHeaders(trace) } })).toString("base64");
 }
 
 type Template = AwsLambdaTriggerTemplate;
@@ -96,7 +97,7 @@ export const awsLambda = defineTrigger({
     const checkEndpoint = ctx.template ? changedEndpointCheck(ctx.egress) : undefined;
     const configuredEndpoint = ctx.template?.awsLambda?.endpoint;
     return {
-      async execute({ template: t, payload, idempotencyKey }, signal): Promise<LambdaResult> {
+      async execute({ template: t, payload, idempotencyKey, trace }, signal): Promise<LambdaResult> {
         await checkEndpoint?.(configuredEndpoint, t.endpoint, (e) => [e]);
         const invocationType = t.invocationType ?? "RequestResponse";
         const what = `Lambda ${t.functionName} (${invocationType})`;
@@ -108,7 +109,7 @@ export const awsLambda = defineTrigger({
               FunctionName: t.functionName,
               InvocationType: invocationType,
               Payload: Buffer.from(JSON.stringify(payload ?? {})),
-              ClientContext: clientContext(ctx.sensorName, ctx.triggerName, idempotencyKey),
+              ClientContext: clientContext(ctx.sensorName, ctx.triggerName, idempotencyKey, trace),
             }),
             { abortSignal: signal },
           );
@@ -132,6 +133,12 @@ export const awsLambda = defineTrigger({
     if (r.functionError && !r.functionErrorIsSuccess)
       throw new PolicyError(`Lambda ${r.functionName} failed (FunctionError ${r.functionError}): ${r.errorMessage || "no error message"}`);
   },
+  span: (t) => ({
+    name: `Lambda.Invoke ${t.functionName}`,
+    kind: "client",
+    attributes: { "rpc.system": "aws-api", "rpc.service": "Lambda", "rpc.method": "Invoke", "faas.invoked_name": t.functionName, "faas.invoked_provider": "aws", "faas.invoked_region": t.region },
+  }),
+  spanResult: (r) => ({ "http.response.status_code": r.status, ...(r.functionError ? { "error.type": r.functionError } : {}) }),
   describe: (r) =>
     `Lambda ${r.status}${r.invocationType === "RequestResponse" ? "" : ` (${r.invocationType})`}${r.functionError ? ` FunctionError ${r.functionError}` : ""}`,
 });

@@ -1,5 +1,5 @@
 // The trigger definition contract: typed template in, typed result out, policy on the result.
-import type { Trigger } from "@impulse/api";
+import type { SpanAttributes, SpanKind, TraceCarrier, Trigger } from "@impulse/api";
 import type { EgressLevel } from "../egress/policy.js";
 import type { KubeConfig } from "@kubernetes/client-node";
 import type { KvStore } from "@impulse/bus";
@@ -45,7 +45,19 @@ export interface Firing<T> {
   idempotencyKey: string;
   /** Set when a user replayed or redrove the events (`impulse events replay`): its id, sent as a header where the kind has headers. */
   replay?: string;
+  /**
+   * W3C trace context to send on with the request (header, record header, client context, annotation): the attempt's
+   * span when tracing is on, else the context the event arrived with; absent when neither exists.
+   */
+  trace?: TraceCarrier;
   logger: Logger;
+}
+
+/** How an attempt of a kind shows as a span: its name, kind and attributes (OpenTelemetry semantic conventions). */
+export interface TriggerSpan {
+  name: string;
+  kind: SpanKind;
+  attributes: SpanAttributes;
 }
 
 export interface TriggerExecutor<T, R> {
@@ -70,6 +82,10 @@ export interface TriggerDefinition<S extends z.ZodType = z.ZodType, R = unknown>
   applyPolicy(result: R, policy: Trigger["policy"]): void;
   /** For `impulse sensor test`: the resource the trigger would act on, when it can be known without I/O (else null). */
   previewResource?(kindTemplate: unknown, events: FiredEvents): unknown;
+  /** The attempt span's name, kind and attributes for a resolved template (default: "<kind> <trigger>", client). */
+  span?(template: z.output<S>): TriggerSpan;
+  /** Attributes of the attempt span from the result (e.g. http.response.status_code). */
+  spanResult?(result: R): SpanAttributes;
   /** Short text for logs and the firing record (e.g. "HTTP 200"). */
   describe(result: R): string;
 }

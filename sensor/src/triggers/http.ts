@@ -1,5 +1,5 @@
 // The http trigger: one request per firing; success is decided by policy.status.allow (default: any 2xx).
-import { ErrorCodes, HttpTriggerTemplate, ImpulseError, PolicyError, redactUrl } from "@impulse/api";
+import { ErrorCodes, HttpTriggerTemplate, ImpulseError, PolicyError, redactUrl, traceHeaders } from "@impulse/api";
 import { Pool } from "undici";
 import { egressGuard, pinnedLookup } from "../egress/guard.js";
 import { compileEgress } from "../egress/policy.js";
@@ -56,10 +56,11 @@ export const http = defineTrigger({
     let last: Target | undefined; // most firings reuse one URL
     ctx.signal.addEventListener("abort", () => void Promise.allSettled([...pools.values()].map((p) => p.destroy())), { once: true });
     return {
-      async execute({ template: t, payload, idempotencyKey, replay, logger }): Promise<HttpResult> {
+      async execute({ template: t, payload, idempotencyKey, replay, trace, logger }): Promise<HttpResult> {
         // The egress check comes first: a refused URL fails the firing before any secret is read.
         const to = last?.url === t.url && last.until >= Date.now() ? last : (last = await target(t.url));
-        const headers: Record<string, string> = { "Idempotency-Key": idempotencyKey, ...(replay ? { "Impulse-Replay": replay } : {}), ...(t.headers ?? {}) };
+        // traceparent/tracestate before the template's headers: a header the user set wins.
+        const headers: Record<string, string> = { "Idempotency-Key": idempotencyKey, ...(replay ? { "Impulse-Replay": replay } : {}), ...(trace ? traceHeaders(trace) : {}), ...(t.headers ?? {}) };
         const withSecrets = to.secretsAllowed || (!t.secureHeaders?.length && !t.basicAuth);
         if (!withSecrets) logger.warn({ origin: new URL(t.url).origin }, "secureHeaders and basicAuth are not sent: the url is not the template's configured host (egressPolicy.secureHeaders: allowedHosts permits allowed hosts)");
         for (const h of withSecrets ? (t.secureHeaders ?? []) : []) {
@@ -105,5 +106,16 @@ export const http = defineTrigger({
     const ok = allow ? allow.includes(result.status) : result.status >= 200 && result.status < 300;
     if (!ok) throw new PolicyError(`HTTP ${result.status} is not allowed by ${allow ? `policy.status.allow ${JSON.stringify(allow)}` : "the default policy (2xx)"}: ${result.body.slice(0, 200)}`);
   },
+  span(t) {
+    const method = t.method ?? "POST";
+    const u = new URL(t.url);
+    // HTTP client span (semantic conventions); the query and credentials stay out of url.full.
+    return {
+      name: method,
+      kind: "client",
+      attributes: { "http.request.method": method, "url.full": `${u.origin}${u.pathname}`, "server.address": u.hostname, "server.port": Number(u.port) || (u.protocol === "https:" ? 443 : 80) },
+    };
+  },
+  spanResult: (r) => ({ "http.response.status_code": r.status, ...(r.status >= 400 ? { "error.type": String(r.status) } : {}) }),
   describe: (r) => `HTTP ${r.status}`,
 });

@@ -1,5 +1,5 @@
 // The kafka trigger: one record per firing; the firing succeeds only when the broker acknowledged it (Argo only logs errors).
-import { ErrorCodes, ImpulseError, KafkaTriggerTemplate, resolveSecurity } from "@impulse/api";
+import { ErrorCodes, ImpulseError, KafkaTriggerTemplate, resolveSecurity, traceHeaders } from "@impulse/api";
 import type { Message, Producer, RecordMetadata } from "kafkajs";
 import type { Logger } from "pino";
 import { changedEndpointCheck } from "../egress/endpoints.js";
@@ -102,9 +102,9 @@ export const kafka = defineTrigger({
     const checkBrokers = ctx.template ? changedEndpointCheck(ctx.egress) : undefined;
     const configuredUrl = ctx.template?.kafka?.url;
     return {
-      async execute({ template: t, payload, idempotencyKey, replay }): Promise<KafkaResult> {
+      async execute({ template: t, payload, idempotencyKey, replay, trace }): Promise<KafkaResult> {
         await checkBrokers?.(configuredUrl, t.url, (url) => url.split(",").map((b) => `kafka://${b.trim()}`));
-        const headers: Record<string, string> = { "idempotency-key": idempotencyKey, ...(replay ? { "impulse-replay": replay } : {}), ...(t.headers ?? {}) };
+        const headers: Record<string, string> = { "idempotency-key": idempotencyKey, ...(replay ? { "impulse-replay": replay } : {}), ...(trace ? traceHeaders(trace) : {}), ...(t.headers ?? {}) };
         for (const h of t.secureHeaders ?? []) {
           const ref = h.valueFrom.secretKeyRef ?? h.valueFrom.configMapKeyRef;
           if (ref) headers[h.name] = await ctx.secrets(ref);
@@ -133,5 +133,11 @@ export const kafka = defineTrigger({
     };
   },
   applyPolicy() {},
+  span: (t) => ({
+    name: `send ${t.topic}`,
+    kind: "producer",
+    attributes: { "messaging.system": "kafka", "messaging.operation.type": "send", "messaging.operation.name": "send", "messaging.destination.name": t.topic, "server.address": t.url.split(",")[0]?.trim().split(":")[0] },
+  }),
+  spanResult: (r) => (r.partition !== undefined ? { "messaging.destination.partition.id": String(r.partition), "messaging.kafka.offset": Number(r.offset) } : {}),
   describe: (r) => (r.partition !== undefined ? `kafka ${r.topic}/${r.partition}@${r.offset}` : `kafka ${r.topic}`),
 });

@@ -1,5 +1,5 @@
 // The nats trigger: one core NATS message per firing (Argo's NATSTrigger), confirmed by a flush round trip before the firing succeeds.
-import { ErrorCodes, ImpulseError, NatsTriggerTemplate, resolveSecurity } from "@impulse/api";
+import { ErrorCodes, ImpulseError, NatsTriggerTemplate, resolveSecurity, traceHeaders } from "@impulse/api";
 import type { NatsPublisher, NatsPublisherOptions } from "@impulse/bus";
 import { changedEndpointCheck } from "../egress/endpoints.js";
 import { defineTrigger, type TriggerContext } from "./define.js";
@@ -50,7 +50,7 @@ export const nats = defineTrigger({
     const checkServers = ctx.template ? changedEndpointCheck(ctx.egress) : undefined;
     const configuredUrl = ctx.template?.nats?.url;
     return {
-      async execute({ template: t, payload, idempotencyKey, replay }): Promise<NatsResult> {
+      async execute({ template: t, payload, idempotencyKey, replay, trace }): Promise<NatsResult> {
         if (ctx.template && t.url !== configuredUrl && t.auth)
           throw new ImpulseError(ErrorCodes.ParameterFailed, "template.nats.url was changed by a parameter: the credentials in auth are sent only to the configured url");
         await checkServers?.(configuredUrl, t.url, (url) => url.split(",").map((s) => `nats://${s.trim().replace(/^(nats|tls):\/\//, "")}`));
@@ -58,7 +58,7 @@ export const nats = defineTrigger({
         try {
           const publisher = await publisherFor(t);
           // Nats-Msg-Id: a JetStream stream capturing the subject drops a second copy inside its duplicate window.
-          await publisher.publish(t.subject, data, { "Nats-Msg-Id": idempotencyKey, "Idempotency-Key": idempotencyKey, ...(replay ? { "Impulse-Replay": replay } : {}) });
+          await publisher.publish(t.subject, data, { "Nats-Msg-Id": idempotencyKey, "Idempotency-Key": idempotencyKey, ...(replay ? { "Impulse-Replay": replay } : {}), ...(trace ? traceHeaders(trace) : {}) });
         } catch (e) {
           if (e instanceof ImpulseError) throw e;
           // Credentials refused will be refused again; anything else (no server, a reconnect) may pass later.
@@ -70,5 +70,11 @@ export const nats = defineTrigger({
     };
   },
   applyPolicy() {},
+  span: (t) => ({
+    name: `publish ${t.subject}`,
+    kind: "producer",
+    attributes: { "messaging.system": "nats", "messaging.operation.type": "send", "messaging.operation.name": "publish", "messaging.destination.name": t.subject },
+  }),
+  spanResult: (r) => ({ "messaging.message.body.size": r.bytes }),
   describe: (r) => `nats ${r.subject} (${r.bytes} bytes)`,
 });

@@ -1,5 +1,5 @@
 // `impulse --help` and `impulse lint` must not load the heavy clients (Kubernetes, AWS SDK, kafkajs, NATS): they cost
-// seconds of start-up and neither command talks to anything. npm run bench times the start-up; this keeps the cause out.
+// seconds of start-up and neither command talks to anything. Nor the OpenTelemetry SDK: it loads only when OTEL_* turns tracing on. npm run bench times the start-up; this keeps the cause out.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { it } from "node:test";
 import { cliMain, repoRoot } from "../../kit/cli.js";
 
-const HEAVY = [/^@kubernetes\//, /^@aws-sdk\//, /^kafkajs$/, /^ioredis$/, /^@nats-io\//, /^@grpc\//, /^express$/, /^wasmoon$/, /^jq-wasm$/, /^prom-client$/, /^nodemailer$/];
+const HEAVY = [/^@kubernetes\//, /^@aws-sdk\//, /^kafkajs$/, /^ioredis$/, /^@nats-io\//, /^@grpc\//, /^express$/, /^wasmoon$/, /^jq-wasm$/, /^prom-client$/, /^nodemailer$/, /^@opentelemetry\/sdk-/, /^@opentelemetry\/exporter-/];
 
 function packagesLoaded(args: string[]): string[] {
   const loader = join(repoRoot, "test", "kit", "package-trace-loader.mjs");

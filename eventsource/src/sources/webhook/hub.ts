@@ -1,4 +1,5 @@
 // The webhook servers of one EventSource: one server per port, shared by every webhook-family source type on it.
+import type { Tracing } from "@impulse/api";
 import type { Logger } from "pino";
 import type { EventSourceMetrics } from "../../metrics.js";
 import type { Route } from "./route.js";
@@ -36,6 +37,7 @@ export function createWebhookHub(
     busMaxPayload: () => number;
     /** Records a refused request in the journal (sampled). */
     rejected?: ((eventName: string, reason: string) => void) | undefined;
+    tracing?: Tracing | undefined;
   },
   signal: AbortSignal,
 ): WebhookHub {
@@ -53,7 +55,7 @@ export function createWebhookHub(
         map.set(r.config.endpoint, r);
       }
       if (!p) {
-        const server = startPortServer({ port, host: o.host, routes: map, ...(m.tls ? { tls: m.tls } : {}), metrics: o.metrics, logger: o.logger, busMaxPayload: o.busMaxPayload, rejected: o.rejected }, signal);
+        const server = startPortServer({ port, host: o.host, routes: map, ...(m.tls ? { tls: m.tls } : {}), metrics: o.metrics, logger: o.logger, busMaxPayload: o.busMaxPayload, rejected: o.rejected, tracing: o.tracing }, signal);
         p = { routes: map, tls: Boolean(m.tls), ready: server.ready, done: server.done };
         ports.set(port, p);
       }

@@ -1,6 +1,6 @@
 // Handles one request for one mounted endpoint: method, auth, body, the source's hooks (hooks.ts), publish, answer.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { ErrorCodes, isImpulseError, DEFAULT_MAX_PAYLOAD_SIZE, type WebhookContext } from "@impulse/api";
+import { ErrorCodes, isImpulseError, DEFAULT_MAX_PAYLOAD_SIZE, traceCarrierOf, type Tracing, type WebhookContext } from "@impulse/api";
 import type { Logger } from "pino";
 import type { Emit, Emitted } from "../../define.js";
 import type { EventSourceMetrics } from "../../metrics.js";
@@ -9,6 +9,7 @@ import { canonicalHeader, parseJsonBody, readBody, valuesMap } from "./body.js";
 import { isCloudEventRequest, parseCloudEvent } from "./cloudevent.js";
 import type { Delivery, RouteHooks } from "./hooks.js";
 import { HttpError, sendJson } from "./http-error.js";
+import { RequestSpan } from "./request-span.js";
 
 export interface Route {
   eventName: string;
@@ -81,6 +82,7 @@ async function emitParts(
   d: Delivery,
   body: unknown,
   id: string | undefined,
+  trace: Parameters<Emit>[0]["trace"],
   shape: (body: unknown) => unknown,
   res: ServerResponse,
   metrics: EventSourceMetrics,
@@ -99,7 +101,7 @@ async function emitParts(
   let duplicates = 0;
   for (const p of parts) {
     const partId = id !== undefined && p.key !== undefined ? `${id}:${p.key}` : id;
-    const e = await route.emit({ eventName: route.eventName, data: hooks.data ? hooks.data(p.body, d) : shape(p.body), ...(partId ? { id: partId } : {}) });
+    const e = await route.emit({ eventName: route.eventName, data: hooks.data ? hooks.data(p.body, d) : shape(p.body), ...(partId ? { id: partId } : {}), ...(trace ? { trace } : {}) });
     if (e) ids.push(e.id);
     if (e?.duplicate) duplicates++;
   }
@@ -116,8 +118,12 @@ export async function handleRoute(
   log: Logger,
   busMaxPayload: () => number,
   rejected: (eventName: string, reason: string) => void = () => undefined,
+  tracing?: Tracing,
 ): Promise<void> {
   const started = performance.now();
+  // W3C trace context of the sender: continued when tracing is on, passed on unchanged when it is off.
+  const incoming = req.headers["traceparent"] === undefined ? undefined : traceCarrierOf(req.headers);
+  const span = tracing ? new RequestSpan(tracing, req, route.config.endpoint, incoming, res) : undefined;
   const meters = (route.meters ??= { received: metrics.received.labels(route.labels), publishDuration: metrics.publishDuration.labels(route.labels) });
   meters.received.inc();
   try {
@@ -156,7 +162,9 @@ export async function handleRoute(
     let emitted: Emitted | undefined;
     if (hooks.cloudEvents && isCloudEventRequest(req.headers)) {
       const ce = parseCloudEvent(req.headers, raw);
-      emitted = await route.emit({ eventName: route.eventName, data: shape(ce.data), id: ce.id, ...(ce.time ? { time: ce.time } : {}), extensions: ce.extensions });
+      // The header wins over the CloudEvent's own traceparent extension: it is the hop that called us.
+      const trace = span ? span.start(traceCarrierOf(ce.extensions)) : incoming;
+      emitted = await route.emit({ eventName: route.eventName, data: shape(ce.data), id: ce.id, ...(ce.time ? { time: ce.time } : {}), extensions: ce.extensions, ...(trace ? { trace } : {}) });
     } else {
       let body: unknown;
       if (hooks.body) body = hooks.body(delivery);
@@ -164,10 +172,12 @@ export async function handleRoute(
       else if (isForm(req)) body = valuesMap(new URLSearchParams(raw.toString("utf8")));
       else body = parseJsonBody(raw);
       const id = hooks.eventId?.(delivery);
-      if (hooks.expand) return await emitParts(route, hooks, delivery, body, id, shape, res, metrics, log, started, meters);
-      emitted = await route.emit({ eventName: route.eventName, data: hooks.data ? hooks.data(body, delivery) : shape(body), ...(id ? { id } : {}) });
+      const trace = span ? span.start() : incoming;
+      if (hooks.expand) return await emitParts(route, hooks, delivery, body, id, trace, shape, res, metrics, log, started, meters);
+      emitted = await route.emit({ eventName: route.eventName, data: hooks.data ? hooks.data(body, delivery) : shape(body), ...(id ? { id } : {}), ...(trace ? { trace } : {}) });
     }
     meters.publishDuration.observe((performance.now() - started) / 1000);
+    if (span && emitted) span.start().setAttributes({ "cloudevents.event_id": emitted.id });
     // Argo answers 200 for an event its filter dropped too; saying which lets a sender tell them apart. A duplicate
     // (a resent CloudEvent the bus already holds) is not stored again, and the answer says so.
     sendJson(

@@ -2,6 +2,7 @@
 import { createServer as createHttp, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { createServer as createHttps } from "node:https";
+import type { Tracing } from "@impulse/api";
 import type { Logger } from "pino";
 import type { EventSourceMetrics } from "../../metrics.js";
 import { sendJson } from "./http-error.js";
@@ -17,6 +18,8 @@ export interface PortServerOptions {
   rejected?: ((eventName: string, reason: string) => void) | undefined;
   logger: Logger;
   busMaxPayload: () => number;
+  /** Set when tracing is on: each request gets an HTTP server span. */
+  tracing?: Tracing | undefined;
 }
 
 /**
@@ -39,7 +42,7 @@ export function startPortServer(o: PortServerOptions, signal: AbortSignal): { re
     // Only the configured endpoints live on this (public) port; /health and /metrics are on the management port.
     const route = o.routes.get(path);
     if (!route) return sendJson(res, 404, { error: `no webhook endpoint ${path} on port ${o.port}` });
-    void handleRoute(route, req, res, q < 0 ? "" : url.slice(q + 1), o.metrics, o.logger, o.busMaxPayload, o.rejected);
+    void handleRoute(route, req, res, q < 0 ? "" : url.slice(q + 1), o.metrics, o.logger, o.busMaxPayload, o.rejected, o.tracing);
   };
   const server: Server = o.tls ? createHttps({ cert: o.tls.cert, key: o.tls.key }, onRequest) : createHttp(onRequest);
   server.keepAliveTimeout = 65_000;

@@ -2,7 +2,7 @@
 import { ArgoWorkflowTriggerTemplate, ErrorCodes, ImpulseError, parseArgoWorkflowArgs, type K8sTriggerPolicy } from "@impulse/api";
 import { defineTrigger } from "../define.js";
 import { KubeClient } from "../k8s/client.js";
-import { asKubeObject, creationLabels, loadSource } from "../k8s/object.js";
+import { asKubeObject, creationLabels, loadSource, traceAnnotations } from "../k8s/object.js";
 import { applyParameters } from "../../params/apply.js";
 import { waitForLabels } from "../k8s/policy.js";
 import { previewObject } from "../k8s/index.js";
@@ -35,7 +35,7 @@ export const argoWorkflow = defineTrigger({
     };
     const policy = ctx.policy?.k8s as K8sTriggerPolicy | undefined;
     return {
-      async execute({ template: t, events, idempotencyKey, logger }, signal): Promise<ArgoResult> {
+      async execute({ template: t, events, idempotencyKey, trace, logger }, signal): Promise<ArgoResult> {
         const c = kube();
         const operation = t.operation ?? "submit";
         // Checked at compile time too; parsed again here because parameters may not touch args, but the template is all we get.
@@ -53,6 +53,7 @@ export const argoWorkflow = defineTrigger({
           namespace,
           options,
           labels: creationLabels(ctx.sensorName, ctx.triggerName, idempotencyKey),
+          annotations: traceAnnotations(trace),
           caller: async () => caller!,
         };
         const name = obj.metadata.name;
@@ -82,6 +83,8 @@ export const argoWorkflow = defineTrigger({
     if (result.policy && !result.policy.satisfied && policy?.k8s?.errorOnBackoffTimeout)
       throw new ImpulseError(ErrorCodes.TriggerPolicyViolated, `policy.k8s: Workflow ${result.namespace}/${result.name} did not get label(s) ${result.policy.missing.join(", ")} in time`);
   },
+  span: (t) => ({ name: `argo ${t.operation ?? "submit"}`, kind: "client", attributes: { "impulse.argo.operation": t.operation ?? "submit" } }),
+  spanResult: (r) => ({ "k8s.namespace.name": r.namespace, "impulse.argo.workflow": r.name, "impulse.argo.action": r.action }),
   describe: (r) => `${r.operation}: ${r.action} Workflow ${r.namespace}/${r.name}`,
   previewResource: (template, events) => previewObject(template, events),
 });

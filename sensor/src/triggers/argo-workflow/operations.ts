@@ -37,6 +37,8 @@ export interface OperationContext {
   options: ArgoWorkflowOptions;
   /** Labels for Workflows the trigger creates (sensor, trigger, timestamp, idempotency key). */
   labels: Record<string, string>;
+  /** Annotations for Workflows the trigger creates (the firing's trace context). */
+  annotations?: Record<string, string>;
   caller: () => Promise<Caller>;
 }
 
@@ -71,6 +73,7 @@ async function createWorkflow(c: OperationContext, wf: Workflow, action: ArgoAct
   const target: Target = { client: c.client, resource: c.workflows, namespace: c.namespace, labels: { ...c.labels } };
   // Resubmit carries the old Workflow's labels minus its creator's (formulateResubmit); then, like a submit, the caller's.
   const body = operation === "resubmit" ? withCreator(wf, caller.labels) : applySubmitOptions(wf, c.options, caller.labels);
+  if (c.annotations && Object.keys(c.annotations).length) body.metadata.annotations = { ...(body.metadata.annotations ?? {}), ...c.annotations };
   const out = await create(target, body);
   return { action: out.action === "found-existing" ? "found-existing" : action, operation, namespace: c.namespace, name: out.name };
 }

@@ -2,7 +2,7 @@
 import { ErrorCodes, ImpulseError, K8sTriggerTemplate, type K8sTriggerPolicy } from "@impulse/api";
 import { defineTrigger } from "../define.js";
 import { KubeClient } from "./client.js";
-import { asKubeObject, creationLabels, loadSource, withParameters } from "./object.js";
+import { asKubeObject, creationLabels, loadSource, traceAnnotations, withAnnotations, withParameters } from "./object.js";
 import { create, patch, remove, update, type K8sResult, type Target } from "./operations.js";
 import { waitForLabels } from "./policy.js";
 import type { FiredEvents } from "../../params/resolve.js";
@@ -30,7 +30,7 @@ export const k8s = defineTrigger({
     };
     const policy = ctx.policy?.k8s as K8sTriggerPolicy | undefined;
     return {
-      async execute({ template: t, events, idempotencyKey, logger }, signal): Promise<K8sResult> {
+      async execute({ template: t, events, idempotencyKey, trace, logger }, signal): Promise<K8sResult> {
         const c = kube();
         // Argo: the Sensor's namespace. Run outside a cluster without one, the kubeconfig context's, then "default".
         const sensorNamespace = ctx.sensorNamespace ?? c.contextNamespace ?? "default";
@@ -45,6 +45,8 @@ export const k8s = defineTrigger({
           obj = asKubeObject(await c.request("GET", c.path(resource, namespace, name), { what: `read live ${obj.kind} ${name}` }), "the live object");
         }
         obj = withParameters(obj, t, events);
+        // The object carries the firing's trace: whatever acts on it next can continue the trace.
+        if (trace && operation !== "delete") obj = withAnnotations(obj, traceAnnotations(trace));
         const target: Target = { client: c, resource, namespace, labels: creationLabels(ctx.sensorName, ctx.triggerName, idempotencyKey) };
         const out =
           operation === "create" ? await create(target, obj)
@@ -68,6 +70,12 @@ export const k8s = defineTrigger({
         `policy.k8s: ${result.kind} ${result.namespace ? `${result.namespace}/` : ""}${result.name} did not get label(s) ${result.policy.missing.join(", ")} in time`,
       );
   },
+  span: (t) => ({
+    name: `k8s ${t.operation ?? "create"}`,
+    kind: "client",
+    attributes: { "impulse.k8s.operation": t.operation ?? "create" },
+  }),
+  spanResult: (r) => ({ "k8s.object.kind": r.kind, "k8s.object.name": r.name, "k8s.namespace.name": r.namespace, "impulse.k8s.action": r.action }),
   describe: (r) => `${r.action} ${r.kind} ${r.namespace ? `${r.namespace}/` : ""}${r.name}`,
   previewResource: (template, events) => previewObject(template, events),
 });

@@ -1,5 +1,5 @@
 // Builds the object a k8s trigger acts on: load the source, apply parameters, check it, add Impulse's labels.
-import { ErrorCodes, ImpulseError, type K8sTriggerTemplate } from "@impulse/api";
+import { ErrorCodes, ImpulseError, type K8sTriggerTemplate, type TraceCarrier } from "@impulse/api";
 import { parse as parseYaml } from "yaml";
 import { applyParameters } from "../../params/apply.js";
 import type { FiredEvents } from "../../params/resolve.js";
@@ -10,6 +10,9 @@ export const LABEL_TRIGGER = "impulse.dev/trigger";
 export const LABEL_ACTION_TIMESTAMP = "impulse.dev/action-timestamp";
 /** Carries the firing's idempotency key: a redelivered firing finds the object it already created. */
 export const LABEL_IDEMPOTENCY = "impulse.dev/idempotency-key";
+/** The firing's W3C trace context on the object it created or changed (docs/tracing.md). */
+export const ANNOTATION_TRACEPARENT = "impulse.dev/traceparent";
+export const ANNOTATION_TRACESTATE = "impulse.dev/tracestate";
 
 const invalid = (message: string) => new ImpulseError(ErrorCodes.InvalidSpec, message);
 
@@ -76,6 +79,18 @@ export function creationLabels(sensor: string, trigger: string, idempotencyKey: 
     [LABEL_ACTION_TIMESTAMP]: String(now),
     [LABEL_IDEMPOTENCY]: labelValue(idempotencyKey),
   };
+}
+
+/** The trace context as annotations (none without one). */
+export function traceAnnotations(trace: TraceCarrier | undefined): Record<string, string> {
+  if (!trace) return {};
+  return { [ANNOTATION_TRACEPARENT]: trace.traceparent, ...(trace.tracestate ? { [ANNOTATION_TRACESTATE]: trace.tracestate } : {}) };
+}
+
+export function withAnnotations(obj: KubeObject, annotations: Record<string, string>): KubeObject {
+  if (Object.keys(annotations).length === 0) return obj;
+  const own = (obj.metadata as { annotations?: Record<string, string> }).annotations;
+  return { ...obj, metadata: { ...obj.metadata, annotations: { ...(own ?? {}), ...annotations } } as KubeObject["metadata"] };
 }
 
 export function withLabels(obj: KubeObject, labels: Record<string, string>): KubeObject {
