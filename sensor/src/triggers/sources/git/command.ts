@@ -1,4 +1,4 @@
-// Runs the git binary: no shell, no terminal (prompts fail instead of hanging), a timeout, and stderr kept for the error.
+// Runs the git binary: no shell, no prompts (they fail instead of hanging), a timeout, and stderr kept for the error.
 import { spawn } from "node:child_process";
 import { redactUrl } from "@impulse/api";
 
@@ -29,11 +29,23 @@ export interface GitOptions {
   timeoutMs?: number;
 }
 
+/**
+ * git's own variables beat the `-c` settings a source passes (GIT_SSH_COMMAND beats core.sshCommand, GIT_SSL_CAINFO beats
+ * http.sslCAInfo) or point the command at another repository (GIT_DIR): the child runs without them. Everything else of
+ * the process's environment (PATH, HOME, proxy settings) is passed on; this is hygiene for a child process, not config.
+ */
+export function childEnvironment(parent: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(parent)) if (!k.startsWith("GIT_")) env[k] = v;
+  env["GIT_TERMINAL_PROMPT"] = "0";
+  return env;
+}
+
 export function git(args: string[], opts: GitOptions): Promise<Buffer> {
   const full = [...(opts.config ?? []).flatMap((c) => ["-c", c]), ...args];
   return new Promise((resolve, reject) => {
-    // detached: a session of its own has no controlling terminal, so git and ssh cannot prompt for a password or a host key.
-    const child = spawn("git", full, { stdio: ["ignore", "pipe", "pipe"], detached: true, signal: opts.signal, timeout: opts.timeoutMs ?? 120_000, killSignal: "SIGKILL" });
+    // GIT_TERMINAL_PROMPT=0 and ssh's BatchMode: a missing password or an unknown host key fails instead of prompting.
+    const child = spawn("git", full, { env: childEnvironment(process.env), stdio: ["ignore", "pipe", "pipe"], signal: opts.signal, timeout: opts.timeoutMs ?? 120_000, killSignal: "SIGKILL" });
     const out: Buffer[] = [];
     let err = "";
     child.stdout.on("data", (c: Buffer) => out.push(c));
