@@ -85,7 +85,7 @@ function loader(opts: { egress?: EgressPolicy; trigger?: string } = {}): SourceL
 }
 
 const noKube = { kube: () => assert.fail("no cluster needed"), namespace: "default" };
-const read = async (l: SourceLoader, source: unknown) => (await l.load(K8sSource.parse(source), noKube, ac.signal)) as { data: { version: string }; metadata: { name: string } };
+const read = async (l: SourceLoader, source: unknown) => (await l.load(K8sSource.parse(source), noKube, ac.signal)) as unknown as { data: { version: string }; metadata: { name: string } };
 const failure = async (p: Promise<unknown>): Promise<ImpulseError> => {
   try {
     await p;
