@@ -56,7 +56,7 @@ function cgi(root: string, req: IncomingMessage, res: ServerResponse, user: stri
   child.on("close", () => res.end());
 }
 
-export async function startGitHttp(opts: { root: string; tls?: boolean; auth?: { user: string; password: string } }): Promise<GitHttpServer> {
+export async function startGitHttp(opts: { root: string; tls?: boolean; auth?: { user: string; password: string | RegExp } }): Promise<GitHttpServer> {
   const certs = opts.tls ? serverCerts() : undefined;
   const requests: string[] = [];
   const handler = (req: IncomingMessage, res: ServerResponse) => {
@@ -65,7 +65,9 @@ export async function startGitHttp(opts: { root: string; tls?: boolean; auth?: {
     if (opts.auth) {
       const [scheme, value] = (req.headers.authorization ?? "").split(" ");
       const [u, ...p] = scheme === "Basic" && value ? Buffer.from(value, "base64").toString().split(":") : [];
-      if (u !== opts.auth.user || p.join(":") !== opts.auth.password) {
+      const pass = p.join(":");
+      const expected = opts.auth.password;
+      if (u !== opts.auth.user || (typeof expected === "string" ? pass !== expected : !expected.test(pass))) {
         res.writeHead(401, { "WWW-Authenticate": 'Basic realm="git"' }).end("authentication required\n");
         return;
       }

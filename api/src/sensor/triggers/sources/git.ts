@@ -1,6 +1,7 @@
 // Schema of `source.git` (Argo's GitArtifact): one file of a git repository, fetched over https, http or ssh.
 import { z } from "zod";
-import { SecretKeySelector } from "../../../common/types.js";
+import { HttpUrl, SecretKeySelector } from "../../../common/types.js";
+import { GithubApp } from "../../../eventsource/sources/github.js";
 
 /** What Argo refuses in filePath and cloneDirectory: no climbing out of the repository, no home or Windows paths. */
 const NOT_IN_PATH = ["..", "~", "\\"];
@@ -69,11 +70,13 @@ export const GitSource = z
     insecureIgnoreHostKey: z.boolean().optional().describe("Accept any SSH host key (default false: the host must be in knownHostsSecret or the pod's known_hosts files)."),
     knownHostsSecret: SecretKeySelector.optional().describe("Impulse: Secret key holding known_hosts lines for the SSH server (default: /etc/ssh/ssh_known_hosts and ~/.ssh/known_hosts of the pod)."),
     caCertSecret: SecretKeySelector.optional().describe("Impulse: Secret key holding the CA certificate (PEM) of an https server (default: the system CAs)."),
-    githubApp: z
-      .unknown()
+    githubApp: GithubApp.extend({
+      baseURL: HttpUrl.optional().describe(
+        "Impulse: the GitHub API's base URL (default: https://api.github.com/ for github.com, else https://<host>/api/v3/ of the repository's host, as GitHub Enterprise).",
+      ),
+    })
       .optional()
-      .refine((v) => v === undefined, "githubApp is not supported yet: put an installation token or a personal access token in creds")
-      .describe("GitHub App credentials (not supported yet: use creds)."),
+      .describe("GitHub App credentials: a JWT signed with privateKey is exchanged for an installation token, sent as the https password."),
   })
   .superRefine((g, ctx) => {
     const refs = (["branch", "tag", "ref"] as const).filter((k) => g[k] !== undefined);
@@ -85,6 +88,9 @@ export const GitSource = z
     const scheme = gitUrlParts(from)?.scheme;
     if (!scheme) return;
     const at = g.remote ? ["remote", "urls", 0] : ["url"];
+    if (g.githubApp && g.creds) ctx.addIssue({ code: "custom", path: ["githubApp"], message: "set creds or githubApp, not both" });
+    if (scheme === "ssh" && g.githubApp) ctx.addIssue({ code: "custom", path: ["githubApp"], message: "githubApp authenticates https URLs; an ssh URL uses sshKeySecret" });
+    if (scheme === "http" && g.githubApp) ctx.addIssue({ code: "custom", path: at, message: "a GitHub App token would travel in clear over http://; use https://" });
     if (scheme === "ssh" && g.creds) ctx.addIssue({ code: "custom", path: ["creds"], message: "creds are for https URLs; an ssh URL uses sshKeySecret" });
     if (scheme !== "ssh" && g.sshKeySecret) ctx.addIssue({ code: "custom", path: ["sshKeySecret"], message: "sshKeySecret needs an ssh URL (ssh://host/repo or git@host:repo)" });
     if (scheme !== "ssh" && (g.insecureIgnoreHostKey || g.knownHostsSecret))

@@ -58,10 +58,11 @@ export const K8sSource = z
     }),
   })
   .superRefine((s, ctx) => {
-    for (const k of Object.keys(NOT_YET) as (keyof typeof NOT_YET)[])
-      if (s[k] !== undefined) ctx.addIssue({ code: "custom", path: [k], message: `source.${k} is not supported yet; use one of ${SOURCE_KINDS.join(", ")}` });
+    const notYet = (Object.keys(NOT_YET) as (keyof typeof NOT_YET)[]).filter((k) => s[k] !== undefined);
+    for (const k of notYet) ctx.addIssue({ code: "custom", path: [k], message: `source.${k} is not supported yet; use one of ${SOURCE_KINDS.join(", ")}` });
     const set = SOURCE_KINDS.filter((k) => s[k] !== undefined);
-    if (set.length !== 1) ctx.addIssue({ code: "custom", message: set.length ? `sets ${set.join(" and ")}; set exactly one` : `needs one of ${SOURCE_KINDS.join(", ")}` });
+    // An unsupported kind alone was named above; "needs one of" would only repeat it.
+    if (set.length !== 1 && !(set.length === 0 && notYet.length)) ctx.addIssue({ code: "custom", message: set.length ? `sets ${set.join(" and ")}; set exactly one` : `needs one of ${SOURCE_KINDS.join(", ")}` });
   })
   .describe("Where the object comes from (Argo's ArtifactLocation).");
 export type K8sSource = z.output<typeof K8sSource>;

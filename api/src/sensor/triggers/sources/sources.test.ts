@@ -4,6 +4,8 @@ import { describe, it } from "node:test";
 import { gitUrlParts, K8sSource } from "./index.js";
 
 const problems = (source: unknown) => K8sSource.safeParse(source).error?.issues.map((i) => `${i.path.join(".")}: ${i.message}`) ?? [];
+const creds = { username: { name: "s", key: "u" }, password: { name: "s", key: "p" } };
+const app = { privateKey: { name: "app", key: "pem" }, appID: 12345, installationID: 67890 };
 const git = (extra: Record<string, unknown>) => ({ git: { url: "https://example.com/r.git", filePath: "wf.yaml", ...extra } });
 
 describe("source schemas", () => {
@@ -20,6 +22,7 @@ describe("source schemas", () => {
     assert.deepEqual(problems({ git: { url: "git@github.com:argoproj/argo.git", filePath: "a/b.yaml", sshKeySecret: { name: "k", key: "key" }, branch: "master", insecureIgnoreHostKey: true } }), []);
     assert.deepEqual(problems(git({ ref: "refs/pull/42/head", remote: { name: "fork", urls: ["https://example.com/fork.git"] } })), []);
     assert.deepEqual(problems(git({ ref: "0123456789abcdef0123456789abcdef01234567" })), []);
+    assert.deepEqual(problems(git({ githubApp: app })), []);
   });
 
   it("names the git field that is wrong", () => {
@@ -30,7 +33,8 @@ describe("source schemas", () => {
     assert.match(problems(git({ sshKeySecret: { name: "k", key: "key" } })).join(), /git\.sshKeySecret: sshKeySecret needs an ssh URL/);
     assert.match(problems({ git: { url: "http://h/r.git", filePath: "x", creds: { username: { name: "s", key: "u" }, password: { name: "s", key: "p" } } } }).join(), /git\.url: creds would travel in clear/);
     assert.match(problems(git({ creds: { username: { name: "s", key: "u" } } })).join(), /git\.creds: needs username and password/);
-    assert.match(problems(git({ githubApp: { appID: 1 } })).join(), /git\.githubApp: githubApp is not supported yet/);
+    assert.match(problems(git({ githubApp: { appID: 1 } })).join(), /git\.githubApp\.privateKey: /);
+    assert.match(problems(git({ creds, githubApp: app })).join(), /git\.githubApp: set creds or githubApp, not both/);
     assert.match(problems(git({ branch: "a b" })).join(), /git\.branch: not a valid git ref name/);
     assert.match(problems(git({ remote: { name: "r", urls: ["nope"] } })).join(), /git\.remote\.urls\.0: must be/);
   });
@@ -50,6 +54,6 @@ describe("source schemas", () => {
   it("needs exactly one kind and still refuses s3", () => {
     assert.match(problems({}).join(), /needs one of resource, inline, configmap, file, url, git/);
     assert.match(problems({ file: { path: "/a" }, inline: "x" }).join(), /sets inline and file; set exactly one/);
-    assert.match(problems({ s3: { bucket: { name: "b", key: "k" } } }).join(), /s3: source\.s3 is not supported yet/);
+    assert.deepEqual(problems({ s3: { bucket: { name: "b", key: "k" } } }), ["s3: source.s3 is not supported yet; use one of resource, inline, configmap, file, url, git"]);
   });
 });

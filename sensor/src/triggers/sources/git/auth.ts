@@ -26,7 +26,15 @@ export interface GitAuth {
  * Secrets never go on git's command line or into its environment: they are written to files (0600) in a fresh 0700
  * directory that lives only while one command runs, and the settings name the files.
  */
-export async function gitAuth(source: GitSource, fetchUrl: string, scheme: "https" | "http" | "ssh", secrets: SecretResolver, parent: string): Promise<GitAuth> {
+export async function gitAuth(
+  source: GitSource,
+  fetchUrl: string,
+  scheme: "https" | "http" | "ssh",
+  secrets: SecretResolver,
+  parent: string,
+  /** Basic auth that is not in Secrets (a GitHub App's installation token). */
+  basic?: { username: string; password: string },
+): Promise<GitAuth> {
   const dir = join(parent, `auth-${randomBytes(6).toString("hex")}`);
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const file = async (name: string, text: string) => {
@@ -39,9 +47,11 @@ export async function gitAuth(source: GitSource, fetchUrl: string, scheme: "http
   try {
     if (scheme !== "ssh") {
       if (source.caCertSecret) config.push(`http.sslCAInfo=${await file("ca.crt", await secrets(source.caCertSecret))}`);
-      if (source.creds?.username && source.creds.password) {
-        const user = await file("username", await secrets(source.creds.username));
-        const pass = await file("password", await secrets(source.creds.password));
+      const creds =
+        basic ?? (source.creds?.username && source.creds.password ? { username: await secrets(source.creds.username), password: await secrets(source.creds.password) } : undefined);
+      if (creds) {
+        const user = await file("username", creds.username);
+        const pass = await file("password", creds.password);
         // Scoped to the repository's origin: a redirect to another host gets no credentials.
         const helper = `!f() { test "$1" = get || exit 0; printf 'username=%s\\npassword=%s\\n' "$(cat ${shellQuote(user)})" "$(cat ${shellQuote(pass)})"; }; f`;
         config.push(`credential.${credentialScope(fetchUrl)}.helper=${helper}`);

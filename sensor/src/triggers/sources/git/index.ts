@@ -8,6 +8,7 @@ import { compileEgress } from "../../../egress/policy.js";
 import { defineSource } from "../define.js";
 import { MAX_SOURCE_BYTES } from "../file.js";
 import { gitAuth } from "./auth.js";
+import { githubAppTokens } from "./github-app.js";
 import { git, GitCommandError } from "./command.js";
 
 /** The local ref the selected commit is fetched into (one bare repository serves one trigger's one selection). */
@@ -54,6 +55,7 @@ export const gitSource = defineSource({
   kind: "git",
   create(ctx) {
     const guard = egressGuard(compileEgress(ctx.egress));
+    const appToken = githubAppTokens(ctx.secrets, `${ctx.at}.git`);
     /** Serializes this trigger's git commands on its repository. */
     let queue: Promise<unknown> = Promise.resolve();
     let fetching: Promise<string> | undefined;
@@ -98,7 +100,9 @@ export const gitSource = defineSource({
       await guard(new URL(p.parts.scheme === "ssh" ? `ssh://${host}` : p.raw), true).catch((e: ImpulseError) => {
         throw new ImpulseError(e.code, `${p.urlField}: ${e.message}`, { retryable: e.retryable, cause: e });
       });
-      const auth = await gitAuth(s, p.fetchUrl, p.parts.scheme, ctx.secrets, p.base);
+      // GitHub takes an installation token as the password of the user x-access-token.
+      const basic = s.githubApp ? { username: "x-access-token", password: await appToken(s.githubApp, p.raw, signal) } : undefined;
+      const auth = await gitAuth(s, p.fetchUrl, p.parts.scheme, ctx.secrets, p.base, basic);
       try {
         // Shallow: only the selected commit's objects travel; an unchanged branch costs one round trip of ref advertisement.
         await run(["fetch", "--quiet", "--depth=1", "--no-tags", "--no-write-fetch-head", "--force", "--", p.fetchUrl, `+${p.sel.src}:${PIN}`], auth.config);
