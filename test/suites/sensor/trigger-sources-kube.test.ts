@@ -1,11 +1,21 @@
 // git sources end to end: webhook → JetStream → Sensor → k8s and argoWorkflow triggers whose objects come from a real
 // git server (git http-backend over HTTPS with basic auth; Debian's sshd), against a real kube-apiserver with Argo's CRDs.
 import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:https";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Writable } from "node:stream";
 import { after, before, describe, it } from "node:test";
 import { CoreV1Api, CustomObjectsApi } from "@kubernetes/client-node";
 import type { NatsServer } from "@impulse/bus";
+import type { Sensor } from "@impulse/api";
 import { pino } from "pino";
+import { parse } from "yaml";
+import { serverCerts, type ServerCerts } from "../../kit/certs.js";
+import { repoRoot } from "../../kit/cli.js";
+import { adaptExample } from "../../kit/examples.js";
 import { installArgoCrds } from "../../kit/argo.js";
 import { createRepo, type TestRepo } from "../../kit/git-repo.js";
 import { startGitHttp, type GitHttpServer } from "../../kit/git-http.js";
@@ -88,6 +98,45 @@ describe("git sources through the Sensor", () => {
     const wfs = (await kube.kubeConfig.makeApiClient(CustomObjectsApi).listNamespacedCustomObject({ group: "argoproj.io", version: "v1alpha1", namespace: ns, plural: "workflows" })) as { items: { metadata: { name: string } }[] };
     assert.equal(wfs.items.length, 1);
     assert.match(wfs.items[0]!.metadata.name, /^hello-/);
+  });
+
+  it("runs the trigger-sources example: a Job from git over ssh, a Workflow from an HTTPS URL, a ConfigMap from a file", { skip: sshdMissing() }, async () => {
+    const ns = await kube.newNamespace("example");
+    const dir = mkdtempSync(join(tmpdir(), "impulse-sources-example-"));
+    const certs: ServerCerts = serverCerts();
+    const job = "apiVersion: batch/v1\nkind: Job\nmetadata:\n  generateName: report-\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n        - name: report\n          image: busybox:1.36\n          args: [placeholder]\n";
+    repo.tag("v3", repo.commit("main", { "jobs/report.yaml": job }, "report job"));
+    const wf = "apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata:\n  generateName: report-\nspec:\n  entrypoint: main\n  arguments:\n    parameters:\n      - name: report\n        value: none\n  templates:\n    - name: main\n      container:\n        image: busybox\n";
+    const web: Server = createServer({ cert: certs.cert, key: certs.key }, (req, res) => (req.url === "/workflows/report.yaml" ? res.writeHead(200).end(wf) : res.writeHead(404).end()));
+    await new Promise<void>((r) => web.listen(0, "127.0.0.1", r));
+    writeFileSync(join(dir, "last-report.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: last-report\ndata:\n  report: none\n");
+    try {
+      adaptExample(join(repoRoot, "manifests/examples/trigger-sources/sensor.yaml"), join(dir, "sensor.yaml"), [
+        ["ssh://git@git.example.com/ops/report-jobs.git", sshd!.url(`${repo.root}/${repo.name}`)],
+        ["https://config.example.internal/workflows/report.yaml", `https://127.0.0.1:${(web.address() as AddressInfo).port}/workflows/report.yaml`],
+        ["/etc/report-templates/last-report.yaml", join(dir, "last-report.yaml")],
+      ]);
+      const resource = parse(readFileSync(join(dir, "sensor.yaml"), "utf8")) as Sensor;
+      resource.metadata = { ...resource.metadata, namespace: ns };
+      Object.assign(secrets, { "git-deploy-key/id_ed25519": sshd!.clientKey, "git-deploy-key/known_hosts": sshd!.knownHosts, "config-ca/ca.crt": certs.ca });
+      const hook = await startWebhook(nats.url, ns, "report-requests", "requested");
+      started.push(hook);
+      const s = await startSensor(nats.url, ns, resource, { kubeConfig: kube.kubeConfig, secrets: async (ref) => secrets[`${ref.name}/${ref.key}`] ?? Promise.reject(new Error("no secret")) });
+      started.push(s);
+      await hook.send({ report: "weekly" });
+      await waitFor("three firings", async () => (await metricValue(s.registry, "impulse_sensor_triggers_fired_total")) === 3, 60_000);
+      const objects = kube.kubeConfig.makeApiClient(CustomObjectsApi);
+      const jobs = (await objects.listNamespacedCustomObject({ group: "batch", version: "v1", namespace: ns, plural: "jobs" })) as { items: { spec: { template: { spec: { containers: { args: string[] }[] } } } }[] };
+      assert.deepEqual(jobs.items.map((j) => j.spec.template.spec.containers[0]!.args), [["weekly"]]);
+      const wfs = (await objects.listNamespacedCustomObject({ group: "argoproj.io", version: "v1alpha1", namespace: ns, plural: "workflows" })) as { items: { spec: { arguments: { parameters: { value: string }[] } } }[] };
+      assert.deepEqual(wfs.items.map((w) => w.spec.arguments.parameters[0]!.value), ["weekly"]);
+      assert.deepEqual((await kube.kubeConfig.makeApiClient(CoreV1Api).readNamespacedConfigMap({ namespace: ns, name: "last-report" })).data, { report: "weekly" });
+    } finally {
+      web.closeAllConnections();
+      web.close();
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(certs.dir, { recursive: true, force: true });
+    }
   });
 
   it("names the trigger's field when the file is not in the repository", async () => {
