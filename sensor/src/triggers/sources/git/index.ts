@@ -61,6 +61,7 @@ export const gitSource = defineSource({
     let fetching: Promise<string> | undefined;
     let lastFile: { commit: string; path: string; text: string } | undefined;
     let prepared: string | undefined;
+    let seen: string | undefined;
     const serial = <T>(f: () => Promise<T>): Promise<T> => {
       const run = queue.then(f, f);
       queue = run.catch(() => undefined);
@@ -142,6 +143,9 @@ export const gitSource = defineSource({
         // Coalesced: a firing that arrives while a fetch runs takes that fetch's commit instead of queueing another.
         fetching ??= serial(() => fetchCommit(s, ctx.signal)).finally(() => (fetching = undefined));
         const commit = await fetching;
+        // Says which version of the object the firings use from now on (once per new commit, not per firing).
+        if (commit !== seen) ctx.logger.info({ commit, filePath: s.filePath, url: redactUrl(s.remote?.urls[0] ?? s.url) }, "git source: using a new commit");
+        seen = commit;
         const text = await serial(() => readFile(s, commit, signal));
         return { text, where: `${ctx.at}.git.filePath ${s.filePath}@${commit.slice(0, 12)}` };
       },
