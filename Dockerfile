@@ -32,6 +32,11 @@ RUN npm prune --omit=dev --no-audit --no-fund --no-update-notifier \
 FROM ${NODE_IMAGE}
 LABEL org.opencontainers.image.title="impulse" \
       org.opencontainers.image.description="Event platform in the style of Argo Events: controller, EventSource and Sensor runtimes"
+# git and ssh for the k8s/argoWorkflow triggers' git sources (docs/triggers/k8s.md says why the binary and not a JS
+# reimplementation); ca-certificates because git's TLS uses the system store, not Node's.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends git openssh-client ca-certificates \
+ && rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*
 # No package manager at run time: nothing in a pod installs anything, and less to patch.
 RUN rm -rf /usr/local/lib/node_modules/npm /usr/local/lib/node_modules/corepack \
       /usr/local/bin/npm /usr/local/bin/npx /usr/local/bin/corepack /usr/local/bin/yarn /usr/local/bin/yarnpkg /opt/yarn-*

@@ -55,6 +55,8 @@ export * from "./sensor/parameters.js";
 export * from "./sensor/triggers/index.js";
 export * from "./sensor/triggers/http.js";
 export * from "./sensor/triggers/aws-lambda.js";
+export * from "./common/github-app.js";
+export * from "./sensor/triggers/sources/index.js";
 export * from "./sensor/triggers/k8s.js";
 export * from "./sensor/triggers/argo-workflow.js";
 export * from "./sensor/triggers/kafka.js";

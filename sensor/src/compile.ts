@@ -40,6 +40,8 @@ export interface CompiledTrigger {
   retry: RetryPlan;
   /** false only when the user explicitly asked for fire-and-forget. */
   atLeastOnce: boolean;
+  /** Where the trigger is in the Sensor (spec.triggers[0], or spec.triggers[0].dlqTrigger): errors at run time name fields from it. */
+  at: string;
   /** Runs with the same events when this trigger failed for good (Argo's dlqTrigger). */
   dlq?: CompiledTrigger;
   /** Set when no parameter can change the kind's template: it is resolved once, here. */
@@ -119,6 +121,7 @@ function compileTrigger(t: Trigger, at: string, deps: Map<string, CompiledDepend
   return {
     ...(isStatic ? { staticTemplate: { template: staticKindTemplate, payload: payload as TriggerParameter[] | undefined } } : {}),
     name: t.template.name,
+    at,
     kind,
     definition,
     spec: t,

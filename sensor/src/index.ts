@@ -11,3 +11,4 @@ export * from "./triggers/define.js";
 export { triggerDefinitions } from "./triggers/index.js";
 export * from "./dry-run.js";
 export * from "./lint.js";
+export { createSourceLoader, type SourceLoader, type SourceContext, type SourceCall } from "./triggers/sources/index.js";

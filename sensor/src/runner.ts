@@ -126,6 +126,7 @@ export async function runSensor(o: SensorRunOptions): Promise<RunningSensor> {
         sensorName: sensor.name,
         sensorNamespace: o.resource.metadata.namespace,
         triggerName: c.name,
+        path: c.at,
         policy: c.spec.policy,
         template: c.spec.template,
         egress,

@@ -17,6 +17,8 @@ export interface TriggerContext {
   /** The Sensor resource's metadata.namespace, when it has one (k8s objects default to it). */
   sensorNamespace?: string | undefined;
   triggerName: string;
+  /** The trigger's place in the Sensor, e.g. spec.triggers[0] (or spec.triggers[0].dlqTrigger), for errors naming fields. */
+  path?: string;
   /** The trigger's policy, for kinds that enforce it while executing (k8s waits for labels on the object). */
   policy?: Trigger["policy"];
   /** The trigger's template as written in the spec, before parameters: the http trigger tells its configured url from one an event set. */

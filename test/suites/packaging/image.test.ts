@@ -65,9 +65,10 @@ describe("the image (buildah, stand-in base)", { skip }, () => {
       const { execSync } = require("child_process");
       const which = (c) => { try { return execSync("command -v " + c, { shell: "/bin/sh" }).toString().trim() } catch { return null } };
       console.log(JSON.stringify({ uid: process.getuid(), gid: process.getgid(), tools: ["npm", "npx", "corepack", "yarn"].map(which).filter(Boolean),
-        dirs: require("fs").readdirSync("/usr/local/lib/node_modules") }));`]);
+        dirs: require("fs").readdirSync("/usr/local/lib/node_modules"), git: ["git", "ssh"].map(which) }));`]);
     assert.equal(probe.status, 0, probe.output);
-    assert.deepEqual(JSON.parse(probe.output.trim().split("\n").pop()!), { uid: 1000, gid: 1000, tools: [], dirs: [] });
+    // git and ssh are there for the triggers' git sources.
+    assert.deepEqual(JSON.parse(probe.output.trim().split("\n").pop()!), { uid: 1000, gid: 1000, tools: [], dirs: [], git: ["/usr/bin/git", "/usr/bin/ssh"] });
 
     // The entrypoint is the CLI: `--version` prints what the host's build of the same sources prints.
     const host = runCli(["--version"]);

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { TriggerParameter } from "../parameters.js";
 import { ARGO_WORKFLOW_OPERATIONS, parseArgoWorkflowArgs } from "./argo-workflow-args.js";
-import { K8sSource } from "./k8s.js";
+import { K8sSource } from "./sources/index.js";
 
 export * from "./argo-workflow-args.js";
 

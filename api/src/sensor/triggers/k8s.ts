@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { Backoff } from "../../common/types.js";
 import { TriggerParameter } from "../parameters.js";
+import { K8sSource } from "./sources/index.js";
 
 export const K8S_OPERATIONS = ["create", "update", "patch", "delete"] as const;
 export type K8sOperation = (typeof K8S_OPERATIONS)[number];
@@ -16,52 +17,6 @@ export const K8S_PATCH_STRATEGIES = {
 export type K8sPatchStrategy = (typeof K8S_PATCH_STRATEGIES)[keyof typeof K8S_PATCH_STRATEGIES];
 const PATCH_TYPES = Object.values(K8S_PATCH_STRATEGIES);
 const PATCH_NAMES = Object.keys(K8S_PATCH_STRATEGIES) as (keyof typeof K8S_PATCH_STRATEGIES)[];
-
-/** The object as written; apiVersion and kind are needed up front (they pick the API endpoint), the rest may come from parameters. */
-export const KubernetesObjectSpec = z
-  .looseObject({
-    apiVersion: z.string().min(1).describe("API group and version, e.g. v1 or batch/v1."),
-    kind: z.string().min(1).describe("Kind, e.g. ConfigMap or Job (any kind the API server serves, CRDs included)."),
-    metadata: z
-      .looseObject({
-        name: z.string().optional().describe("Object name (or generateName, or a parameter with dest metadata.name)."),
-        generateName: z.string().optional().describe("Prefix of a name the API server completes (create only)."),
-        namespace: z.string().optional().describe("Namespace of the object (default: the Sensor's)."),
-        labels: z.record(z.string(), z.string()).optional().describe("Labels of the object."),
-        annotations: z.record(z.string(), z.string()).optional().describe("Annotations of the object."),
-      })
-      .optional()
-      .describe("Standard object metadata; other fields are kept as written."),
-  })
-  .describe("A Kubernetes object.");
-export type KubernetesObjectSpec = z.output<typeof KubernetesObjectSpec>;
-
-const notYet = (what: string) => z.unknown().optional().describe(`${what} (not supported yet: use resource, inline or configmap).`);
-
-export const K8sSource = z
-  .strictObject({
-    resource: KubernetesObjectSpec.optional().describe("The object, inline in the Sensor."),
-    inline: z.string().optional().describe("The object as a YAML or JSON string."),
-    configmap: z
-      .strictObject({
-        name: z.string().min(1).describe("ConfigMap in the Sensor's namespace."),
-        key: z.string().min(1).describe("Key holding the object as YAML or JSON."),
-        optional: z.boolean().optional().describe("Accepted for Argo compatibility; a missing ConfigMap or key fails the firing."),
-      })
-      .optional()
-      .describe("Reads the object from a ConfigMap key at each firing."),
-    file: notYet("A file in the sensor's container"),
-    url: notYet("An HTTP URL"),
-    git: notYet("A file in a git repository"),
-    s3: notYet("An S3 object"),
-  })
-  .superRefine((s, ctx) => {
-    for (const k of ["file", "url", "git", "s3"] as const)
-      if (s[k] !== undefined) ctx.addIssue({ code: "custom", path: [k], message: `source.${k} is not supported yet; use source.resource, source.inline or source.configmap` });
-    const set = (["resource", "inline", "configmap"] as const).filter((k) => s[k] !== undefined);
-    if (set.length !== 1) ctx.addIssue({ code: "custom", message: set.length ? `sets ${set.join(" and ")}; set exactly one` : "needs one of resource, inline, configmap" });
-  })
-  .describe("Where the object comes from (Argo's ArtifactLocation).");
 
 export const JsonPatchOperation = z
   .strictObject({

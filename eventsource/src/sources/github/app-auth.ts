@@ -1,17 +1,9 @@
 // GitHub App authentication: a JWT signed with the App's key is exchanged for an installation token (cached until near expiry).
-import { createPrivateKey, sign } from "node:crypto";
+import { appJwt } from "@impulse/api";
 import { GithubApiError } from "./api.js";
 
-const b64url = (b: Buffer | string) => Buffer.from(b).toString("base64url");
-
-/** An RS256 JWT for the App (docs: generating a JSON Web Token for a GitHub App): iat 60 s back for clock drift, 9 min life. */
-export function appJwt(appId: number, privateKeyPem: string, nowMs = Date.now()): string {
-  const now = Math.floor(nowMs / 1000);
-  const head = b64url(JSON.stringify({ alg: "RS256", typ: "JWT" }));
-  const body = b64url(JSON.stringify({ iat: now - 60, exp: now + 540, iss: String(appId) }));
-  const signature = sign("RSA-SHA256", Buffer.from(`${head}.${body}`), createPrivateKey(privateKeyPem));
-  return `${head}.${body}.${b64url(signature)}`;
-}
+// Moved to @impulse/api (the git sources of the sensor sign the same JWT); re-exported for this source's users.
+export { appJwt };
 
 /** Returns a function giving a valid installation access token, fetching a new one a minute before the old expires. */
 export function installationToken(baseUrl: string, appId: number, installationId: number, privateKeyPem: string): () => Promise<string> {

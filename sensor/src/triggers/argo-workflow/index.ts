@@ -2,7 +2,8 @@
 import { ArgoWorkflowTriggerTemplate, ErrorCodes, ImpulseError, parseArgoWorkflowArgs, type K8sTriggerPolicy } from "@impulse/api";
 import { defineTrigger } from "../define.js";
 import { KubeClient } from "../k8s/client.js";
-import { asKubeObject, creationLabels, loadSource, traceAnnotations } from "../k8s/object.js";
+import { asKubeObject, creationLabels, traceAnnotations } from "../k8s/object.js";
+import { sourceLoaderFor } from "../sources/for-trigger.js";
 import { applyParameters } from "../../params/apply.js";
 import { waitForLabels } from "../k8s/policy.js";
 import { previewObject } from "../k8s/index.js";
@@ -34,6 +35,7 @@ export const argoWorkflow = defineTrigger({
       return client;
     };
     const policy = ctx.policy?.k8s as K8sTriggerPolicy | undefined;
+    const sources = sourceLoaderFor(ctx, "argoWorkflow");
     return {
       async execute({ template: t, events, idempotencyKey, trace, logger }, signal): Promise<ArgoResult> {
         const c = kube();
@@ -43,7 +45,7 @@ export const argoWorkflow = defineTrigger({
         if (problems.length) throw new ImpulseError(ErrorCodes.InvalidSpec, `args: ${problems.map((p) => p.message).join("; ")}`);
         // Argo: the object's namespace, else the Sensor's; -n in args wins, as it does for the CLI.
         const sensorNamespace = ctx.sensorNamespace ?? c.contextNamespace ?? "default";
-        const loaded = await loadSource(t.source, kube, sensorNamespace);
+        const loaded = await sources.load(t.source, { kube, namespace: sensorNamespace }, signal);
         const obj = t.parameters?.length ? asKubeObject(applyParameters(loaded, t.parameters, events), "the object after parameters") : loaded;
         const namespace = options.namespace || obj.metadata.namespace || sensorNamespace;
         const workflows = await c.resourceFor(GROUP_VERSION, "Workflow");

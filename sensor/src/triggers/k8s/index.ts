@@ -2,7 +2,8 @@
 import { ErrorCodes, ImpulseError, K8sTriggerTemplate, type K8sTriggerPolicy } from "@impulse/api";
 import { defineTrigger } from "../define.js";
 import { KubeClient } from "./client.js";
-import { asKubeObject, creationLabels, loadSource, traceAnnotations, withAnnotations, withParameters } from "./object.js";
+import { asKubeObject, creationLabels, traceAnnotations, withAnnotations, withParameters } from "./object.js";
+import { sourceLoaderFor } from "../sources/for-trigger.js";
 import { create, patch, remove, update, type K8sResult, type Target } from "./operations.js";
 import { waitForLabels } from "./policy.js";
 import type { FiredEvents } from "../../params/resolve.js";
@@ -29,13 +30,14 @@ export const k8s = defineTrigger({
       return client;
     };
     const policy = ctx.policy?.k8s as K8sTriggerPolicy | undefined;
+    const sources = sourceLoaderFor(ctx, "k8s");
     return {
       async execute({ template: t, events, idempotencyKey, trace, logger }, signal): Promise<K8sResult> {
         const c = kube();
         // Argo: the Sensor's namespace. Run outside a cluster without one, the kubeconfig context's, then "default".
         const sensorNamespace = ctx.sensorNamespace ?? c.contextNamespace ?? "default";
         const operation = t.operation ?? "create";
-        let obj = await loadSource(t.source, kube, sensorNamespace);
+        let obj = await sources.load(t.source, { kube, namespace: sensorNamespace }, signal);
         const resource = await c.resourceFor(obj.apiVersion, obj.kind);
         const namespace = resource.namespaced ? obj.metadata.namespace || sensorNamespace : undefined;
         if (t.liveObject) {

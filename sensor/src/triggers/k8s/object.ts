@@ -1,4 +1,4 @@
-// Builds the object a k8s trigger acts on: load the source, apply parameters, check it, add Impulse's labels.
+// Builds the object a k8s trigger acts on: parse the source (sources/ loads it), apply parameters, check it, add Impulse's labels.
 import { ErrorCodes, ImpulseError, type K8sTriggerTemplate, type TraceCarrier } from "@impulse/api";
 import { parse as parseYaml } from "yaml";
 import { applyParameters } from "../../params/apply.js";
@@ -39,20 +39,6 @@ export function parseObject(text: string, where: string): KubeObject {
     throw invalid(`${where}: not valid YAML: ${(e as Error).message.split("\n")[0]}`);
   }
   return asKubeObject(doc, where);
-}
-
-/** The source object, before parameters: inline, or read from a ConfigMap in the Sensor's namespace at each firing. */
-export async function loadSource(source: K8sTriggerTemplate["source"], client: () => KubeClient, sensorNamespace: string): Promise<KubeObject> {
-  if (source.resource) return asKubeObject(structuredClone(source.resource), "source.resource");
-  if (source.inline !== undefined) return parseObject(source.inline, "source.inline");
-  const ref = source.configmap!;
-  const c = client();
-  const cm = await c.request<{ data?: Record<string, string> }>("GET", `/api/v1/namespaces/${encodeURIComponent(sensorNamespace)}/configmaps/${encodeURIComponent(ref.name)}`, {
-    what: `read source ConfigMap ${sensorNamespace}/${ref.name}`,
-  });
-  const text = cm.data?.[ref.key];
-  if (text === undefined) throw invalid(`source.configmap: ConfigMap ${sensorNamespace}/${ref.name} has no key "${ref.key}"`);
-  return parseObject(text, `source.configmap ${ref.name}/${ref.key}`);
 }
 
 /** Applies the kind's parameters (dest is a path into the object, as in Argo) and re-checks the result. */
