@@ -42,6 +42,8 @@ export const RuntimeConfig = z.object({
     .refine((d) => parseGoDuration(d) !== undefined && parseGoDuration(d)! >= 0, "must be a duration like 5m or 0 to turn it off")
     .transform((d) => parseGoDuration(d)!),
   egressPolicy: EgressPolicyText.optional(),
+  /** Message templates (a ConfigMap manifest or a directory such as the mounted ConfigMap impulse-notification-templates). */
+  templates: z.string().optional(),
 });
 export type RuntimeConfig = z.output<typeof RuntimeConfig>;
 
@@ -59,6 +61,7 @@ export interface CommonFlags {
   concurrency?: string;
   dedupWindow?: string;
   egressPolicy?: string;
+  templates?: string;
 }
 
 /**
@@ -94,6 +97,7 @@ export function readConfig(flags: CommonFlags, env: NodeJS.ProcessEnv, defaults:
     concurrency: flags.concurrency ?? env["IMPULSE_CONCURRENCY"],
     dedupWindow: flags.dedupWindow ?? env["IMPULSE_DEDUP_WINDOW"],
     egressPolicy: flags.egressPolicy ?? (env["IMPULSE_EGRESS_POLICY"] || undefined),
+    templates: flags.templates ?? (env["IMPULSE_TEMPLATES"] || undefined),
   });
   if (!parsed.success) throw new Error("invalid configuration: " + parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
   return parsed.data;

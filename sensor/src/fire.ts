@@ -12,6 +12,8 @@ import { applyParameters, buildPayload } from "./params/apply.js";
 import type { FiredEvents } from "./params/resolve.js";
 import type { TriggerExecutor } from "./triggers/define.js";
 import type { FiringNote, TriggerJournal } from "./delivery/journal.js";
+import { notificationData, renderMessage, withRecipient } from "./notify/render.js";
+import { onceKey, oncePerValue, recipientKey, recipientsOf } from "./notify/keys.js";
 
 export function idempotencyKey(sensor: string, trigger: string, events: FiredEvents): string {
   const ids = Object.entries(events)
@@ -21,8 +23,20 @@ export function idempotencyKey(sensor: string, trigger: string, events: FiredEve
   return createHash("sha256").update([sensor, trigger, ...ids].join("\n")).digest("hex").slice(0, 32);
 }
 
+/** The kind's template for these events, with the named message template rendered and the subscriber set as recipient. */
+function prepare(t: CompiledTrigger, events: FiredEvents, recipient: string | undefined): { template: unknown; payload: unknown } {
+  const base = withParameters(t, events);
+  const n = t.notify;
+  if (!n?.message && recipient === undefined) return base;
+  let template = base.template as Record<string, unknown>;
+  let payload = base.payload;
+  if (n?.message) ({ template, payload } = renderMessage(n.message.name, n.message.compiled, t.kind, template, payload, notificationData(events, recipient)));
+  if (recipient !== undefined) template = withRecipient(t.kind, template, recipient);
+  return { template, payload };
+}
+
 /** Resolves the kind's template for these events; a parameter problem is not retryable. */
-function prepare(t: CompiledTrigger, events: FiredEvents): { template: unknown; payload: unknown } {
+function withParameters(t: CompiledTrigger, events: FiredEvents): { template: unknown; payload: unknown } {
   try {
     if (t.staticTemplate) {
       // No parameter can change the template: skip the clone and re-validation (the common case).
@@ -58,6 +72,8 @@ export interface ArmedTrigger {
   executor: TriggerExecutor<unknown, unknown>;
   limiter?: SlidingWindowLimiter | undefined;
   dlq?: ArmedTrigger | undefined;
+  /** The oncePer records (a long-lived bucket, the trigger's oncePerWindow): set when the trigger has oncePer. */
+  once?: FiringDedup | undefined;
 }
 
 export interface FireOptions {
@@ -75,6 +91,8 @@ export interface FireOptions {
   journal?: TriggerJournal | undefined;
   /** A replay or redrive asked for by a user: fires again unless respectDedup (see docs/events.md). */
   replay?: { id: string; respectDedup: boolean } | undefined;
+  /** The subscriber this firing is for (subscriptions by annotation): one firing per recipient. */
+  recipient?: string | undefined;
 }
 
 /** A replay's own key: targets that deduplicate on Idempotency-Key act again, and a second replay is another key again. */
@@ -90,7 +108,7 @@ export const DLQ_FAILED_REDELIVERY_MS = 30_000;
 /** Resolves the template, then runs the trigger with retries, rate limit and policy; throws the last error. */
 async function attempt(a: ArmedTrigger, o: FireOptions, key: string, log: { readonly logger: Logger }, count: { attempts: number }): Promise<unknown> {
   const t = a.trigger;
-  const { template, payload } = prepare(t, o.events);
+  const { template, payload } = prepare(t, o.events, t.notify?.subscriptions ? o.recipient : undefined);
   const journal = o.journal?.enabled ? o.journal : undefined;
   const result = await withRetry(
     t.retry,
@@ -133,13 +151,39 @@ async function attempt(a: ArmedTrigger, o: FireOptions, key: string, log: { read
  * trigger failed too: the event is never acknowledged without someone having taken it.
  */
 export async function fire(o: FireOptions): Promise<FireOutcome> {
+  const n = o.armed.trigger.notify;
+  if (!n?.subscriptions) return fireFor(o);
+  const recipients = recipientsOf(n.subscriptions, o.events);
+  if (!recipients.length) {
+    o.logger.info({ eventIds: Object.values(o.events).map((e) => e.id) }, `no subscription annotation for trigger ${n.subscriptions.trigger} and service ${n.subscriptions.service} on the object: nothing to send`);
+    return "fired";
+  }
+  // One message per recipient, each with its own key and record: a redelivery sends only what is missing.
+  let outcome: FireOutcome = "duplicate";
+  for (const recipient of recipients) outcome = worse(outcome, await fireFor({ ...o, recipient }));
+  return outcome;
+}
+
+const SEVERITY: Record<FireOutcome, number> = { duplicate: 0, fired: 1, "dead-lettered": 2, failed: 3 };
+const worse = (a: FireOutcome, b: FireOutcome): FireOutcome => (SEVERITY[b] > SEVERITY[a] ? b : a);
+
+/** The firing's key and the records that decide whether it already happened: oncePer's, or the events' ones. */
+function keyOf(o: FireOptions): { key: string; dedup: FiringDedup | undefined } {
+  const t = o.armed.trigger;
+  const once = t.notify?.oncePer ? oncePerValue(t.notify.oncePer, o.events, o.recipient, o.logger) : undefined;
+  if (once !== undefined) return { key: onceKey(o.sensorName, t.name, o.recipient, once), dedup: o.armed.once };
+  const original = idempotencyKey(o.sensorName, t.name, o.events);
+  return { key: o.recipient !== undefined ? recipientKey(original, o.recipient) : original, dedup: o.dedup };
+}
+
+async function fireFor(o: FireOptions): Promise<FireOutcome> {
   const fresh = o.replay !== undefined && !o.replay.respectDedup;
-  const original = idempotencyKey(o.sensorName, o.armed.trigger.name, o.events);
-  const key = fresh ? replayKey(original, o.replay!.id) : original;
-  if (fresh) o = { ...o, dedup: undefined };
+  const keyed = keyOf(o);
+  const key = fresh ? replayKey(keyed.key, o.replay!.id) : keyed.key;
+  o = { ...o, dedup: fresh ? undefined : keyed.dedup };
   const ids = Object.values(o.events).map((e) => e.id);
   // Bindings on every line about this firing; a child logger only when something actually logs (hot path).
-  const bind = { eventId: ids[0], eventIds: ids, deliveryCount: o.deliveryCount, idempotencyKey: key };
+  const bind = { eventId: ids[0], eventIds: ids, deliveryCount: o.deliveryCount, idempotencyKey: key, ...(o.recipient !== undefined ? { recipient: o.recipient } : {}) };
   let child: Logger | undefined;
   const log = { get logger() { return (child ??= o.logger.child(bind)); } };
   let ticket: FiringTicket | undefined;
@@ -147,7 +191,7 @@ export async function fire(o: FireOptions): Promise<FireOutcome> {
     const claim = await o.dedup.claim(key, o.signal);
     if (claim.kind === "done") {
       o.meters.duplicates.inc();
-      log.logger.info("these events already fired this trigger inside the dedup window; not firing again");
+      log.logger.info(o.armed.trigger.notify?.oncePer && o.dedup === o.armed.once ? "already sent once for this oncePer value; not sending again" : "these events already fired this trigger inside the dedup window; not firing again");
       journalFiring(o, key, performance.now(), { attempts: 0 }, { outcome: "duplicate" });
       return "duplicate";
     }

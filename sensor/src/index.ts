@@ -11,3 +11,4 @@ export * from "./triggers/define.js";
 export { triggerDefinitions } from "./triggers/index.js";
 export * from "./dry-run.js";
 export * from "./lint.js";
+export { parseCatalog, mergeCatalogs, type MessageCatalog } from "./notify/catalog.js";

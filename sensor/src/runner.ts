@@ -18,6 +18,8 @@ import type { KubeConfigLoader, SecretResolver } from "./triggers/define.js";
 import { sensorLogger } from "./logging-fields.js";
 import { TriggerJournal } from "./delivery/journal.js";
 import { handleReplay, type ReplayTarget } from "./replay.js";
+import { ONCE_PER_MAX_MS } from "@impulse/api";
+import type { MessageCatalog } from "./notify/catalog.js";
 
 /** As long as the bus's own duplicate window by default, so together they cover the same span. */
 export const DEFAULT_DEDUP_WINDOW_MS = 300_000;
@@ -37,6 +39,8 @@ export interface SensorRunOptions {
   dedupWindowMs?: number;
   /** The process-wide egress policy (--egress-policy); the Sensor's spec.egressPolicy applies on top of it. */
   egressPolicy?: EgressPolicy | undefined;
+  /** Named message templates triggers may use (messageTemplate); none given: a trigger naming one is an error. */
+  templates?: MessageCatalog | undefined;
 }
 
 export interface RunningSensor {
@@ -85,7 +89,7 @@ const noKubeConfig: KubeConfigLoader = () => {
 };
 
 export async function runSensor(o: SensorRunOptions): Promise<RunningSensor> {
-  const { sensor, errors } = compileSensor(o.resource);
+  const { sensor, errors } = compileSensor(o.resource, { templates: o.templates ?? { source: "no message templates (none were given)", templates: new Map() } });
   if (!sensor) throw new Error(`sensor ${o.resource.metadata.name} is invalid:\n` + errors.map((e) => `  ${e.path}: ${e.message}`).join("\n"));
   const scriptErrors = await checkScripts(sensor);
   if (scriptErrors.length) throw new Error(`sensor ${sensor.name} is invalid:\n` + scriptErrors.map((e) => `  ${e}`).join("\n"));
@@ -98,6 +102,8 @@ export async function runSensor(o: SensorRunOptions): Promise<RunningSensor> {
   const dedup = dedupWindowMs > 0 ? new FiringDedup(await o.bus.kv(`sensor-${sensor.name}-fired`, { ttlMs: dedupWindowMs }), dedupWindowMs) : undefined;
   // Partial conditions live in one KV bucket per sensor, opened only when some trigger needs it.
   const kv = sensor.triggers.some((t) => t.stateful) ? await o.bus.kv(`sensor-${sensor.name}`) : undefined;
+  // oncePer records outlive the dedup window: their own bucket, its TTL the longest window a trigger may ask for.
+  const onceKv = sensor.triggers.some((t) => t.notify?.oncePer) ? await o.bus.kv(`sensor-${sensor.name}-once`, { ttlMs: ONCE_PER_MAX_MS }) : undefined;
 
   const egress: EgressLevel[] = [
     ...(o.egressPolicy ? [{ source: "the process-wide egress policy", policy: o.egressPolicy }] : []),
@@ -125,6 +131,7 @@ export async function runSensor(o: SensorRunOptions): Promise<RunningSensor> {
       }),
       limiter: limiterFor(c.spec.rateLimit),
       dlq: c.dlq ? arm(c.dlq) : undefined,
+      once: onceKv && c.notify?.oncePer ? new FiringDedup(onceKv, c.notify.oncePerWindowMs) : undefined,
     });
     const armed = arm(t);
     const fireWith = (events: FiredEvents, deliveryCount: number) =>
