@@ -9,7 +9,6 @@ import { after, before, describe, it } from "node:test";
 import { randomUUID } from "node:crypto";
 import { CoreV1Api, type CoreV1Event } from "@kubernetes/client-node";
 import type { NatsServer } from "@impulse/bus";
-import { request } from "undici";
 import { repoRoot, startRuntime, type CliProcess } from "../../kit/cli.js";
 import { adaptExample } from "../../kit/examples.js";
 import { createTopic, readTopic } from "../../kit/kafka-io.js";
@@ -18,6 +17,7 @@ import { startKube, type Kube } from "../../kit/kube.js";
 import { startNats } from "../../kit/nats.js";
 import { startSink, type Sink } from "../../kit/sink.js";
 import { startSlackApi, type SlackApi } from "../../kit/slack-api.js";
+import { scrapeCounter } from "../../kit/scrape.js";
 import { waitFor } from "../../kit/wait.js";
 
 const example = join(repoRoot, "manifests/examples/kube-eventer");
@@ -43,12 +43,6 @@ after(async () => {
   await Promise.all([kafka?.stop(), nats?.stop(), kube?.stop()]);
 });
 
-/** A duplicate counter of the sensor process, read from its /metrics. */
-async function suppressed(metricsPort: number, trigger: string): Promise<number> {
-  const text = await (await request(`http://127.0.0.1:${metricsPort}/metrics`)).body.text();
-  const line = text.split("\n").find((l) => l.startsWith("impulse_sensor_duplicates_suppressed_total{") && l.includes(`trigger="${trigger}"`));
-  return line ? Number(line.split(" ").pop()) : 0;
-}
 
 const warning = (ns: string, o: { name: string; kind?: string; object: string; uid: string; reason: string; message: string; type?: string }): CoreV1Event => ({
   metadata: { name: o.name, namespace: ns },
@@ -98,7 +92,7 @@ describe("kube-eventer catalog", () => {
     const hooks = await waitFor("two webhooks", () => (sink.received.length >= 2 ? sink.received : undefined), 60_000);
     const records = await readTopic(kafka.brokers, topic, 2, 60_000);
     for (const trigger of ["to-slack", "to-webhook", "to-kafka"])
-      await waitFor(`the re-created Event suppressed by ${trigger}`, async () => (await suppressed(sensor.metricsPort, trigger)) >= 1, 60_000);
+      await waitFor(`the re-created Event suppressed by ${trigger}`, async () => (await scrapeCounter(sensor.metricsPort, "impulse_sensor_duplicates_suppressed_total", { trigger })) >= 1, 60_000);
 
     assert.deepEqual(posted.map((m) => m.text).sort(), [
       `:warning: BackOff on Pod ${prod}/web-1: Back-off restarting failed container`,
