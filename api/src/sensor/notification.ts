@@ -31,7 +31,7 @@ export const Subscriptions = z
       .string()
       .regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, "must be a name usable in an annotation key")
       .optional()
-      .describe("The <service> in the annotation key (default: slack for slack triggers, email for email triggers)."),
+      .describe("The <service> in the annotation key (default: slack, email, teams for slack, email, msTeams triggers)."),
     dependency: z.string().min(1).optional().describe("Dependency whose event body carries the annotations (default: the first that fired)."),
   })
   .describe(
@@ -84,4 +84,5 @@ export type MessageTemplate = z.output<typeof MessageTemplate>;
 
 /** Trigger kinds a message template can fill, and the kinds whose recipient a subscription sets. */
 export const MESSAGE_KINDS = ["slack", "email", "msTeams", "http", "kafka"] as const;
-export const SUBSCRIPTION_SERVICES: Record<string, string> = { slack: "slack", email: "email" };
+/** Trigger kind → the default <service> of its annotation key (notifications-engine's service names). */
+export const SUBSCRIPTION_SERVICES: Record<string, string> = { slack: "slack", email: "email", msTeams: "teams" };

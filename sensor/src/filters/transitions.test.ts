@@ -13,6 +13,7 @@ it("parses the one-line form; from is optional, values are |-separated", () => {
   assert.deepEqual(parseTransition("status.phase: * -> Failed"), { path: "status.phase", from: [], to: ["Failed"] });
   assert.match(parseTransition("status.phase Failed") as string, /must read/);
   assert.match(parseTransition("status.phase: a -> ") as string, /at least one value after ->/);
+  assert.deepEqual(parseTransition("status.currentStepIndex: -> *"), { path: "status.currentStepIndex", from: [], to: [] });
   assert.match(parseTransition("status.phase: a|| -> b") as string, /empty value/);
 });
 
@@ -22,6 +23,9 @@ it("entered: the new value is a target and the old one differs (or is one of fro
   assert.equal(happened({ from: [], to: ["Degraded"] }, undefined, "Degraded"), true, "from nothing");
   assert.equal(happened({ from: ["Progressing"], to: ["Healthy"] }, "Suspended", "Healthy"), false);
   assert.equal(happened({ from: ["Progressing"], to: ["Healthy"] }, undefined, "Healthy"), false);
+  assert.equal(happened({ from: [], to: [] }, "1", "2"), true, "-> *: changed");
+  assert.equal(happened({ from: [], to: [] }, "2", "2"), false);
+  assert.equal(happened({ from: [], to: [] }, "2", undefined), false, "a value that disappeared entered nothing");
 });
 
 it("fires on the UPDATE that enters the state, not on the next one that stays in it", () => {

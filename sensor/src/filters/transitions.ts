@@ -13,9 +13,9 @@ function reader(path: string): Read {
   };
 }
 
-/** Did this transition happen between old and now? No `from`: any old value other than the new one (or none). */
+/** Did this transition happen between old and now? No `from`: any old value other than the new one (or none); no `to` (`*`): any new value. */
 export function happened(t: Pick<Transition, "from" | "to">, old: string | undefined, now: string | undefined): boolean {
-  if (now === undefined || !t.to.includes(now)) return false;
+  if (now === undefined || (t.to.length > 0 && !t.to.includes(now))) return false;
   if (t.from.length === 0) return old !== now;
   return old !== undefined && t.from.includes(old);
 }

@@ -76,6 +76,7 @@ describe("subscriptions by annotation", () => {
   it("sets the recipient as the Slack channel or the one email address", () => {
     assert.equal(withRecipient("slack", { channel: "x" }, "ops")["channel"], "ops");
     assert.deepEqual(withRecipient("email", { to: ["a", "b"] }, "c@x.io")["to"], ["c@x.io"]);
+    assert.deepEqual(withRecipient("msTeams", { webhookUrl: { name: "teams-webhooks", key: "default" } }, "ops")["webhookUrl"], { name: "teams-webhooks", key: "ops" });
     assert.throws(() => withRecipient("http", {}, "x"), /not supported for http/);
   });
 });

@@ -56,10 +56,15 @@ export function renderMessage(
   return { template: out, payload };
 }
 
-/** Sets the subscriber as the kind's recipient: the Slack channel, the one email address. */
+/**
+ * Sets the subscriber as the kind's recipient: the Slack channel, the one email address, or for Teams the key of the
+ * webhookUrl Secret (as notifications-engine's teams recipients name URLs the operator configured): an annotation
+ * chooses among the URLs in that Secret, never a URL of its own.
+ */
 export function withRecipient(kind: string, template: Record<string, unknown>, recipient: string): Record<string, unknown> {
   if (kind === "slack") return { ...template, channel: recipient };
   if (kind === "email") return { ...template, to: [recipient] };
+  if (kind === "msTeams") return { ...template, webhookUrl: { ...(template["webhookUrl"] as object), key: recipient } };
   throw new ImpulseError(ErrorCodes.InvalidSpec, `subscriptions are not supported for ${kind} triggers`);
 }
 
