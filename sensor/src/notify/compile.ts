@@ -43,7 +43,7 @@ export function compileNotify(t: Trigger, kind: string, at: string, declared: st
   const s = t.subscriptions;
   if (s) {
     const service = s.service ?? SUBSCRIPTION_SERVICES[kind];
-    if (!SUBSCRIPTION_SERVICES[kind]) problems.push(err(`${at}.subscriptions`, `recipients from annotations are set for ${Object.keys(SUBSCRIPTION_SERVICES).join(" and ")} triggers, not ${kind}`));
+    if (!SUBSCRIPTION_SERVICES[kind]) problems.push(err(`${at}.subscriptions`, `recipients from annotations are set for ${Object.keys(SUBSCRIPTION_SERVICES).join(", ")} triggers, not ${kind}`));
     else if (s.dependency !== undefined && !declared.includes(s.dependency))
       problems.push(err(`${at}.subscriptions.dependency`, `unknown dependency "${s.dependency}"${didYouMean(s.dependency, declared)}`));
     else out.subscriptions = { trigger: s.trigger ?? t.template.name, service: service!, dependency: s.dependency };
