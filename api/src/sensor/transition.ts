@@ -2,7 +2,7 @@
 
 /**
  * A parsed transition: the value at `path` in `body` is one of `to` (any value when `to` is empty: `-> *`, "changed"),
- * and in `oldBody` it was one of `from` (any other value when from is empty).
+ * and in `oldBody` it was one of `from` (empty: any other value or none; ["*"]: any other value, not none).
  */
 export interface Transition {
   path: string;
@@ -12,10 +12,11 @@ export interface Transition {
 
 const SHAPE = /^\s*([^\s:][^:]*?)\s*:\s*(.*?)\s*->\s*(.*?)\s*$/;
 
-/** Values separated by `|`; `*` (or nothing) on the from side means any value other than the new one. */
+/** Values separated by `|`. On the from side nothing means any other value or none, `*` any other value (["*"]). */
 function values(side: string): string[] {
   const s = side.trim();
-  if (s === "" || s === "*") return [];
+  if (s === "") return [];
+  if (s === "*") return ["*"];
   return s.split("|").map((v) => v.trim());
 }
 
@@ -24,7 +25,7 @@ export function parseTransition(text: string): Transition | string {
   const m = SHAPE.exec(text);
   if (!m) return `must read "<path>: [<from>|...] -> <to>|...", e.g. "status.health.status: Progressing -> Healthy|Degraded"`;
   const [, path, from, to] = m;
-  const t = { path: path!, from: values(from!), to: values(to!) };
+  const t = { path: path!, from: values(from!), to: to!.trim() === "*" ? [] : values(to!) };
   if (t.to.length === 0 && to!.trim() !== "*") return "needs at least one value after -> (or * for any new value)";
   if ([...t.from, ...t.to].some((v) => v === "")) return "has an empty value between |";
   return t;

@@ -10,7 +10,7 @@ const update = (from: string | undefined, to: string | undefined) => ev({ type: 
 it("parses the one-line form; from is optional, values are |-separated", () => {
   assert.deepEqual(parseTransition("status.health.status: Progressing -> Healthy|Degraded"), { path: "status.health.status", from: ["Progressing"], to: ["Healthy", "Degraded"] });
   assert.deepEqual(parseTransition("status.phase: -> Failed"), { path: "status.phase", from: [], to: ["Failed"] });
-  assert.deepEqual(parseTransition("status.phase: * -> Failed"), { path: "status.phase", from: [], to: ["Failed"] });
+  assert.deepEqual(parseTransition("status.phase: * -> Failed"), { path: "status.phase", from: ["*"], to: ["Failed"] });
   assert.match(parseTransition("status.phase Failed") as string, /must read/);
   assert.match(parseTransition("status.phase: a -> ") as string, /at least one value after ->/);
   assert.deepEqual(parseTransition("status.currentStepIndex: -> *"), { path: "status.currentStepIndex", from: [], to: [] });
@@ -26,6 +26,8 @@ it("entered: the new value is a target and the old one differs (or is one of fro
   assert.equal(happened({ from: [], to: [] }, "1", "2"), true, "-> *: changed");
   assert.equal(happened({ from: [], to: [] }, "2", "2"), false);
   assert.equal(happened({ from: [], to: [] }, "2", undefined), false, "a value that disappeared entered nothing");
+  assert.equal(happened({ from: ["*"], to: [] }, undefined, "0"), false, "* -> *: a value that appears did not change");
+  assert.equal(happened({ from: ["*"], to: [] }, "0", "1"), true);
 });
 
 it("fires on the UPDATE that enters the state, not on the next one that stays in it", () => {

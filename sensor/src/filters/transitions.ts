@@ -13,10 +13,11 @@ function reader(path: string): Read {
   };
 }
 
-/** Did this transition happen between old and now? No `from`: any old value other than the new one (or none); no `to` (`*`): any new value. */
+/** Did this transition happen between old and now? No `from`: any old value other than the new one, or none; `*`: any other old value; no `to` (`*`): any new value. */
 export function happened(t: Pick<Transition, "from" | "to">, old: string | undefined, now: string | undefined): boolean {
   if (now === undefined || (t.to.length > 0 && !t.to.includes(now))) return false;
   if (t.from.length === 0) return old !== now;
+  if (t.from.length === 1 && t.from[0] === "*") return old !== undefined && old !== now;
   return old !== undefined && t.from.includes(old);
 }
 
