@@ -1,6 +1,6 @@
 // One firing of a trigger: parameters → typed template → payload → execute with retries → policy.
 import { createHash } from "node:crypto";
-import { ErrorCodes, errorMessage, ImpulseError, type TriggerParameter } from "@impulse/api";
+import { ErrorCodes, errorMessage, ImpulseError } from "@impulse/api";
 import type { Logger } from "pino";
 import type { CompiledTrigger } from "./compile.js";
 import { withRetry } from "./delivery/retry.js";
@@ -8,11 +8,10 @@ import type { TriggerMeters } from "./metrics.js";
 import type { SlidingWindowLimiter } from "./delivery/rate-limit.js";
 import type { FiringDedup, FiringTicket } from "./delivery/dedup.js";
 import { RedeliverLater } from "@impulse/bus";
-import { applyParameters, buildPayload } from "./params/apply.js";
 import type { FiredEvents } from "./params/resolve.js";
 import type { TriggerExecutor } from "./triggers/define.js";
 import type { FiringNote, TriggerJournal } from "./delivery/journal.js";
-import { notificationData, renderMessage, withRecipient } from "./notify/render.js";
+import { prepare } from "./prepare.js";
 import { onceKey, oncePerValue, recipientKey, recipientsOf } from "./notify/keys.js";
 
 export function idempotencyKey(sensor: string, trigger: string, events: FiredEvents): string {
@@ -21,49 +20,6 @@ export function idempotencyKey(sensor: string, trigger: string, events: FiredEve
     .map(([dep, e]) => (typeof e["cesource"] === "string" ? `${dep}=${e.id}@${JSON.stringify(e["cesource"])}` : `${dep}=${e.id}`))
     .sort();
   return createHash("sha256").update([sensor, trigger, ...ids].join("\n")).digest("hex").slice(0, 32);
-}
-
-/** The kind's template for these events, with the named message template rendered and the subscriber set as recipient. */
-function prepare(t: CompiledTrigger, events: FiredEvents, recipient: string | undefined): { template: unknown; payload: unknown } {
-  const base = withParameters(t, events);
-  const n = t.notify;
-  if (!n?.message && recipient === undefined) return base;
-  let template = base.template as Record<string, unknown>;
-  let payload = base.payload;
-  if (n?.message) ({ template, payload } = renderMessage(n.message.name, n.message.compiled, t.kind, template, payload, notificationData(events, recipient)));
-  if (recipient !== undefined) template = withRecipient(t.kind, template, recipient);
-  return { template, payload };
-}
-
-/** Resolves the kind's template for these events; a parameter problem is not retryable. */
-function withParameters(t: CompiledTrigger, events: FiredEvents): { template: unknown; payload: unknown } {
-  try {
-    if (t.staticTemplate) {
-      // No parameter can change the template: skip the clone and re-validation (the common case).
-      const payload = t.definition.hasPayload ? buildPayload(t.staticTemplate.payload, events) : undefined;
-      return { template: t.staticTemplate.template, payload };
-    }
-    const whole = applyParameters(t.spec.template, t.spec.parameters, events) as unknown as Record<string, Record<string, unknown>>;
-    const { parameters, payload, dynamicHeaders, ...rest } = whole[t.kind] ?? {};
-    const withParams = (
-      t.definition.resourceParameters
-        ? { ...rest, ...(parameters !== undefined ? { parameters } : {}) }
-        : applyParameters(rest, parameters as TriggerParameter[] | undefined, events)
-    ) as Record<string, unknown>;
-    if (dynamicHeaders) {
-      const dyn = applyParameters({}, dynamicHeaders as TriggerParameter[], events) as Record<string, unknown>;
-      withParams["headers"] = { ...(withParams["headers"] as object), ...Object.fromEntries(Object.entries(dyn).map(([k, v]) => [k, String(v)])) };
-    }
-    const parsed = t.definition.templateSchema.safeParse(withParams);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw new ImpulseError(ErrorCodes.ParameterFailed, `template.${t.kind}.${issue.path.join(".")} after parameters: ${issue.message}`);
-    }
-    return { template: parsed.data, payload: t.definition.hasPayload ? buildPayload(payload as TriggerParameter[] | undefined, events) : undefined };
-  } catch (e) {
-    if (e instanceof ImpulseError) throw e;
-    throw new ImpulseError(ErrorCodes.ParameterFailed, errorMessage(e));
-  }
 }
 
 /** A compiled trigger with what it needs at run time: its executor, its rate limiter, its dead-letter trigger. */
