@@ -73,6 +73,26 @@ describe("subscriptions by annotation", () => {
     assert.deepEqual(recipientsFrom(undefined, "on-completed", "slack"), []);
   });
 
+  it("also reads the YAML form, notifications.argoproj.io/subscriptions, merged with the key form", () => {
+    const ann = {
+      "notifications.argoproj.io/subscribe.on-completed.slack": "deploys",
+      "notifications.argoproj.io/subscriptions": [
+        "- trigger: [on-completed, on-failed]",
+        "  destinations:",
+        "    - service: slack",
+        "      recipients: [ops, deploys]",
+        "    - service: email",
+        "      recipients: [a@x.io]",
+        "- trigger: [on-paused]",
+        "  destinations: [{service: slack, recipients: [paused]}]",
+      ].join("\n"),
+    };
+    assert.deepEqual(recipientsFrom(ann, "on-completed", "slack"), ["deploys", "ops"]);
+    assert.deepEqual(recipientsFrom(ann, "on-failed", "email"), ["a@x.io"]);
+    assert.deepEqual(recipientsFrom(ann, "on-paused", "slack"), ["paused"]);
+    assert.deepEqual(recipientsFrom({ "notifications.argoproj.io/subscriptions": "{not: [a list" }, "on-paused", "slack"), [], "unreadable YAML names nobody");
+  });
+
   it("sets the recipient as the Slack channel or the one email address", () => {
     assert.equal(withRecipient("slack", { channel: "x" }, "ops")["channel"], "ops");
     assert.deepEqual(withRecipient("email", { to: ["a", "b"] }, "c@x.io")["to"], ["c@x.io"]);

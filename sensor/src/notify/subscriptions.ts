@@ -1,19 +1,38 @@
-// Subscriptions by annotation, as notifications-engine reads them: notifications.argoproj.io/subscribe.<trigger>.<service>: a;b.
+// Subscriptions by annotation, in notifications-engine's two forms: notifications.argoproj.io/subscribe.<trigger>.<service>: a;b
+// and notifications.argoproj.io/subscriptions (YAML: a list of {trigger: [...], destinations: [{service, recipients}]}).
 import { getPath } from "@impulse/api";
+import { parse } from "yaml";
 import type { FiredEvents } from "../params/resolve.js";
 
 export const SUBSCRIBE_PREFIX = "notifications.argoproj.io/subscribe.";
+export const SUBSCRIPTIONS_KEY = "notifications.argoproj.io/subscriptions";
+
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : typeof v === "string" ? [v] : []);
+
+/** Recipients the YAML form names for this trigger and service; an annotation that is not such YAML names nobody. */
+function fromList(text: unknown, trigger: string, service: string): string[] {
+  if (typeof text !== "string") return [];
+  let list: unknown;
+  try {
+    list = parse(text, { maxAliasCount: 10 });
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((s: { trigger?: unknown; destinations?: unknown }) => {
+    if (!s || !strings(s.trigger).includes(trigger) || !Array.isArray(s.destinations)) return [];
+    return s.destinations.flatMap((d: { service?: unknown; recipients?: unknown }) => (d?.service === service ? strings(d.recipients) : []));
+  });
+}
 
 /** Recipients named by the annotations for this trigger and service, in order, without repeats or blanks. */
 export function recipientsFrom(annotations: unknown, trigger: string, service: string): string[] {
   if (!annotations || typeof annotations !== "object") return [];
+  const a = annotations as Record<string, unknown>;
+  const direct = a[`${SUBSCRIBE_PREFIX}${trigger}.${service}`];
+  const named = [...(typeof direct === "string" ? direct.split(";") : []), ...fromList(a[SUBSCRIPTIONS_KEY], trigger, service)];
   const out: string[] = [];
-  const keys = [`${SUBSCRIBE_PREFIX}${trigger}.${service}`];
-  for (const key of keys) {
-    const v = (annotations as Record<string, unknown>)[key];
-    if (typeof v !== "string") continue;
-    for (const r of v.split(";").map((s) => s.trim())) if (r && !out.includes(r)) out.push(r);
-  }
+  for (const r of named.map((s) => s.trim())) if (r && !out.includes(r)) out.push(r);
   return out;
 }
 

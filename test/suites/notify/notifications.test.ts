@@ -104,7 +104,9 @@ describe("notifications", () => {
       namespace: ns,
       body: deployment("web", {
         "notifications.argoproj.io/subscribe.on-deployment-available.slack": "deployments; oncall",
-        "notifications.argoproj.io/subscribe.on-deployment-available.email": "team@example.com;lead@example.com",
+        "notifications.argoproj.io/subscribe.on-deployment-available.email": "team@example.com",
+        // notifications-engine's YAML form, merged with the key form.
+        "notifications.argoproj.io/subscriptions": "- trigger: [on-deployment-available]\n  destinations:\n    - service: email\n      recipients: [lead@example.com]\n",
       }),
     });
     await apps.createNamespacedDeployment({ namespace: ns, body: deployment("quiet", {}) });
