@@ -50,16 +50,14 @@ it("impulse dev renders the template from the ConfigMap among its files", async 
   const dir = files(port, '{"order": {{ toJson .Input.body.id }}, "total": {{ .Input.body.total }}, "shout": {{ upper .Input.body.id | toJson }}}');
   const p = spawnCli(["dev", dir, "--nats-url", nats.url, "--namespace", "dev-templates", "--metrics-port", "0", "--no-api", "--log-level", "warn"]);
   started.push(p);
-  await waitFor("the webhook", async () => {
+  // The banner comes once every runtime started (the Sensor's durable exists): an event posted after it is never missed.
+  await waitFor("the banner", () => {
     if (p.proc.exitCode !== null) throw new Error("impulse dev exited:\n" + p.output());
-    try {
-      const r = await request(`http://127.0.0.1:${port}/orders`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ id: "o-1", total: 42 }) });
-      await r.body.dump();
-      return r.statusCode === 200;
-    } catch {
-      return false;
-    }
+    return /Metrics: http:\/\/localhost:\d+\/metrics/.test(p.output());
   }, 60_000);
+  const r = await request(`http://127.0.0.1:${port}/orders`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ id: "o-1", total: 42 }) });
+  await r.body.dump();
+  assert.equal(r.statusCode, 200);
   const got = await waitFor("the rendered body", () => sink.received.find((r) => r.path === "/orders"), 30_000);
   assert.deepEqual(got.json, { order: "o-1", total: 42, shout: "O-1" });
 });
