@@ -52,6 +52,8 @@ export * from "./eventsource/sources/sns.js";
 export * from "./sensor/schema.js";
 export * from "./sensor/filters.js";
 export * from "./sensor/parameters.js";
+export * from "./sensor/notification.js";
+export * from "./sensor/transition.js";
 export * from "./sensor/triggers/index.js";
 export * from "./sensor/triggers/http.js";
 export * from "./sensor/triggers/aws-lambda.js";

@@ -45,6 +45,8 @@ export const RuntimeConfig = z.object({
   egressPolicy: EgressPolicyText.optional(),
   /** Set when the OTEL_* environment asks for traces (tracing/enabled.ts); the SDK reads the rest of OTEL_* itself. */
   tracing: z.object({ defaultServiceName: z.string() }).optional(),
+  /** Message templates (a ConfigMap manifest or a directory such as the mounted ConfigMap impulse-notification-templates). */
+  templates: z.string().optional(),
 });
 export type RuntimeConfig = z.output<typeof RuntimeConfig>;
 
@@ -62,6 +64,7 @@ export interface CommonFlags {
   concurrency?: string;
   dedupWindow?: string;
   egressPolicy?: string;
+  templates?: string;
 }
 
 /**
@@ -100,6 +103,7 @@ export function readConfig(flags: CommonFlags, env: NodeJS.ProcessEnv, defaults:
     dedupWindow: flags.dedupWindow ?? env["IMPULSE_DEDUP_WINDOW"],
     egressPolicy: flags.egressPolicy ?? (env["IMPULSE_EGRESS_POLICY"] || undefined),
     tracing: tracingEnabled(env) ? { defaultServiceName: defaults.serviceName ?? "impulse" } : undefined,
+    templates: flags.templates ?? (env["IMPULSE_TEMPLATES"] || undefined),
   });
   if (!parsed.success) throw new Error("invalid configuration: " + parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
   return parsed.data;

@@ -33,7 +33,8 @@ const common = (c: Command) =>
     .option("--listen-address <addr>", "address of webhook and metrics servers (env IMPULSE_LISTEN_ADDRESS; default 127.0.0.1 for `dev`, else 0.0.0.0)")
     .option("--concurrency <n>", "firings in progress at once per trigger (env IMPULSE_CONCURRENCY, default 32)")
     .option("--dedup-window <duration>", "suppress a repeated firing for the same events within this window; 0 turns it off (env IMPULSE_DEDUP_WINDOW, default 5m)")
-    .option("--egress-policy <json>", 'hosts http triggers may call, for every Sensor: {"allow":[...],"deny":[...]} (env IMPULSE_EGRESS_POLICY; see docs/security.md)');
+    .option("--egress-policy <json>", 'hosts http triggers may call, for every Sensor: {"allow":[...],"deny":[...]} (env IMPULSE_EGRESS_POLICY; see docs/security.md)')
+    .option("--templates <path>", "message templates for messageTemplate: a ConfigMap manifest or a directory (env IMPULSE_TEMPLATES; `dev` also reads the ConfigMap impulse-notification-templates among its files)");
 
 const exit = (p: Promise<number> | number) =>
   Promise.resolve(p).then(
@@ -120,7 +121,8 @@ examples(
     .description("validate EventSource, Sensor and EventBus files, all mistakes in one run; exit 1 on errors")
     .argument("<paths...>", "YAML files or directories (other kinds, such as Deployments, are skipped)")
     .option("--allow-privileged-pods", "accept pod templates the controller accepts only when started with --allow-privileged-pods")
-    .action(async (paths: string[], opts: { allowPrivilegedPods?: boolean }) => {
+    .option("--templates <path>", "message templates Sensors name in messageTemplate: a ConfigMap manifest or a directory (default: a ConfigMap impulse-notification-templates among the files)")
+    .action(async (paths: string[], opts: { allowPrivilegedPods?: boolean; templates?: string }) => {
       const { lint } = await import("./commands/lint.js");
       return exit(lint(paths, opts));
     }),

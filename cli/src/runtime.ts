@@ -2,7 +2,7 @@
 import type { EventBus as EventBusResource, Resource } from "@impulse/api";
 import { JetStreamBus, type EventBus } from "@impulse/bus";
 import { createEventSourceMetrics, runEventSource, runWithLease, type LeaseOptions, type RunningEventSource } from "@impulse/eventsource";
-import { createSensorMetrics, runSensor, type RunningSensor } from "@impulse/sensor";
+import { createSensorMetrics, runSensor, type MessageCatalog, type RunningSensor } from "@impulse/sensor";
 import type { AddressInfo } from "node:net";
 import type { KubeConfig } from "@kubernetes/client-node";
 import type { Logger } from "pino";
@@ -53,7 +53,7 @@ export function checkKubeConfig(resources: Resource[], cfg: RuntimeConfig, loade
  * started before this returns or throws, so the caller can stop the bus server afterwards without any runtime
  * seeing the bus vanish; when the signal aborted start-up it throws the signal's reason.
  */
-export async function startRuntime(resources: Resource[], cfg: RuntimeConfig, natsUrl: string, log: Logger, signal: AbortSignal): Promise<Runtime> {
+export async function startRuntime(resources: Resource[], cfg: RuntimeConfig, natsUrl: string, log: Logger, signal: AbortSignal, templates?: MessageCatalog): Promise<Runtime> {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const esMetrics = createEventSourceMetrics(registry);
@@ -130,7 +130,7 @@ export async function startRuntime(resources: Resource[], cfg: RuntimeConfig, na
       } else if (r.kind === "Sensor") {
         const sensorBus = await bus(r.spec.eventBusName);
         const run = (sig: AbortSignal) =>
-          runSensor({ resource: r, bus: sensorBus, logger: log, metrics: sensorMetrics, secrets, kubeConfig, signal: sig, concurrency: cfg.concurrency, dedupWindowMs: cfg.dedupWindow, egressPolicy: cfg.egressPolicy, tracing });
+          runSensor({ resource: r, bus: sensorBus, logger: log, metrics: sensorMetrics, secrets, kubeConfig, signal: sig, concurrency: cfg.concurrency, dedupWindowMs: cfg.dedupWindow, egressPolicy: cfg.egressPolicy, tracing, templates });
         const election = leaderElection(cfg, kubeConfig).leaderElection;
         const s = election ? standbySensor(run, { ...election, name: `sensor-${r.metadata.name}`, logger: log.child({ sensorName: r.metadata.name }) }, stop.signal) : await untilAborted(run(stop.signal), stop.signal);
         sensors.push(s);

@@ -10,6 +10,8 @@ import { compileTransform, type Transform } from "./transform.js";
 import type { TriggerDefinition } from "./triggers/define.js";
 import { triggerDefinitions } from "./triggers/index.js";
 import { compileTemplate } from "./template/index.js";
+import { compileNotify, type CompiledNotify } from "./notify/compile.js";
+import type { MessageCatalog } from "./notify/catalog.js";
 
 export interface CompiledDependency {
   name: string;
@@ -46,6 +48,8 @@ export interface CompiledTrigger {
   dlq?: CompiledTrigger;
   /** Set when no parameter can change the kind's template: it is resolved once, here. */
   staticTemplate?: { template: unknown; payload: TriggerParameter[] | undefined };
+  /** Impulse's notification options: a named message template, oncePer, subscriptions by annotation. */
+  notify?: CompiledNotify;
 }
 
 export interface CompiledSensor {
@@ -84,7 +88,7 @@ function checkParams(params: TriggerParameter[] | undefined, at: string, deps: S
  * Compiles one trigger. Independent checks each report into `problems` and compilation goes on, so one run shows
  * every mistake; `declared` holds every dependency name written in the spec (even ones that did not compile).
  */
-function compileTrigger(t: Trigger, at: string, deps: Map<string, CompiledDependency>, declared: string[], problems: unknown[]): CompiledTrigger {
+function compileTrigger(t: Trigger, at: string, deps: Map<string, CompiledDependency>, declared: string[], problems: unknown[], templates: MessageCatalog | undefined): CompiledTrigger {
   const kind = [...triggerDefinitions.keys()].find((k) => (t.template as Record<string, unknown> | undefined)?.[k] !== undefined);
   if (!kind) throw new ImpulseError(ErrorCodes.InvalidSpec, `${at}.template: no trigger kind`);
   const soft = <T>(fn: () => T, fallback: T): T => {
@@ -117,7 +121,8 @@ function compileTrigger(t: Trigger, at: string, deps: Map<string, CompiledDepend
   const own = definition.resourceParameters === true;
   const isStatic = !t.parameters?.length && (own || !(parameters as unknown[] | undefined)?.length) && !(dynamicHeaders as unknown[] | undefined)?.length;
   const staticKindTemplate = own && parameters !== undefined ? { ...rest, parameters } : rest;
-  const dlq = t.dlqTrigger ? soft(() => compileTrigger(t.dlqTrigger!, `${at}.dlqTrigger`, deps, declared, problems), undefined) : undefined;
+  const notify = compileNotify(t, kind, at, declared, templates, problems);
+  const dlq = t.dlqTrigger ? soft(() => compileTrigger(t.dlqTrigger!, `${at}.dlqTrigger`, deps, declared, problems, templates), undefined) : undefined;
   return {
     ...(isStatic ? { staticTemplate: { template: staticKindTemplate, payload: payload as TriggerParameter[] | undefined } } : {}),
     name: t.template.name,
@@ -133,6 +138,7 @@ function compileTrigger(t: Trigger, at: string, deps: Map<string, CompiledDepend
     retry: soft(() => retryPlan(t.retryStrategy), retryPlan(undefined)),
     atLeastOnce: t.atLeastOnce !== false,
     ...(dlq ? { dlq } : {}),
+    ...(notify ? { notify } : {}),
   };
 }
 
@@ -142,6 +148,11 @@ export interface CompileOptions {
    * errors that name a spec path are reported (others are consequences of the parts left out).
    */
   partial?: boolean;
+  /**
+   * The message templates triggers may name (messageTemplate). Undefined: not known here, references are not checked
+   * (the runtime and lint pass the catalog they have, possibly empty).
+   */
+  templates?: MessageCatalog | undefined;
 }
 
 /** Compiles what can be compiled and reports every problem, so lint shows them all at once. */
@@ -191,7 +202,7 @@ export function compileSensor(sensor: Sensor, options: CompileOptions = {}): { s
     if (!t) return;
     const problems: unknown[] = [];
     try {
-      triggers.push(compileTrigger(t, `spec.triggers[${i}]`, deps, declared, problems));
+      triggers.push(compileTrigger(t, `spec.triggers[${i}]`, deps, declared, problems, options.templates));
     } catch (e) {
       record(e);
     }

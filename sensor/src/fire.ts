@@ -1,6 +1,6 @@
 // One firing of a trigger: parameters → typed template → payload → execute with retries → policy.
 import { createHash } from "node:crypto";
-import { ErrorCodes, errorMessage, ImpulseError, logFields, type Span, type TraceCarrier, type Tracing, type TriggerParameter } from "@impulse/api";
+import { ErrorCodes, errorMessage, ImpulseError, logFields, type Span, type TraceCarrier, type Tracing } from "@impulse/api";
 import type { Logger } from "pino";
 import type { CompiledTrigger } from "./compile.js";
 import { withRetry } from "./delivery/retry.js";
@@ -8,11 +8,12 @@ import type { TriggerMeters } from "./metrics.js";
 import type { SlidingWindowLimiter } from "./delivery/rate-limit.js";
 import type { FiringDedup, FiringTicket } from "./delivery/dedup.js";
 import { RedeliverLater } from "@impulse/bus";
-import { applyParameters, buildPayload } from "./params/apply.js";
 import type { FiredEvents } from "./params/resolve.js";
 import type { TriggerExecutor } from "./triggers/define.js";
 import type { FiringNote, TriggerJournal } from "./delivery/journal.js";
 import { attemptAttributes, firingContexts } from "./trace.js";
+import { prepare } from "./prepare.js";
+import { onceKey, oncePerValue, recipientKey, recipientsOf } from "./notify/keys.js";
 
 export function idempotencyKey(sensor: string, trigger: string, events: FiredEvents): string {
   const ids = Object.entries(events)
@@ -22,43 +23,14 @@ export function idempotencyKey(sensor: string, trigger: string, events: FiredEve
   return createHash("sha256").update([sensor, trigger, ...ids].join("\n")).digest("hex").slice(0, 32);
 }
 
-/** Resolves the kind's template for these events; a parameter problem is not retryable. */
-function prepare(t: CompiledTrigger, events: FiredEvents): { template: unknown; payload: unknown } {
-  try {
-    if (t.staticTemplate) {
-      // No parameter can change the template: skip the clone and re-validation (the common case).
-      const payload = t.definition.hasPayload ? buildPayload(t.staticTemplate.payload, events) : undefined;
-      return { template: t.staticTemplate.template, payload };
-    }
-    const whole = applyParameters(t.spec.template, t.spec.parameters, events) as unknown as Record<string, Record<string, unknown>>;
-    const { parameters, payload, dynamicHeaders, ...rest } = whole[t.kind] ?? {};
-    const withParams = (
-      t.definition.resourceParameters
-        ? { ...rest, ...(parameters !== undefined ? { parameters } : {}) }
-        : applyParameters(rest, parameters as TriggerParameter[] | undefined, events)
-    ) as Record<string, unknown>;
-    if (dynamicHeaders) {
-      const dyn = applyParameters({}, dynamicHeaders as TriggerParameter[], events) as Record<string, unknown>;
-      withParams["headers"] = { ...(withParams["headers"] as object), ...Object.fromEntries(Object.entries(dyn).map(([k, v]) => [k, String(v)])) };
-    }
-    const parsed = t.definition.templateSchema.safeParse(withParams);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw new ImpulseError(ErrorCodes.ParameterFailed, `template.${t.kind}.${issue.path.join(".")} after parameters: ${issue.message}`);
-    }
-    return { template: parsed.data, payload: t.definition.hasPayload ? buildPayload(payload as TriggerParameter[] | undefined, events) : undefined };
-  } catch (e) {
-    if (e instanceof ImpulseError) throw e;
-    throw new ImpulseError(ErrorCodes.ParameterFailed, errorMessage(e));
-  }
-}
-
 /** A compiled trigger with what it needs at run time: its executor, its rate limiter, its dead-letter trigger. */
 export interface ArmedTrigger {
   trigger: CompiledTrigger;
   executor: TriggerExecutor<unknown, unknown>;
   limiter?: SlidingWindowLimiter | undefined;
   dlq?: ArmedTrigger | undefined;
+  /** The oncePer records (a long-lived bucket, the trigger's oncePerWindow): set when the trigger has oncePer. */
+  once?: FiringDedup | undefined;
 }
 
 export interface FireOptions {
@@ -79,6 +51,8 @@ export interface FireOptions {
   /** Set when tracing is on: each attempt gets a span, under `span` (the delivery's process span) when given. */
   tracing?: Tracing | undefined;
   span?: Span | undefined;
+  /** The subscriber this firing is for (subscriptions by annotation): one firing per recipient. */
+  recipient?: string | undefined;
 }
 
 /** A replay's own key: targets that deduplicate on Idempotency-Key act again, and a second replay is another key again. */
@@ -94,7 +68,7 @@ export const DLQ_FAILED_REDELIVERY_MS = 30_000;
 /** Resolves the template, then runs the trigger with retries, rate limit and policy; throws the last error. */
 async function attempt(a: ArmedTrigger, o: FireOptions, key: string, log: { readonly logger: Logger }, count: { attempts: number }): Promise<unknown> {
   const t = a.trigger;
-  const { template, payload } = prepare(t, o.events);
+  const { template, payload } = prepare(t, o.events, t.notify?.subscriptions ? o.recipient : undefined);
   const journal = o.journal?.enabled ? o.journal : undefined;
   // The events' own trace contexts: the first goes to the target when tracing is off; with tracing, the others are links.
   const contexts = firingContexts(o.events);
@@ -156,13 +130,39 @@ async function attempt(a: ArmedTrigger, o: FireOptions, key: string, log: { read
  * trigger failed too: the event is never acknowledged without someone having taken it.
  */
 export async function fire(o: FireOptions): Promise<FireOutcome> {
+  const n = o.armed.trigger.notify;
+  if (!n?.subscriptions) return fireFor(o);
+  const recipients = recipientsOf(n.subscriptions, o.events);
+  if (!recipients.length) {
+    o.logger.info({ eventIds: Object.values(o.events).map((e) => e.id) }, `no subscription annotation for trigger ${n.subscriptions.trigger} and service ${n.subscriptions.service} on the object: nothing to send`);
+    return "fired";
+  }
+  // One message per recipient, each with its own key and record: a redelivery sends only what is missing.
+  let outcome: FireOutcome = "duplicate";
+  for (const recipient of recipients) outcome = worse(outcome, await fireFor({ ...o, recipient }));
+  return outcome;
+}
+
+const SEVERITY: Record<FireOutcome, number> = { duplicate: 0, fired: 1, "dead-lettered": 2, failed: 3 };
+const worse = (a: FireOutcome, b: FireOutcome): FireOutcome => (SEVERITY[b] > SEVERITY[a] ? b : a);
+
+/** The firing's key and the records that decide whether it already happened: oncePer's, or the events' ones. */
+function keyOf(o: FireOptions): { key: string; dedup: FiringDedup | undefined } {
+  const t = o.armed.trigger;
+  const once = t.notify?.oncePer ? oncePerValue(t.notify.oncePer, o.events, o.recipient, o.logger) : undefined;
+  if (once !== undefined) return { key: onceKey(o.sensorName, t.name, o.recipient, once), dedup: o.armed.once };
+  const original = idempotencyKey(o.sensorName, t.name, o.events);
+  return { key: o.recipient !== undefined ? recipientKey(original, o.recipient) : original, dedup: o.dedup };
+}
+
+async function fireFor(o: FireOptions): Promise<FireOutcome> {
   const fresh = o.replay !== undefined && !o.replay.respectDedup;
-  const original = idempotencyKey(o.sensorName, o.armed.trigger.name, o.events);
-  const key = fresh ? replayKey(original, o.replay!.id) : original;
-  if (fresh) o = { ...o, dedup: undefined };
+  const keyed = keyOf(o);
+  const key = fresh ? replayKey(keyed.key, o.replay!.id) : keyed.key;
+  o = { ...o, dedup: fresh ? undefined : keyed.dedup };
   const ids = Object.values(o.events).map((e) => e.id);
   // Bindings on every line about this firing; a child logger only when something actually logs (hot path).
-  const bind = { eventId: ids[0], eventIds: ids, deliveryCount: o.deliveryCount, idempotencyKey: key, ...logFields(o.span) };
+  const bind = { eventId: ids[0], eventIds: ids, deliveryCount: o.deliveryCount, idempotencyKey: key, ...logFields(o.span), ...(o.recipient !== undefined ? { recipient: o.recipient } : {}) };
   let child: Logger | undefined;
   const log = { get logger() { return (child ??= o.logger.child(bind)); } };
   let ticket: FiringTicket | undefined;
@@ -170,7 +170,7 @@ export async function fire(o: FireOptions): Promise<FireOutcome> {
     const claim = await o.dedup.claim(key, o.signal);
     if (claim.kind === "done") {
       o.meters.duplicates.inc();
-      log.logger.info("these events already fired this trigger inside the dedup window; not firing again");
+      log.logger.info(o.armed.trigger.notify?.oncePer && o.dedup === o.armed.once ? "already sent once for this oncePer value; not sending again" : "these events already fired this trigger inside the dedup window; not firing again");
       journalFiring(o, key, performance.now(), { attempts: 0 }, { outcome: "duplicate" });
       return "duplicate";
     }

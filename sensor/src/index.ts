@@ -12,3 +12,4 @@ export { triggerDefinitions } from "./triggers/index.js";
 export * from "./dry-run.js";
 export * from "./lint.js";
 export { createSourceLoader, type SourceLoader, type SourceContext, type SourceCall } from "./triggers/sources/index.js";
+export { parseCatalog, mergeCatalogs, type MessageCatalog } from "./notify/catalog.js";

@@ -19,6 +19,8 @@ import { sensorLogger } from "./logging-fields.js";
 import { TriggerJournal } from "./delivery/journal.js";
 import { handleReplay, type ReplayTarget } from "./replay.js";
 import { conditionSpan, filterSpan, processSpan } from "./trace.js";
+import { ONCE_PER_MAX_MS } from "@impulse/api";
+import type { MessageCatalog } from "./notify/catalog.js";
 
 /** As long as the bus's own duplicate window by default, so together they cover the same span. */
 export const DEFAULT_DEDUP_WINDOW_MS = 300_000;
@@ -40,6 +42,8 @@ export interface SensorRunOptions {
   egressPolicy?: EgressPolicy | undefined;
   /** Set when tracing is on (OTEL_* configured): deliveries, verdicts, conditions and attempts become spans. */
   tracing?: Tracing | undefined;
+  /** Named message templates triggers may use (messageTemplate); none given: a trigger naming one is an error. */
+  templates?: MessageCatalog | undefined;
 }
 
 export interface RunningSensor {
@@ -97,7 +101,7 @@ const noKubeConfig: KubeConfigLoader = () => {
 };
 
 export async function runSensor(o: SensorRunOptions): Promise<RunningSensor> {
-  const { sensor, errors } = compileSensor(o.resource);
+  const { sensor, errors } = compileSensor(o.resource, { templates: o.templates ?? { source: "no message templates (none were given)", templates: new Map() } });
   if (!sensor) throw new Error(`sensor ${o.resource.metadata.name} is invalid:\n` + errors.map((e) => `  ${e.path}: ${e.message}`).join("\n"));
   const scriptErrors = await checkScripts(sensor);
   if (scriptErrors.length) throw new Error(`sensor ${sensor.name} is invalid:\n` + scriptErrors.map((e) => `  ${e}`).join("\n"));
@@ -110,6 +114,8 @@ export async function runSensor(o: SensorRunOptions): Promise<RunningSensor> {
   const dedup = dedupWindowMs > 0 ? new FiringDedup(await o.bus.kv(`sensor-${sensor.name}-fired`, { ttlMs: dedupWindowMs }), dedupWindowMs) : undefined;
   // Partial conditions live in one KV bucket per sensor, opened only when some trigger needs it.
   const kv = sensor.triggers.some((t) => t.stateful) ? await o.bus.kv(`sensor-${sensor.name}`) : undefined;
+  // oncePer records outlive the dedup window: their own bucket, its TTL the longest window a trigger may ask for.
+  const onceKv = sensor.triggers.some((t) => t.notify?.oncePer) ? await o.bus.kv(`sensor-${sensor.name}-once`, { ttlMs: ONCE_PER_MAX_MS }) : undefined;
 
   const egress: EgressLevel[] = [
     ...(o.egressPolicy ? [{ source: "the process-wide egress policy", policy: o.egressPolicy }] : []),
@@ -138,6 +144,7 @@ export async function runSensor(o: SensorRunOptions): Promise<RunningSensor> {
       }),
       limiter: limiterFor(c.spec.rateLimit),
       dlq: c.dlq ? arm(c.dlq) : undefined,
+      once: onceKv && c.notify?.oncePer ? new FiringDedup(onceKv, c.notify.oncePerWindowMs) : undefined,
     });
     const armed = arm(t);
     const fireWith = (events: FiredEvents, deliveryCount: number, tr: DeliveryTrace | undefined) =>

@@ -5,7 +5,7 @@ import { request } from "undici";
 import { eventSource } from "./resources.js";
 import { createEventSourceMetrics, runEventSource, type EventSourceRunOptions, type RunningEventSource } from "@impulse/eventsource";
 import type { KubeConfig } from "@kubernetes/client-node";
-import { createSensorMetrics, runSensor, type RunningSensor } from "@impulse/sensor";
+import { createSensorMetrics, runSensor, type MessageCatalog, type RunningSensor } from "@impulse/sensor";
 import { Registry } from "prom-client";
 import { testLogger } from "./log.js";
 import type { Logger } from "pino";
@@ -82,6 +82,8 @@ export async function startSensor(
     egressPolicy?: EgressPolicy;
     /** The EventBus's spec.journal (default: on, default limits). */
     journal?: JournalSpec;
+    /** Message templates the Sensor's triggers may name (messageTemplate). */
+    templates?: MessageCatalog;
   } = {},
 ): Promise<Started & { running: RunningSensor }> {
   const bus = await connectBus(url, namespace, opts.stream, opts.journal);
@@ -97,6 +99,7 @@ export async function startSensor(
     signal: ac.signal,
     ...(opts.dedupWindowMs !== undefined ? { dedupWindowMs: opts.dedupWindowMs } : {}),
     ...(opts.egressPolicy ? { egressPolicy: opts.egressPolicy } : {}),
+    ...(opts.templates ? { templates: opts.templates } : {}),
   });
   return {
     bus,

@@ -1,6 +1,7 @@
 // Dependency filters with Argo's field names: data, exprs, context, time, script.
 import { z } from "zod";
 import { regexProblem } from "../regex.js";
+import { parseTransition } from "./transition.js";
 
 export const COMPARATORS = [">=", ">", "=", "!=", "<", "<=", ""] as const;
 
@@ -70,6 +71,18 @@ export const EventDependencyFilter = z
     context: ContextFilter.optional(),
     time: TimeFilter.optional(),
     script: z.string().optional().describe("Lua script over the event data (the global event); the event passes when it returns true."),
+    transitions: z
+      .array(
+        z.string().superRefine((t, ctx) => {
+          const r = parseTransition(t);
+          if (typeof r === "string") ctx.addIssue({ code: "custom", message: r });
+        }),
+      )
+      .min(1)
+      .optional()
+      .describe(
+        'Impulse: state changes between oldBody and body of a resource event, "<path>: [<from>] -> <to>" (values separated by |; no from: any other value); the event passes when one of them happened.',
+      ),
   })
   .describe("Which events satisfy the dependency; every kind given must pass (see filtersLogicalOperator).");
 export type EventDependencyFilter = z.output<typeof EventDependencyFilter>;

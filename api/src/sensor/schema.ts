@@ -6,6 +6,7 @@ import { EventDependencyFilter, LogicalOperator } from "./filters.js";
 import { TriggerParameter } from "./parameters.js";
 import { TRIGGER_KINDS, triggerTemplateSchemas, type TriggerKind } from "./triggers/index.js";
 import { K8sTriggerPolicy } from "./triggers/k8s.js";
+import { notificationFields, type Subscriptions } from "./notification.js";
 
 export const EventDependency = z
   .strictObject({
@@ -85,6 +86,10 @@ export interface Trigger {
   dlqTrigger?: Trigger | undefined;
   concurrency?: number | undefined;
   orderingKey?: string | undefined;
+  messageTemplate?: string | undefined;
+  oncePer?: string | undefined;
+  oncePerWindow?: string | undefined;
+  subscriptions?: Subscriptions | undefined;
 }
 
 export const Trigger: z.ZodType<Trigger, unknown> = z
@@ -97,6 +102,7 @@ export const Trigger: z.ZodType<Trigger, unknown> = z
     atLeastOnce: z.boolean().optional().describe("Ack only after success (Impulse default: true)."),
     concurrency: z.number().int().min(1).max(10_000).optional().describe("Impulse: firings of this trigger in progress at once (default: the runtime's --concurrency, 32)."),
     orderingKey: z.string().min(1).optional().describe("Impulse: path into the event data; events with the same value fire one after another, in stream order."),
+    ...notificationFields,
     get dlqTrigger() {
       return Trigger.optional().describe(
         "Dead-letter trigger: fired with the same events when this trigger still fails after its retries. Same fields as spec.triggers[] (checked by Impulse, not by the API server: the type is recursive).",

@@ -11,6 +11,7 @@ import { crossCheck } from "../crosscheck.js";
 import { formatFindings, loadResources } from "../load.js";
 import { createLogger } from "../logger.js";
 import { checkKubeConfig, shutdownSignal, startRuntime } from "../runtime.js";
+import { requireTemplates } from "../templates.js";
 import { overrideWebhookPort } from "../webhook-port.js";
 import { devStatePath } from "./events/connect.js";
 
@@ -71,7 +72,8 @@ export async function dev(files: string[], flags: DevFlags): Promise<number> {
       statePath = devStatePath(storeDir);
       writeFileSync(statePath, JSON.stringify({ url: natsUrl, pid: process.pid }) + "\n");
     }
-    const rt = await startRuntime(resources, cfg, natsUrl, log, signal);
+    // The ConfigMap of message templates among the files, then --templates (which wins a name clash).
+    const rt = await startRuntime(resources, cfg, natsUrl, log, signal, requireTemplates([...files, cfg.templates]));
     // A stop signal while the runtimes started: start nothing more and print no banner ("nothing after shutting down").
     if (!signal.aborted && flags.api !== false) {
       // On loopback, whatever --listen-address says: this API has no authentication.

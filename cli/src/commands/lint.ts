@@ -4,6 +4,9 @@ import { controllerChecks } from "@impulse/controller/checks";
 import { lintSensor } from "@impulse/sensor/lint";
 import { crossCheck } from "../crosscheck.js";
 import { formatFindings, loadDocuments, type LoadedDoc } from "../load.js";
+import { MESSAGE_TEMPLATES_CONFIGMAP } from "@impulse/api";
+import type { MessageCatalog } from "@impulse/sensor";
+import { loadTemplates } from "../templates.js";
 
 /** A finding at or under a path the schema already refused is a consequence of that error, not news. */
 function coveredBy(errors: Finding[], f: Finding): boolean {
@@ -11,20 +14,29 @@ function coveredBy(errors: Finding[], f: Finding): boolean {
 }
 
 /** The checks past the schema: on the resource, or on the valid parts of a refused one (so nothing waits for a second run). */
-async function deepChecks(d: LoadedDoc, allowPrivileged: boolean): Promise<void> {
+async function deepChecks(d: LoadedDoc, allowPrivileged: boolean, templates: MessageCatalog): Promise<void> {
   const r = d.resource ?? d.partial;
   if (!r?.spec) return;
   const found: Finding[] = [];
-  if (r.kind === "Sensor") found.push(...(await lintSensor(r, !d.resource)));
+  if (r.kind === "Sensor") found.push(...(await lintSensor(r, !d.resource, templates)));
   if (r.kind === "Sensor" || r.kind === "EventSource") found.push(...checkPodTemplate((r.spec as { template?: Record<string, unknown> }).template, { allowPrivileged }));
   if (d.resource) found.push(...controllerChecks(d.resource));
   const schemaErrors = [...d.errors];
   for (const f of found) if (!coveredBy(schemaErrors, f) && !d.errors.some((e) => e.path === f.path && e.message === f.message)) d.errors.push(f);
 }
 
-export async function lint(paths: string[], opts: { allowPrivilegedPods?: boolean } = {}): Promise<number> {
+/** No template anywhere: a Sensor that names one is told where templates come from. */
+const NO_TEMPLATES: MessageCatalog = { source: `the files (no ConfigMap ${MESSAGE_TEMPLATES_CONFIGMAP} among them; or pass --templates)`, templates: new Map() };
+
+export async function lint(paths: string[], opts: { allowPrivilegedPods?: boolean; templates?: string } = {}): Promise<number> {
   const { docs, skipped } = loadDocuments(paths);
-  for (const d of docs) await deepChecks(d, opts.allowPrivilegedPods === true);
+  // Message templates: the ConfigMap among the files, and --templates (a manifest or a mounted ConfigMap's directory).
+  const templates = loadTemplates([...paths, opts.templates]);
+  for (const file of new Set(templates.errors.map((e) => e.file))) {
+    const errors = templates.errors.filter((e) => e.file === file).map(({ path, message }) => ({ path, message }));
+    docs.push({ file, label: `ConfigMap/${MESSAGE_TEMPLATES_CONFIGMAP}`, errors, warnings: [] });
+  }
+  for (const d of docs) await deepChecks(d, opts.allowPrivilegedPods === true, templates.catalog ?? NO_TEMPLATES);
   const resources = docs.flatMap((d) => (d.resource ?? d.partial ? [(d.resource ?? d.partial) as Resource] : []));
   for (const { sensor, finding } of crossCheck(resources)) docs.find((d) => d.label === `Sensor/${sensor}`)?.warnings.push(finding);
   const { text, errorCount } = formatFindings(docs);

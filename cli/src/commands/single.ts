@@ -6,6 +6,7 @@ import { DEFAULT_METRICS_PORT, readConfig, type CommonFlags } from "../config.js
 import { formatFindings, loadResources } from "../load.js";
 import { createLogger } from "../logger.js";
 import { shutdownSignal, startRuntime } from "../runtime.js";
+import { requireTemplates } from "../templates.js";
 
 export async function runSingle(kind: "EventSource" | "Sensor", flags: CommonFlags & { file?: string }): Promise<number> {
   // As a pod runs it: every interface (probes and scrapers come from outside), JSON lines for the log collector.
@@ -39,7 +40,7 @@ export async function runSingle(kind: "EventSource" | "Sensor", flags: CommonFla
   }
   const signal = shutdownSignal(log);
   try {
-    const rt = await startRuntime(resources, cfg, cfg.natsUrl, log, signal);
+    const rt = await startRuntime(resources, cfg, cfg.natsUrl, log, signal, requireTemplates([cfg.templates]));
     log.info({ metricsPort: rt.metricsPort }, `${kind} running`);
     await rt.done;
   } catch (e) {

@@ -43,6 +43,8 @@ export interface PodInput {
   /** Secrets the spec refers to: each mounted (optional, read-only) at <SECRETS_DIR>/<name>. */
   secrets: string[];
   template: Record<string, unknown> | undefined;
+  /** Other volumes the runtime needs (the message templates' ConfigMap), mounted by `container.volumeMounts`. */
+  volumes?: V1Volume[];
 }
 
 function mergeEnv(ours: V1EnvVar[], theirs: V1EnvVar[] | undefined): V1EnvVar[] {
@@ -84,7 +86,7 @@ export function buildPodTemplate(p: PodInput): V1PodTemplateSpec {
     serviceAccountName: serviceAccountName ?? p.serviceAccountName,
     securityContext: { ...POD_SECURITY, ...podSc },
     containers: [container],
-    volumes: [{ name: "tmp", emptyDir: {} }, ...secret.volumes, ...userVolumes],
+    volumes: [{ name: "tmp", emptyDir: {} }, ...secret.volumes, ...(p.volumes ?? []), ...userVolumes],
   };
   return stampConfigHash({ metadata: { labels: { ...metadata?.labels, ...p.labels }, annotations: { ...metadata?.annotations } }, spec: spec as V1PodTemplateSpec["spec"] });
 }

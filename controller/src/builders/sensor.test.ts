@@ -80,4 +80,15 @@ describe("Sensor builder", () => {
     assert.deepEqual(withOtel.filter((e) => e.name === "OTEL_TRACES_SAMPLER").map((e) => e.value), ["always_off"]);
     assert.equal(env(opts).some((e) => e.name === "OTEL_EXPORTER_OTLP_ENDPOINT"), false);
   });
+
+  it("mounts the message templates' ConfigMap (optional) only when a trigger names a template", () => {
+    const none = deploymentOf(plan()).spec!.template.spec!;
+    assert.equal(none.volumes!.some((v) => v.configMap), false);
+    const triggers = [{ template: { name: "call", http: { url: "http://example.com" } }, dlqTrigger: { template: { name: "dlq", http: { url: "http://example.com" } }, messageTemplate: "failed" } }];
+    const pod = deploymentOf(plan({ triggers })).spec!.template.spec!;
+    assert.deepEqual(pod.volumes!.find((v) => v.name === "impulse-templates")!.configMap, { name: "impulse-notification-templates", optional: true });
+    const c = pod.containers[0]!;
+    assert.deepEqual(c.volumeMounts!.find((m) => m.name === "impulse-templates"), { name: "impulse-templates", mountPath: "/impulse/templates", readOnly: true });
+    assert.equal(c.env!.find((e) => e.name === "IMPULSE_TEMPLATES")!.value, "/impulse/templates");
+  });
 });

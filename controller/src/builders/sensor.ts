@@ -1,5 +1,5 @@
 // Sensor custom resource → its Deployment and ServiceAccount.
-import type { Sensor } from "@impulse/api";
+import { MESSAGE_TEMPLATES_CONFIGMAP, type Sensor, type Trigger } from "@impulse/api";
 import { childName, labelsFor, ownerReference, selectorLabels } from "../meta.js";
 import { buildPodTemplate, secretNames } from "./pod.js";
 import { runtimeContainer, serviceAccount } from "./runtime.js";
@@ -13,6 +13,13 @@ export interface SensorPlan {
   leaderElect: boolean;
 }
 
+/** Where a sensor pod finds the message templates: the ConfigMap mounted as one file per key. */
+export const TEMPLATES_DIR = "/impulse/templates";
+
+const withMounts = <C extends { volumeMounts?: unknown[] }>(c: C, mounts: NonNullable<C["volumeMounts"]>): C => (mounts.length ? { ...c, volumeMounts: [...(c.volumeMounts ?? []), ...mounts] } : c);
+
+const namesTemplate = (t: Trigger | undefined): boolean => t !== undefined && (t.messageTemplate !== undefined || namesTemplate(t.dlqTrigger));
+
 export function buildSensor(cr: CustomResource, sensor: Sensor, bus: BusConnection, opts: RuntimeOptions): SensorPlan {
   const name = cr.metadata.name;
   const labels = labelsFor("Sensor", name);
@@ -22,6 +29,8 @@ export function buildSensor(cr: CustomResource, sensor: Sensor, bus: BusConnecti
   const saName = childName(name, "sensor");
   const template = sensor.spec.template as Record<string, unknown> | undefined;
   const deploymentName = childName(name, "sensor");
+  // Only a Sensor that names a message template gets the ConfigMap (optional: a missing one is told by the runtime).
+  const templates = sensor.spec.triggers.some(namesTemplate);
   const deployment: DesiredObject = {
     apiVersion: "apps/v1",
     kind: "Deployment",
@@ -34,13 +43,15 @@ export function buildSensor(cr: CustomResource, sensor: Sensor, bus: BusConnecti
       strategy: leaderElect ? { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } } : { type: "Recreate" },
       template: buildPodTemplate({
         labels,
-        container: runtimeContainer("sensor", cr, bus, opts, {
+        container: withMounts(runtimeContainer("sensor", cr, bus, opts, {
           env: [
             ...(leaderElect ? [{ name: "IMPULSE_LEADER_ELECT", value: "true" }] : []),
             // The operator's egress policy; the Sensor's own spec.egressPolicy applies on top of it in the pod.
             ...(opts.egressPolicy ? [{ name: "IMPULSE_EGRESS_POLICY", value: JSON.stringify(opts.egressPolicy) }] : []),
+            ...(templates ? [{ name: "IMPULSE_TEMPLATES", value: TEMPLATES_DIR }] : []),
           ],
-        }),
+        }), templates ? [{ name: "impulse-templates", mountPath: TEMPLATES_DIR, readOnly: true }] : []),
+        ...(templates ? { volumes: [{ name: "impulse-templates", configMap: { name: MESSAGE_TEMPLATES_CONFIGMAP, optional: true } }] } : {}),
         serviceAccountName: saName,
         secrets: secretNames({ ...sensor.spec, template: undefined }),
         template,

@@ -109,14 +109,15 @@ export class FiringDedup {
       const entry = await this.kv.get(key);
       if (!entry) continue; // expired or deleted between the two calls
       const r = recordOf(entry.value);
-      if (r.state === "done") {
+      // A bucket may outlive this window (oncePer records share one long-lived bucket): an older record is expired.
+      if (r.state === "done" && Date.now() - r.at < this.windowMs) {
         this.remember(key);
         return { kind: "done" };
       }
       if (r.state === "started" && r.owner === owner) return { kind: "first" }; // this claim's own write, its answer lost
-      // Someone else's start with no end; or a failed firing, which may run again like a new one.
+      // Someone else's start with no end; or a failed or expired firing, which may run again like a new one.
       if (!(await this.kv.update(key, mine, entry.revision))) continue;
-      return r.state === "failed" ? { kind: "first" } : { kind: "unfinished", startedAt: r.at };
+      return r.state === "started" ? { kind: "unfinished", startedAt: r.at } : { kind: "first" };
     }
   }
 

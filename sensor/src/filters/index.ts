@@ -5,6 +5,7 @@ import { compileContextFilter } from "./context.js";
 import { compileDataFilters } from "./data.js";
 import { compileTimeFilter } from "./time.js";
 import { compileExprFilters } from "./exprs.js";
+import { compileTransitions } from "./transitions.js";
 import { PASS, type CompiledFilter, type FilterResult } from "./types.js";
 
 export type { CompiledFilter, FilterResult } from "./types.js";
@@ -56,6 +57,8 @@ export function compileSyncFilters(dep: EventDependency, at: string, problems?: 
   if (f.data?.length) add(() => compileDataFilters(f.data!, f.dataLogicalOperator, `${at}.filters`));
   if (f.context) add(() => compileContextFilter(f.context!));
   if (f.time) add(() => compileTimeFilter(f.time!, `${at}.filters.time`));
+  // Impulse's own kind, after Argo's.
+  if (f.transitions?.length) add(() => compileTransitions(f.transitions!, `${at}.filters`));
   if (parts.length === 0) return undefined;
   const any = dep.filtersLogicalOperator === "or";
   return (event) => {
