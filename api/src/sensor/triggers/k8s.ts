@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { Backoff } from "../../common/types.js";
 import { TriggerParameter } from "../parameters.js";
+import { S3ArtifactSource } from "./source-s3.js";
 
 export const K8S_OPERATIONS = ["create", "update", "patch", "delete"] as const;
 export type K8sOperation = (typeof K8S_OPERATIONS)[number];
@@ -53,13 +54,13 @@ export const K8sSource = z
     file: notYet("A file in the sensor's container"),
     url: notYet("An HTTP URL"),
     git: notYet("A file in a git repository"),
-    s3: notYet("An S3 object"),
+    s3: S3ArtifactSource.optional(),
   })
   .superRefine((s, ctx) => {
-    for (const k of ["file", "url", "git", "s3"] as const)
+    for (const k of ["file", "url", "git"] as const)
       if (s[k] !== undefined) ctx.addIssue({ code: "custom", path: [k], message: `source.${k} is not supported yet; use source.resource, source.inline or source.configmap` });
-    const set = (["resource", "inline", "configmap"] as const).filter((k) => s[k] !== undefined);
-    if (set.length !== 1) ctx.addIssue({ code: "custom", message: set.length ? `sets ${set.join(" and ")}; set exactly one` : "needs one of resource, inline, configmap" });
+    const set = (["resource", "inline", "configmap", "s3"] as const).filter((k) => s[k] !== undefined);
+    if (set.length !== 1) ctx.addIssue({ code: "custom", message: set.length ? `sets ${set.join(" and ")}; set exactly one` : "needs one of resource, inline, configmap, s3" });
   })
   .describe("Where the object comes from (Argo's ArtifactLocation).");
 

@@ -3,6 +3,7 @@ import { ArgoWorkflowTriggerTemplate, ErrorCodes, ImpulseError, parseArgoWorkflo
 import { defineTrigger } from "../define.js";
 import { KubeClient } from "../k8s/client.js";
 import { asKubeObject, creationLabels, loadSource } from "../k8s/object.js";
+import { readS3Source } from "../k8s/source-s3.js";
 import { applyParameters } from "../../params/apply.js";
 import { waitForLabels } from "../k8s/policy.js";
 import { previewObject } from "../k8s/index.js";
@@ -43,7 +44,7 @@ export const argoWorkflow = defineTrigger({
         if (problems.length) throw new ImpulseError(ErrorCodes.InvalidSpec, `args: ${problems.map((p) => p.message).join("; ")}`);
         // Argo: the object's namespace, else the Sensor's; -n in args wins, as it does for the CLI.
         const sensorNamespace = ctx.sensorNamespace ?? c.contextNamespace ?? "default";
-        const loaded = await loadSource(t.source, kube, sensorNamespace);
+        const loaded = await loadSource(t.source, kube, sensorNamespace, (s3) => readS3Source(s3, ctx.secrets, ctx.template?.argoWorkflow?.source?.s3));
         const obj = t.parameters?.length ? asKubeObject(applyParameters(loaded, t.parameters, events), "the object after parameters") : loaded;
         const namespace = options.namespace || obj.metadata.namespace || sensorNamespace;
         const workflows = await c.resourceFor(GROUP_VERSION, "Workflow");

@@ -5,6 +5,7 @@ import { KubeClient } from "./client.js";
 import { asKubeObject, creationLabels, loadSource, withParameters } from "./object.js";
 import { create, patch, remove, update, type K8sResult, type Target } from "./operations.js";
 import { waitForLabels } from "./policy.js";
+import { readS3Source } from "./source-s3.js";
 import type { FiredEvents } from "../../params/resolve.js";
 import { applyParameters } from "../../params/apply.js";
 
@@ -35,7 +36,7 @@ export const k8s = defineTrigger({
         // Argo: the Sensor's namespace. Run outside a cluster without one, the kubeconfig context's, then "default".
         const sensorNamespace = ctx.sensorNamespace ?? c.contextNamespace ?? "default";
         const operation = t.operation ?? "create";
-        let obj = await loadSource(t.source, kube, sensorNamespace);
+        let obj = await loadSource(t.source, kube, sensorNamespace, (s3) => readS3Source(s3, ctx.secrets, ctx.template?.k8s?.source?.s3));
         const resource = await c.resourceFor(obj.apiVersion, obj.kind);
         const namespace = resource.namespaced ? obj.metadata.namespace || sensorNamespace : undefined;
         if (t.liveObject) {

@@ -38,10 +38,14 @@ export function parseObject(text: string, where: string): KubeObject {
   return asKubeObject(doc, where);
 }
 
-/** The source object, before parameters: inline, or read from a ConfigMap in the Sensor's namespace at each firing. */
-export async function loadSource(source: K8sTriggerTemplate["source"], client: () => KubeClient, sensorNamespace: string): Promise<KubeObject> {
+/** Reads source.s3's object text (source-s3.ts); given by the trigger, which holds the Secrets and the configured source. */
+export type S3SourceReader = (s3: NonNullable<K8sTriggerTemplate["source"]["s3"]>) => Promise<string>;
+
+/** The source object, before parameters: inline, read from an S3 object, or from a ConfigMap in the Sensor's namespace, at each firing. */
+export async function loadSource(source: K8sTriggerTemplate["source"], client: () => KubeClient, sensorNamespace: string, readS3?: S3SourceReader): Promise<KubeObject> {
   if (source.resource) return asKubeObject(structuredClone(source.resource), "source.resource");
   if (source.inline !== undefined) return parseObject(source.inline, "source.inline");
+  if (source.s3 && readS3) return parseObject(await readS3(source.s3), `source.s3 ${source.s3.bucket.name}/${source.s3.bucket.key}`);
   const ref = source.configmap!;
   const c = client();
   const cm = await c.request<{ data?: Record<string, string> }>("GET", `/api/v1/namespaces/${encodeURIComponent(sensorNamespace)}/configmaps/${encodeURIComponent(ref.name)}`, {
