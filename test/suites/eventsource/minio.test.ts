@@ -93,7 +93,7 @@ describe("minio EventSource", () => {
         insecure: true,
         bucket: { name: "shape" },
         events: ["s3:ObjectCreated:Put"],
-        filter: { prefix: "in/", suffix: ".json", expression: "notification[0].s3.object.size > 2" },
+        filter: { prefix: "in/", suffix: ".json", expression: "notification.0.s3.object.size > 2" },
         metadata: { team: "a" },
         ...KEYS,
       },

@@ -129,6 +129,7 @@ export function startListener(o: ListenerOptions): { ready: Promise<void>; done:
       res.on("error", (e) => finish(e.message));
       res.on("aborted", () => finish("connection aborted"));
       res.on("end", () => finish("the server ended the stream"));
+      res.on("close", () => finish("connection closed"));
     });
 
   const loop = async () => {
