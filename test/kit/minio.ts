@@ -13,7 +13,7 @@ import { stopServersOnKill } from "./reaper.js";
 export const MINIO_VERSION = "v0.0.0-20260212201848-7aac2a2c5b7c";
 
 export function minioBinary(): string {
-  return process.env["MINIO_BIN"] ?? join(process.env["IMPULSE_INFRA_CACHE"] ?? join(homedir(), ".cache", "impulse-infra"), `minio-${MINIO_VERSION}`, "minio");
+  return process.env["MINIO_BIN"] ?? join(process.env["IMPULSE_INFRA_CACHE"] ?? join(homedir(), ".cache", "impulse-infra"), `minio-${MINIO_VERSION}-p1`, "minio");
 }
 
 export interface MinioServer {

@@ -1,0 +1,13 @@
+import { startMinio } from "./kit/minio.js";
+const m = await startMinio();
+const c = m.client();
+await c.makeBucket("dbg");
+console.log("bucket made");
+const p = c.listenBucketNotification("dbg", "", "", ["s3:ObjectCreated:*"]);
+p.on("notification", (r: any) => console.log("notification", r.s3.object.key));
+p.on("error", (e: any) => console.log("error", e));
+setTimeout(async () => { await c.putObject("dbg", "x", Buffer.from("x")); console.log("put"); }, 1000);
+await new Promise((r) => setTimeout(r, 8000));
+p.stop();
+await m.stop();
+process.exit(0);
