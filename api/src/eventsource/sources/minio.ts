@@ -35,7 +35,7 @@ export const MinioConfig = z
         }),
       )
       .optional()
-      .describe("MinIO event names to listen for, e.g. s3:ObjectCreated:Put, s3:ObjectRemoved:* (default: every event of the bucket)."),
+      .describe("MinIO event names to listen for, e.g. s3:ObjectCreated:Put, s3:ObjectRemoved:* (default: s3:ObjectCreated:* and s3:ObjectRemoved:*)."),
     filter: z
       .strictObject({
         prefix: z.string().optional().describe("Only objects whose key starts with this."),

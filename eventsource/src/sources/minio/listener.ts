@@ -18,6 +18,8 @@ import { checkRecord, lineSplitter, listenQuery, minioEventData, minioEventId } 
 const IDLE_MS = 15_000;
 /** Opening the stream (TCP, TLS, auth, bucket check) must answer within this, or it counts as an outage. */
 const CONNECT_MS = 15_000;
+/** The events listened for when `events` is not set. */
+export const DEFAULT_EVENTS = ["s3:ObjectCreated:*", "s3:ObjectRemoved:*"];
 /** Records received while the bus is down wait in memory up to this many; past it new ones are dropped and counted. */
 const MAX_HELD = 10_000;
 
@@ -45,7 +47,8 @@ export function startListener(o: ListenerOptions): { ready: Promise<void>; done:
   const received = o.metrics.received.labels(labels);
   const publishDuration = o.metrics.publishDuration.labels(labels);
   const state = upstreamState(o.eventName, labels, o.metrics, o.health);
-  const query = listenQuery(cfg.filter?.prefix, cfg.filter?.suffix, cfg.events);
+  // MinIO routes the request to the listen API only when it names events (without, it is a ListObjects): default as `mc watch`.
+  const query = listenQuery(cfg.filter?.prefix, cfg.filter?.suffix, cfg.events?.length ? cfg.events : DEFAULT_EVENTS);
   let markReady: () => void = () => {};
   const ready = new Promise<void>((r) => (markReady = r));
   // An unreachable server must not hold the runtime's start: /health tells what is wrong meanwhile.
@@ -79,7 +82,14 @@ export function startListener(o: ListenerOptions): { ready: Promise<void>; done:
       timer = setTimeout(() => reject(new Error(`no answer from ${cfg.endpoint} within ${CONNECT_MS / 1000}s`)), CONNECT_MS);
     });
     try {
-      return await Promise.race([pending, timeout]);
+      const res = await Promise.race([pending, timeout]);
+      // An S3 endpoint that is not MinIO's listen API (another S3 server, a proxy) answers 200 with something else.
+      const type = String(res.headers["content-type"] ?? "");
+      if (!type.startsWith("text/event-stream")) {
+        res.destroy();
+        throw new Error(`the server did not answer with a notification stream (Content-Type ${type || "none"}): is it MinIO?`);
+      }
+      return res;
     } catch (e) {
       // A late answer to an abandoned attempt must not keep a connection open.
       pending.then((r) => r.destroy(), () => undefined);
@@ -138,7 +148,8 @@ export function startListener(o: ListenerOptions): { ready: Promise<void>; done:
       try {
         res = await open();
       } catch (e) {
-        const why = (e as Error).message;
+        const code = (e as { code?: unknown }).code;
+        const why = `${typeof code === "string" && code ? `${code}: ` : ""}${(e as Error).message}`;
         if (state.healthy || attempt === 0) log.warn({ err: why }, "cannot listen to bucket notifications; retrying");
         state.down(`listen on bucket ${cfg.bucket.name}: ${why}`, "connect");
         markReady();
