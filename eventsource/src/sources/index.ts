@@ -11,6 +11,7 @@ import { github } from "./github/index.js";
 import { gitlab } from "./gitlab/index.js";
 import { amqp } from "./amqp/index.js";
 import { kafka } from "./kafka/index.js";
+import { minio } from "./minio/index.js";
 import { mqtt } from "./mqtt/index.js";
 import { nats } from "./nats/index.js";
 import { nsq } from "./nsq/index.js";
@@ -37,6 +38,7 @@ export const sourceDefinitions: ReadonlyMap<string, EventSourceDefinition> = new
     file,
     sqs,
     sns,
+    minio,
     github,
     gitlab,
     bitbucketserver,

@@ -10,6 +10,7 @@ import { BitbucketServerConfig } from "./bitbucketserver.js";
 import { BitbucketConfig } from "./bitbucket.js";
 import { AMQPConfig } from "./amqp.js";
 import { KafkaConfig } from "./kafka.js";
+import { MinioConfig } from "./minio.js";
 import { MQTTConfig } from "./mqtt.js";
 import { NATSConfig } from "./nats.js";
 import { NSQConfig } from "./nsq.js";
@@ -34,6 +35,7 @@ export const sourceConfigSchemas = {
   file: FileConfig,
   sqs: SQSConfig,
   sns: SNSConfig,
+  minio: MinioConfig,
 
   github: GithubConfig,
   gitlab: GitlabConfig,

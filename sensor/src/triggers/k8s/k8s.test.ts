@@ -93,7 +93,7 @@ describe("k8s template schema", () => {
     assert.match(message({ source: { resource: cm }, patchStrategy: "merge" }), /patchStrategy needs operation: patch/);
     assert.match(message({ source: { resource: cm }, liveObject: true }), /liveObject needs operation: update/);
     assert.match(message({ source: { resource: cm, inline: "x" } }), /sets resource and inline; set exactly one/);
-    assert.match(message({ source: { s3: { bucket: { name: "b", key: "k" } } } }), /source\.s3 is not supported yet/);
+    assert.match(message({ source: { s3: { bucket: { name: "b", key: "k" } } } }), /source\.s3\.endpoint: Invalid input/);
     assert.equal(parse({ source: { resource: cm }, operation: "patch", patchStrategy: "json", jsonPatch: [{ op: "add", path: "/data/x", value: "1" }] }).success, true);
   });
 

@@ -17,6 +17,8 @@ export interface SourceContext {
   /** Where readers keep files between firings when the source names no directory (a git clone): under the pod's /tmp. */
   cacheDir: string;
   signal: AbortSignal;
+  /** The source as written in the Sensor, before parameters: a reader may refuse a parameter that changed what it trusts. */
+  configured?: K8sSource | undefined;
 }
 
 /** Per firing: the cluster the trigger talks to and the Sensor's namespace (the configmap kind reads from it). */

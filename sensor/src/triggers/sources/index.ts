@@ -7,12 +7,13 @@ import type { SourceCall, SourceContext, SourceDefinition, SourceReader } from "
 import { file } from "./file.js";
 import { gitSource } from "./git/index.js";
 import { inline, resource } from "./resource.js";
+import { s3 } from "./s3.js";
 import { url } from "./url.js";
 
 export type { SourceCall, SourceContext } from "./define.js";
 
-/** Every kind the schema accepts has a reader here; a new kind (s3) is one module and one entry. */
-const definitions: { [K in SourceKind]: SourceDefinition<K> } = { resource, inline, configmap, file, url, git: gitSource };
+/** Every kind the schema accepts has a reader here; a new kind is one module and one entry. */
+const definitions: { [K in SourceKind]: SourceDefinition<K> } = { resource, inline, configmap, file, url, git: gitSource, s3 };
 
 export interface SourceLoader {
   load(source: K8sSource, call: SourceCall, signal: AbortSignal): Promise<KubeObject>;

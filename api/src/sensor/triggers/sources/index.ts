@@ -2,10 +2,12 @@
 import { z } from "zod";
 import { FileSource } from "./file.js";
 import { GitSource } from "./git.js";
+import { S3ArtifactSource } from "./s3.js";
 import { UrlSource } from "./url.js";
 
 export * from "./file.js";
 export * from "./git.js";
+export * from "./s3.js";
 export * from "./url.js";
 
 /** The object as written; apiVersion and kind are needed up front (they pick the API endpoint), the rest may come from parameters. */
@@ -43,26 +45,18 @@ export const sourceSchemas = {
   file: FileSource,
   url: UrlSource,
   git: GitSource,
+  s3: S3ArtifactSource,
 } as const;
 export type SourceKind = keyof typeof sourceSchemas;
 export const SOURCE_KINDS = Object.keys(sourceSchemas) as SourceKind[];
 
-/** Argo's kinds Impulse does not read yet: named as such rather than as unknown fields. */
-const NOT_YET = { s3: "An S3 object" } as const;
-
 export const K8sSource = z
   .strictObject({
     ...(Object.fromEntries(Object.entries(sourceSchemas).map(([k, s]) => [k, s.optional()])) as { [K in SourceKind]: z.ZodOptional<(typeof sourceSchemas)[K]> }),
-    ...(Object.fromEntries(Object.entries(NOT_YET).map(([k, what]) => [k, z.unknown().optional().describe(`${what} (not supported yet).`)])) as {
-      [K in keyof typeof NOT_YET]: z.ZodOptional<z.ZodUnknown>;
-    }),
   })
   .superRefine((s, ctx) => {
-    const notYet = (Object.keys(NOT_YET) as (keyof typeof NOT_YET)[]).filter((k) => s[k] !== undefined);
-    for (const k of notYet) ctx.addIssue({ code: "custom", path: [k], message: `source.${k} is not supported yet; use one of ${SOURCE_KINDS.join(", ")}` });
     const set = SOURCE_KINDS.filter((k) => s[k] !== undefined);
-    // An unsupported kind alone was named above; "needs one of" would only repeat it.
-    if (set.length !== 1 && !(set.length === 0 && notYet.length)) ctx.addIssue({ code: "custom", message: set.length ? `sets ${set.join(" and ")}; set exactly one` : `needs one of ${SOURCE_KINDS.join(", ")}` });
+    if (set.length !== 1) ctx.addIssue({ code: "custom", message: set.length ? `sets ${set.join(" and ")}; set exactly one` : `needs one of ${SOURCE_KINDS.join(", ")}` });
   })
   .describe("Where the object comes from (Argo's ArtifactLocation).");
 export type K8sSource = z.output<typeof K8sSource>;

@@ -51,9 +51,13 @@ describe("source schemas", () => {
     assert.match(problems({ file: { path: "hello.yaml" } }).join(), /file\.path: must be an absolute path/);
   });
 
-  it("needs exactly one kind and still refuses s3", () => {
-    assert.match(problems({}).join(), /needs one of resource, inline, configmap, file, url, git/);
+  it("needs exactly one kind; s3 needs its endpoint and keys", () => {
+    assert.match(problems({}).join(), /needs one of resource, inline, configmap, file, url, git, s3/);
     assert.match(problems({ file: { path: "/a" }, inline: "x" }).join(), /sets inline and file; set exactly one/);
-    assert.deepEqual(problems({ s3: { bucket: { name: "b", key: "k" } } }), ["s3: source.s3 is not supported yet; use one of resource, inline, configmap, file, url, git"]);
+    assert.deepEqual(problems({ s3: { bucket: { name: "b", key: "k" } } }), [
+      "s3.endpoint: Invalid input: expected string, received undefined",
+      "s3.accessKey: Invalid input: expected object, received undefined",
+      "s3.secretKey: Invalid input: expected object, received undefined",
+    ]);
   });
 });
