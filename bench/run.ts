@@ -26,6 +26,11 @@ interface Result {
   pipeline: string;
   /** Events delivered to the sink per second, from the first send to the last delivery of a fixed batch. */
   sustainedPerSec: number;
+  /**
+   * The same up to the 99th percentile delivery: one event retried late (a timed-out call on a loaded machine) moves
+   * the last delivery by seconds and the sustained figure with it; this one is robust to such a tail.
+   */
+  sustained99PerSec: number;
   /** Webhook answers per second during the batch (ingest can run ahead of delivery). */
   ingestPerSec: number;
   /** End-to-end latency (request sent → trigger call received) at a fixed, moderate rate. */
@@ -132,6 +137,7 @@ async function drive(pipeline: string, ingestUrl: string, sink: Sink): Promise<R
   await sink.until(batch.accepted);
   const delivered = sink.take();
   const lastAt = Math.max(...delivered.map((d) => d.at));
+  const at99 = percentile(delivered.map((d) => d.at).sort((a, b) => a - b), 99);
 
   // Latency at a fixed rate the pipeline sustains, so queueing does not dominate.
   const interval = 1000 / PACED_RATE;
@@ -152,6 +158,7 @@ async function drive(pipeline: string, ingestUrl: string, sink: Sink): Promise<R
   return {
     pipeline,
     sustainedPerSec: Math.round(batch.accepted / ((lastAt - t0) / 1000)),
+    sustained99PerSec: Math.round((0.99 * batch.accepted) / ((at99 - t0) / 1000)),
     ingestPerSec: Math.round(batch.accepted / ((ingestDone - t0) / 1000)),
     p50Ms: +percentile(lat, 50).toFixed(2),
     p99Ms: +percentile(lat, 99).toFixed(2),
@@ -335,13 +342,19 @@ try {
     console.log(`Event journal cost (sustained, on vs off): ${(journalCost * 100).toFixed(1)} %  (goal <= 10 %); p99 @${PACED_RATE}/s ${impulse.p99Ms} ms on, ${journalOff.p99Ms} ms off`);
   const journalRounds = runs.impulse.map((on, i) => ({ on, off: runs.journalOff[i]!, floor: runs.floor[i]! }));
   if (journalRounds.length) {
-    console.log(`\n| round | journal on ev/s | journal off ev/s | cost | p99 on ms | p99 off ms | Impulse / floor |`);
-    console.log("|---|---|---|---|---|---|---|");
+    console.log(`\n| round | journal on ev/s | journal off ev/s | cost | on / off ev/s to the 99th % delivery | cost (99th %) | p99 on ms | p99 off ms | Impulse / floor |`);
+    console.log("|---|---|---|---|---|---|---|---|---|");
     journalRounds.forEach((r, i) =>
-      console.log(`| ${i + 1} | ${r.on.sustainedPerSec} | ${r.off.sustainedPerSec} | ${((1 - r.on.sustainedPerSec / r.off.sustainedPerSec) * 100).toFixed(1)} % | ${r.on.p99Ms} | ${r.off.p99Ms} | ${((r.on.sustainedPerSec / r.floor.sustainedPerSec) * 100).toFixed(1)} % |`),
+      console.log(
+        `| ${i + 1} | ${r.on.sustainedPerSec} | ${r.off.sustainedPerSec} | ${((1 - r.on.sustainedPerSec / r.off.sustainedPerSec) * 100).toFixed(1)} % | ${r.on.sustained99PerSec} / ${r.off.sustained99PerSec} | ` +
+          `${((1 - r.on.sustained99PerSec / r.off.sustained99PerSec) * 100).toFixed(1)} % | ${r.on.p99Ms} | ${r.off.p99Ms} | ${((r.on.sustainedPerSec / r.floor.sustainedPerSec) * 100).toFixed(1)} % |`,
+      ),
     );
     const costs = journalRounds.map((r) => (1 - r.on.sustainedPerSec / r.off.sustainedPerSec) * 100);
-    console.log(`Journal cost per round: ${range(costs, " %")}; p99 @${PACED_RATE}/s on ${range(journalRounds.map((r) => r.on.p99Ms), " ms")}, off ${range(journalRounds.map((r) => r.off.p99Ms), " ms")}`);
+    const costs99 = journalRounds.map((r) => (1 - r.on.sustained99PerSec / r.off.sustained99PerSec) * 100);
+    console.log(
+      `Journal cost per round: ${range(costs, " %")} (to the 99th % delivery: ${range(costs99, " %")}); p99 @${PACED_RATE}/s on ${range(journalRounds.map((r) => r.on.p99Ms), " ms")}, off ${range(journalRounds.map((r) => r.off.p99Ms), " ms")}`,
+    );
   }
   // Slack, email and NATS triggers against raw client loops to the same servers.
   let notify: NotifyRound[] | { skipped: string };
