@@ -16,6 +16,7 @@ import { benchQueueSources, type QueueBench } from "./queue-sources.js";
 import { benchSqs } from "./sqs.js";
 import { benchResourceMemory } from "./resource-memory.js";
 import { benchSoak, printSoak } from "./soak.js";
+import { benchNotifyTriggers, type NotifyRound } from "./notify-triggers.js";
 
 const root = join(import.meta.dirname, "..");
 const CONNECTIONS = Number(process.env["BENCH_CONNECTIONS"] ?? 64);
@@ -25,6 +26,11 @@ interface Result {
   pipeline: string;
   /** Events delivered to the sink per second, from the first send to the last delivery of a fixed batch. */
   sustainedPerSec: number;
+  /**
+   * The same up to the 99th percentile delivery: one event retried late (a timed-out call on a loaded machine) moves
+   * the last delivery by seconds and the sustained figure with it; this one is robust to such a tail.
+   */
+  sustained99PerSec: number;
   /** Webhook answers per second during the batch (ingest can run ahead of delivery). */
   ingestPerSec: number;
   /** End-to-end latency (request sent → trigger call received) at a fixed, moderate rate. */
@@ -131,6 +137,7 @@ async function drive(pipeline: string, ingestUrl: string, sink: Sink): Promise<R
   await sink.until(batch.accepted);
   const delivered = sink.take();
   const lastAt = Math.max(...delivered.map((d) => d.at));
+  const at99 = percentile(delivered.map((d) => d.at).sort((a, b) => a - b), 99);
 
   // Latency at a fixed rate the pipeline sustains, so queueing does not dominate.
   const interval = 1000 / PACED_RATE;
@@ -151,6 +158,7 @@ async function drive(pipeline: string, ingestUrl: string, sink: Sink): Promise<R
   return {
     pipeline,
     sustainedPerSec: Math.round(batch.accepted / ((lastAt - t0) / 1000)),
+    sustained99PerSec: Math.round((0.99 * batch.accepted) / ((at99 - t0) / 1000)),
     ingestPerSec: Math.round(batch.accepted / ((ingestDone - t0) / 1000)),
     p50Ms: +percentile(lat, 50).toFixed(2),
     p99Ms: +percentile(lat, 99).toFixed(2),
@@ -167,7 +175,7 @@ async function stop(proc: ChildProcess): Promise<void> {
   });
 }
 
-async function benchImpulse(natsUrl: string, sink: Awaited<ReturnType<typeof startSink>>, journal = true): Promise<Result> {
+async function benchImpulse(natsUrl: string, sink: Awaited<ReturnType<typeof startSink>>, journal = true, cliRoot = root): Promise<Result> {
   const port = await freePort();
   // The same pipeline with the event journal turned off on its EventBus: the journal's cost is the difference.
   const busDoc = journal ? "" : `---
@@ -209,12 +217,15 @@ spec:
               dest: sent
 ${busDoc}`,
   );
-  const proc = spawn(process.execPath, [join(root, "cli/dist/main.js"), "dev", "-f", dir, "--nats-url", natsUrl, "--namespace", "bench", "--log-level", "warn"], {
+  // BENCH_CPU_PROF=<dir>: a V8 CPU profile of each impulse process, written there when it stops (node --cpu-prof).
+  const prof = process.env["BENCH_CPU_PROF"] ? ["--cpu-prof", "--cpu-prof-dir", process.env["BENCH_CPU_PROF"]] : [];
+  const proc = spawn(process.execPath, [...prof, join(cliRoot, "cli/dist/main.js"), "dev", "-f", dir, "--nats-url", natsUrl, "--namespace", "bench", "--log-level", "warn"], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   await waitLine(proc, /Impulse is running/, "impulse dev");
   try {
-    return await drive(journal ? "impulse" : "impulse, journal off", `http://127.0.0.1:${port}/example`, sink);
+    const name = cliRoot !== root ? "impulse, baseline build" : journal ? "impulse" : "impulse, journal off";
+    return await drive(name, `http://127.0.0.1:${port}/example`, sink);
   } finally {
     await stop(proc);
   }
@@ -234,8 +245,9 @@ async function benchFloor(natsUrl: string, sink: Awaited<ReturnType<typeof start
 const binary = findNatsServer(process.env["NATS_SERVER_BIN"], process.env["PATH"]);
 if (!binary) throw new Error("nats-server not found: run bash tools/nats/install.sh");
 const ROUNDS = Number(process.env["BENCH_ROUNDS"] ?? 3);
+const BASELINE = process.env["BENCH_BASELINE"];
 /** Which parts to run, e.g. BENCH_PARTS=pipeline to compare a change on the hot path (default: all). */
-const PARTS = new Set((process.env["BENCH_PARTS"] ?? "engine,cli,pipeline,kafka,redis,amqp,mqtt,sqs,resource").split(",").map((p) => p.trim()));
+const PARTS = new Set((process.env["BENCH_PARTS"] ?? "engine,cli,pipeline,notify,kafka,redis,amqp,mqtt,sqs,resource").split(",").map((p) => p.trim()));
 const sink = await startSink();
 console.error(
   `benchmark: ${ROUNDS} rounds, alternating pipelines, each on a fresh nats-server; ${BATCH} events (after ${WARMUP}) over ${CONNECTIONS} connections, ` +
@@ -252,6 +264,25 @@ async function round(run: (natsUrl: string, s: Sink) => Promise<Result>): Promis
   }
 }
 
+/** "min – max" of per-round figures (the machine is shared: a range says more than one number). */
+function range(xs: number[], unit = ""): string {
+  const f = (x: number) => (Math.abs(x) >= 100 ? Math.round(x) : +x.toFixed(1));
+  return `${f(Math.min(...xs))} – ${f(Math.max(...xs))}${unit}`;
+}
+
+function printNotify(rounds: NotifyRound[]): void {
+  console.log(`\n| trigger (${rounds.length / new Set(rounds.map((r) => r.kind)).size} rounds; min – max) | Impulse firings/s | raw client loop /s | Impulse / raw per round |`);
+  console.log("|---|---|---|---|");
+  for (const kind of new Set(rounds.map((r) => r.kind))) {
+    const rs = rounds.filter((r) => r.kind === kind);
+    for (const client of rs[0]!.raw.map((x) => x.client)) {
+      const raw = rs.map((r) => r.raw.find((x) => x.client === client)!.perSec);
+      const ratios = rs.map((r, i) => (r.impulsePerSec / raw[i]!) * 100);
+      console.log(`| ${kind} vs ${client} | ${range(rs.map((r) => r.impulsePerSec))} | ${range(raw)} | ${range(ratios, " %")} |`);
+    }
+  }
+}
+
 const median = (rs: Result[]): Result => [...rs].sort((a, b) => a.sustainedPerSec - b.sustainedPerSec)[Math.floor(rs.length / 2)]!;
 
 const engine = PARTS.has("engine") ? benchEngine() : [];
@@ -265,12 +296,38 @@ if (cliStartup.length) console.log("|---|---|---|");
 for (const c of cliStartup) console.log(`| ${c.command} | ${c.medianMs} | ${c.goalMs === undefined ? "" : `< ${c.goalMs}${c.medianMs < c.goalMs ? " ✓" : " ✗"}`} |`);
 
 try {
-  const runs: { floor: Result[]; impulse: Result[]; journalOff: Result[] } = { floor: [], impulse: [], journalOff: [] };
+  const runs: { floor: Result[]; impulse: Result[]; journalOff: Result[]; baseline: Result[] } = { floor: [], impulse: [], journalOff: [], baseline: [] };
   for (let i = 0; i < (PARTS.has("pipeline") ? ROUNDS : 0); i++) {
+    if (BASELINE && i % 2 === 1) runs.baseline.push(await round((url, s) => benchImpulse(url, s, true, BASELINE)));
     runs.floor.push(await round(benchFloor));
-    runs.impulse.push(await round(benchImpulse));
-    runs.journalOff.push(await round((url, s) => benchImpulse(url, s, false)));
-    console.error(`round ${i + 1}: floor ${runs.floor[i]!.sustainedPerSec} ev/s, impulse ${runs.impulse[i]!.sustainedPerSec} ev/s, journal off ${runs.journalOff[i]!.sustainedPerSec} ev/s`);
+    // Journal on and off back to back, the order swapped every round, so a drift in the machine's load (it is
+    // shared) falls on each side alike; the cost is read per round, from the two adjacent runs.
+    const on = () => round(benchImpulse);
+    const off = () => round((url, s) => benchImpulse(url, s, false));
+    if (i % 2 === 0) {
+      runs.impulse.push(await on());
+      runs.journalOff.push(await off());
+    } else {
+      runs.journalOff.push(await off());
+      runs.impulse.push(await on());
+    }
+    // BENCH_BASELINE=<dir>: another build of Impulse (its */dist, e.g. of the commit before a hot-path change),
+    // run right after this one in every round, for a before/after in the same machine state.
+    // Every other round it runs first instead, so neither build always gets the later machine state.
+    if (BASELINE && i % 2 === 0) runs.baseline.push(await round((url, s) => benchImpulse(url, s, true, BASELINE)));
+    console.error(
+      `round ${i + 1}: floor ${runs.floor[i]!.sustainedPerSec} ev/s, impulse ${runs.impulse[i]!.sustainedPerSec} ev/s, journal off ${runs.journalOff[i]!.sustainedPerSec} ev/s` +
+        (BASELINE ? `, baseline build ${runs.baseline[i]!.sustainedPerSec} ev/s` : ""),
+    );
+  }
+  if (runs.baseline.length) {
+    console.log(`\n| round | impulse ev/s | baseline build ev/s | impulse / baseline | impulse / floor | baseline / floor | p99 ms impulse | p99 ms baseline |`);
+    console.log("|---|---|---|---|---|---|---|---|");
+    runs.baseline.forEach((b, i) => {
+      const imp = runs.impulse[i]!;
+      const fl = runs.floor[i]!;
+      console.log(`| ${i + 1} | ${imp.sustainedPerSec} | ${b.sustainedPerSec} | ${((imp.sustainedPerSec / b.sustainedPerSec) * 100).toFixed(1)} % | ${((imp.sustainedPerSec / fl.sustainedPerSec) * 100).toFixed(1)} % | ${((b.sustainedPerSec / fl.sustainedPerSec) * 100).toFixed(1)} % | ${imp.p99Ms} | ${b.p99Ms} |`);
+    });
   }
   const floor = median(runs.floor);
   const impulse = median(runs.impulse);
@@ -283,6 +340,32 @@ try {
   const journalCost = impulse ? 1 - impulse.sustainedPerSec / journalOff.sustainedPerSec : NaN;
   if (impulse)
     console.log(`Event journal cost (sustained, on vs off): ${(journalCost * 100).toFixed(1)} %  (goal <= 10 %); p99 @${PACED_RATE}/s ${impulse.p99Ms} ms on, ${journalOff.p99Ms} ms off`);
+  const journalRounds = runs.impulse.map((on, i) => ({ on, off: runs.journalOff[i]!, floor: runs.floor[i]! }));
+  if (journalRounds.length) {
+    console.log(`\n| round | journal on ev/s | journal off ev/s | cost | on / off ev/s to the 99th % delivery | cost (99th %) | p99 on ms | p99 off ms | Impulse / floor |`);
+    console.log("|---|---|---|---|---|---|---|---|---|");
+    journalRounds.forEach((r, i) =>
+      console.log(
+        `| ${i + 1} | ${r.on.sustainedPerSec} | ${r.off.sustainedPerSec} | ${((1 - r.on.sustainedPerSec / r.off.sustainedPerSec) * 100).toFixed(1)} % | ${r.on.sustained99PerSec} / ${r.off.sustained99PerSec} | ` +
+          `${((1 - r.on.sustained99PerSec / r.off.sustained99PerSec) * 100).toFixed(1)} % | ${r.on.p99Ms} | ${r.off.p99Ms} | ${((r.on.sustainedPerSec / r.floor.sustainedPerSec) * 100).toFixed(1)} % |`,
+      ),
+    );
+    const costs = journalRounds.map((r) => (1 - r.on.sustainedPerSec / r.off.sustainedPerSec) * 100);
+    const costs99 = journalRounds.map((r) => (1 - r.on.sustained99PerSec / r.off.sustained99PerSec) * 100);
+    console.log(
+      `Journal cost per round: ${range(costs, " %")} (to the 99th % delivery: ${range(costs99, " %")}); p99 @${PACED_RATE}/s on ${range(journalRounds.map((r) => r.on.p99Ms), " ms")}, off ${range(journalRounds.map((r) => r.off.p99Ms), " ms")}`,
+    );
+  }
+  // Slack, email and NATS triggers against raw client loops to the same servers.
+  let notify: NotifyRound[] | { skipped: string };
+  try {
+    if (!PARTS.has("notify")) throw new Error("not in BENCH_PARTS");
+    notify = await benchNotifyTriggers(ROUNDS);
+    printNotify(notify);
+  } catch (e) {
+    notify = { skipped: (e as Error).message };
+    console.log(`\nnotification triggers: skipped (${notify.skipped})`);
+  }
   // Kafka → bus: needs java and the jars of tools/kafka/install.sh (the kit resolves them once).
   let kafka: Awaited<ReturnType<typeof benchKafka>> | { skipped: string };
   try {
@@ -373,7 +456,7 @@ try {
   const file = join(outDir, `bench-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
   writeFileSync(
     file,
-    JSON.stringify({ date: new Date().toISOString(), node: process.version, connections: CONNECTIONS, events: BATCH, pacedRate: PACED_RATE, rounds: runs, median: { floor, impulse, journalOff }, ratio, journalCost, engine, cliStartup, kafka, redisStream, queueSources, sqs, resourceMemory, soak }, null, 2),
+    JSON.stringify({ date: new Date().toISOString(), node: process.version, connections: CONNECTIONS, events: BATCH, pacedRate: PACED_RATE, rounds: runs, median: { floor, impulse, journalOff }, ratio, journalCost, notify, engine, cliStartup, kafka, redisStream, queueSources, sqs, resourceMemory, soak }, null, 2),
   );
   console.log(`results: ${file}`);
 } finally {

@@ -10,6 +10,7 @@ import { collectDefaultMetrics, Registry } from "prom-client";
 import type { RuntimeConfig } from "./config.js";
 import { parseBusAuth, parseBusJournal, parseBusStream } from "./bus-auth.js";
 import { startManagementServer } from "./management.js";
+import { createBusMetrics } from "./bus-metrics.js";
 import { kubeConfigLoader } from "./kube.js";
 import { createSecretResolver } from "./secrets.js";
 import { untilAborted } from "./shutdown.js";
@@ -58,6 +59,7 @@ export async function startRuntime(resources: Resource[], cfg: RuntimeConfig, na
   collectDefaultMetrics({ register: registry });
   const esMetrics = createEventSourceMetrics(registry);
   const sensorMetrics = createSensorMetrics(registry);
+  const busMetrics = createBusMetrics(registry);
   const secrets = createSecretResolver(cfg.secretsDir, process.env);
   const kubeConfig = kubeConfigLoader(cfg.kubeconfig);
   checkKubeConfig(resources, cfg, kubeConfig);
@@ -113,8 +115,10 @@ export async function startRuntime(resources: Resource[], cfg: RuntimeConfig, na
       const stream = spec?.jetstreamExotic?.streamConfig ?? spec?.jetstream?.streamConfig ?? parseBusStream(cfg.busStream);
       const journal = spec ? spec.journal : parseBusJournal(cfg.busJournal);
       const credentials = parseBusAuth(cfg.busAuth);
-      b = await JetStreamBus.connect({ url: natsUrl, namespace: cfg.namespace, busName: name, logger: log.child({ eventBusName: name }), signal: stop.signal, ...credentials, ...(stream ? { stream } : {}), ...(journal ? { journal } : {}) });
+      b = await JetStreamBus.connect({ url: natsUrl, namespace: cfg.namespace, busName: name, logger: log.child({ eventBusName: name }), signal: stop.signal, onJournalDrop: (n) => busMetrics.journalDropped.inc({ eventbus: name }, n), ...credentials, ...(stream ? { stream } : {}), ...(journal ? { journal } : {}) });
       buses.set(name, b);
+      // The series exists at 0 from the start, so a dashboard shows "none dropped" rather than "no data".
+      busMetrics.journalDropped.labels({ eventbus: name }).inc(0);
     }
     return b;
   };

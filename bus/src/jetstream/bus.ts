@@ -26,6 +26,8 @@ export interface JetStreamBusOptions extends BusScope {
   journal?: JournalSpec;
   /** How long a publish waits for the PubAck (default 5 s). */
   publishTimeoutMs?: number;
+  /** Told how many journal records were dropped (queue full or unencodable), e.g. to count them in a metric. */
+  onJournalDrop?: (count: number) => void;
   logger: BusLogger;
   signal?: AbortSignal;
 }
@@ -87,7 +89,10 @@ export class JetStreamBus implements EventBus {
     private readonly stream: string,
     journalOn: boolean,
   ) {
-    this.journal = journalOn ? new NatsJournalWriter(nc, opts, (n) => opts.logger.warn({ dropped: n }, "journal records dropped (queue full)")) : disabledJournal;
+    this.journal = journalOn ? new NatsJournalWriter(nc, opts, (n) => {
+          opts.logger.warn({ dropped: n }, "journal records dropped (queue full)");
+          opts.onJournalDrop?.(n);
+        }) : disabledJournal;
     void this.watchStatus();
   }
 

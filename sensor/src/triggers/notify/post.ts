@@ -71,6 +71,7 @@ export function jsonPoster(egress: EgressLevel[] | undefined, signal: AbortSigna
         const paused = (pausedUntil.get(u.origin) ?? 0) - Date.now();
         if (paused > 0) await sleep(paused, signal);
         const pool = await poolFor(u);
+        signal.throwIfAborted(); // a pool made after the shutdown's destroy would otherwise carry this call
         let res;
         try {
           res = await pool.request({
@@ -80,7 +81,9 @@ export function jsonPoster(egress: EgressLevel[] | undefined, signal: AbortSigna
             body: payload,
             headersTimeout: timeoutMs,
             bodyTimeout: timeoutMs,
-            signal,
+            // No per-request signal (an abort listener per call on the sensor's one signal cost throughput, and
+            // Node warned of 11+ listeners at the default 32 in flight): shutdown destroys the pools instead,
+            // which fails the calls in flight, as the HTTP trigger does.
           });
         } catch (e) {
           if (signal.aborted) throw e;
