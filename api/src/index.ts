@@ -69,4 +69,5 @@ export * from "./sensor/triggers/slack.js";
 export * from "./sensor/triggers/email.js";
 export * from "./sensor/triggers/ms-teams.js";
 export * from "./sensor/triggers/nats.js";
+export * from "./sensor/triggers/custom.js";
 export * from "./crd/index.js";

@@ -10,7 +10,8 @@ import { slack } from "./slack/index.js";
 import { email } from "./email/index.js";
 import { msTeams } from "./ms-teams/index.js";
 import { nats } from "./nats.js";
+import { custom } from "./custom/index.js";
 
 export const triggerDefinitions: ReadonlyMap<string, TriggerDefinition> = new Map<string, TriggerDefinition>(
-  [http, awsLambda, k8s, argoWorkflow, kafka, log, slack, email, msTeams, nats].map((d) => [d.type, d as unknown as TriggerDefinition]),
+  [http, awsLambda, k8s, argoWorkflow, kafka, log, slack, email, msTeams, nats, custom].map((d) => [d.type, d as unknown as TriggerDefinition]),
 );

@@ -9,6 +9,7 @@ import { SlackTriggerTemplate } from "./slack.js";
 import { EmailTriggerTemplate } from "./email.js";
 import { MsTeamsTriggerTemplate } from "./ms-teams.js";
 import { NatsTriggerTemplate } from "./nats.js";
+import { CustomTriggerTemplate } from "./custom.js";
 
 export const triggerTemplateSchemas = {
   http: HttpTriggerTemplate,
@@ -21,6 +22,7 @@ export const triggerTemplateSchemas = {
   email: EmailTriggerTemplate,
   msTeams: MsTeamsTriggerTemplate,
   nats: NatsTriggerTemplate,
+  custom: CustomTriggerTemplate,
 } as const;
 
 export type TriggerKind = keyof typeof triggerTemplateSchemas;
