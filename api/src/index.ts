@@ -70,4 +70,7 @@ export * from "./sensor/triggers/email.js";
 export * from "./sensor/triggers/ms-teams.js";
 export * from "./sensor/triggers/nats.js";
 export * from "./sensor/triggers/custom.js";
+export * from "./sensor/triggers/pulsar.js";
+export * from "./eventsource/sources/pulsar.js";
+export * from "./common/pulsar.js";
 export * from "./crd/index.js";

@@ -1,6 +1,7 @@
 // The registry of source types: adding a source is one file and one entry here.
 import type { EventSourceDefinition } from "../define.js";
 import { azureQueueStorage } from "./azure-queue-storage/index.js";
+import { pulsar } from "./pulsar/index.js";
 import { calendar } from "./calendar/index.js";
 import { file } from "./file/index.js";
 import { bitbucket } from "./bitbucket/index.js";
@@ -35,6 +36,7 @@ export const sourceDefinitions: ReadonlyMap<string, EventSourceDefinition> = new
     redisStream,
     calendar,
     azureQueueStorage,
+    pulsar,
     file,
     sqs,
     sns,

@@ -11,7 +11,8 @@ import { email } from "./email/index.js";
 import { msTeams } from "./ms-teams/index.js";
 import { nats } from "./nats.js";
 import { custom } from "./custom/index.js";
+import { pulsar } from "./pulsar.js";
 
 export const triggerDefinitions: ReadonlyMap<string, TriggerDefinition> = new Map<string, TriggerDefinition>(
-  [http, awsLambda, k8s, argoWorkflow, kafka, log, slack, email, msTeams, nats, custom].map((d) => [d.type, d as unknown as TriggerDefinition]),
+  [http, awsLambda, k8s, argoWorkflow, kafka, log, slack, email, msTeams, nats, custom, pulsar].map((d) => [d.type, d as unknown as TriggerDefinition]),
 );

@@ -20,6 +20,7 @@ import { ResourceConfig } from "./resource.js";
 import { SlackConfig } from "./slack.js";
 import { SNSConfig } from "./sns.js";
 import { SQSConfig } from "./sqs.js";
+import { PulsarConfig } from "./pulsar.js";
 import { StripeConfig } from "./stripe.js";
 import { WebhookConfig } from "./webhook.js";
 
@@ -36,6 +37,7 @@ export const sourceConfigSchemas = {
   sqs: SQSConfig,
   sns: SNSConfig,
   minio: MinioConfig,
+  pulsar: PulsarConfig,
 
   github: GithubConfig,
   gitlab: GitlabConfig,

@@ -10,6 +10,7 @@ import { EmailTriggerTemplate } from "./email.js";
 import { MsTeamsTriggerTemplate } from "./ms-teams.js";
 import { NatsTriggerTemplate } from "./nats.js";
 import { CustomTriggerTemplate } from "./custom.js";
+import { PulsarTriggerTemplate } from "./pulsar.js";
 
 export const triggerTemplateSchemas = {
   http: HttpTriggerTemplate,
@@ -23,6 +24,7 @@ export const triggerTemplateSchemas = {
   msTeams: MsTeamsTriggerTemplate,
   nats: NatsTriggerTemplate,
   custom: CustomTriggerTemplate,
+  pulsar: PulsarTriggerTemplate,
 } as const;
 
 export type TriggerKind = keyof typeof triggerTemplateSchemas;
