@@ -1,3 +1,4 @@
+// Argo's pulsar event data shape, Go's publishTime format, poison bodies and stable event ids.
 import assert from "node:assert/strict";
 import { it } from "node:test";
 import { PoisonMessage } from "../shared/poison.js";

@@ -1,3 +1,4 @@
+// The custom trigger's wire contract: the .proto file and the embedded descriptor match Argo's method paths and field numbers.
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { it } from "node:test";

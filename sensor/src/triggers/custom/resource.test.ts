@@ -1,3 +1,4 @@
+// What the custom trigger sends: spec YAML, resource parameters on a JSON resource, payload bytes.
 import assert from "node:assert/strict";
 import { it } from "node:test";
 import { ErrorCodes, ImpulseError } from "@impulse/api";
