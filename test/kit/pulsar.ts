@@ -29,7 +29,10 @@ function classpath(): string {
 /** Small heap, serial GC and C1 only: the broker shares 2 cores with the tests. */
 const JVM_FLAGS = ["-Xms128m", "-Xmx512m", "-XX:MaxDirectMemorySize=256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Djava.awt.headless=true"];
 
-/** Test-only standalone settings: one bookie, quorum 1, WebSocket API on, functions and transactions off. */
+/**
+ * Test-only standalone settings: one bookie, quorum 1, WebSocket API on, functions and transactions off.
+ * listeningInterface=lo: the in-process bookie reads this file too and would otherwise listen on every interface.
+ */
 function standaloneConf(brokerPort: number, webPort: number): string {
   return `clusterName=standalone
 bindAddress=127.0.0.1
@@ -45,6 +48,7 @@ transactionCoordinatorEnabled=false
 allowAutoTopicCreation=true
 allowAutoTopicCreationType=non-partitioned
 brokerDeleteInactiveTopicsEnabled=false
+listeningInterface=lo
 `;
 }
 
