@@ -10,9 +10,10 @@ import { testLogger } from "../../kit/log.js";
 import { startNats } from "../../kit/nats.js";
 import { startPulsar, type PulsarServer } from "../../kit/pulsar.js";
 import { pulsarBacklog, pulsarPrepare, pulsarPublish, pulsarRead } from "../../kit/pulsar-io.js";
-import { sensor } from "../../kit/resources.js";
 import { runExample } from "../../kit/run-example.js";
-import { metricValue, startSensor, startWebhook, type Started } from "../../kit/runtimes.js";
+import { metricValue, startEventSource, startSensor, startWebhook, type Started } from "../../kit/runtimes.js";
+import { tapBus } from "../../kit/bus-tap.js";
+import { eventSource, sensor } from "../../kit/resources.js";
 import { sourceContract } from "../../kit/source-contract.js";
 import { waitFor } from "../../kit/wait.js";
 
@@ -99,6 +100,37 @@ describe("pulsar trigger", () => {
     } finally {
       reader.close();
     }
+  });
+});
+
+describe("pulsar EventSource", () => {
+  let bus: NatsServer;
+  let p: PulsarServer;
+  const started: { stop(): Promise<void> }[] = [];
+  before(async () => {
+    [bus, p] = await Promise.all([startNats(), pulsar()]);
+  });
+  after(async () => {
+    for (const s of started.reverse()) await s.stop();
+    await bus?.stop();
+  });
+
+  it("reads every topic of an event, full names too, with base64 bodies without jsonBody and metadata copied", async () => {
+    const full = "persistent://public/default/es-multi-b";
+    await pulsarPrepare(p.webUrl, "es-multi-a", "multi");
+    await pulsarPrepare(p.webUrl, "es-multi-b", "multi");
+    const tap = await tapBus(bus.url, "pulsar-es", "src", "multi");
+    started.push(tap);
+    const s = await startEventSource(bus.url, "pulsar-es", eventSource("src", { pulsar: { multi: { url: p.url, webServiceURL: p.webUrl, topics: ["es-multi-a", full], type: "shared", metadata: { team: "shop" } } } }));
+    started.push(s);
+    await waitFor("healthy", () => s.running.health().healthy, 60_000);
+    await pulsarPublish(p.webUrl, "es-multi-a", ["a"]);
+    await pulsarPublish(p.webUrl, "es-multi-b", ["b"]);
+    await waitFor("both stored", () => tap.events.length === 2, 30_000);
+    const bodies = tap.events.map((e) => Buffer.from(String((e.data as { body: string }).body), "base64").toString()).sort();
+    assert.deepEqual(bodies, ["a", "b"]);
+    assert.deepEqual(tap.events.map((e) => (e.data as { metadata: unknown }).metadata), [{ team: "shop" }, { team: "shop" }]);
+    assert.ok(tap.events.some((e) => e.id.startsWith(`src:multi:${full}:`)), tap.events.map((e) => e.id).join());
   });
 });
 
