@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Resolves the Apache Pulsar broker jars of tools/pulsar/pom.xml into a cache outside the repo (reused when present); prints the directory.
-# test-server: 57 Apache Pulsar standalone (jars from Maven Central, 235 MB: ~1.5 min the first time)
+# test-server: 57 Apache Pulsar standalone (jars from Maven Central, 235 MB: 1.3-2 min the first time)
 # The directory holds libs/*.jar and pulsar.cp (the classpath test/kit/pulsar.ts runs PulsarStandaloneStarter with). Logs go to stderr.
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -27,12 +27,14 @@ exec 9>"$CACHE/.pulsar-$VERSION.lock"
 flock 9
 if complete; then echo "$DIR"; exit 0; fi
 
-echo "[impulse] resolving Apache Pulsar $VERSION jars from Maven Central into $DIR (once, about 1.5 min)" >&2
+echo "[impulse] resolving Apache Pulsar $VERSION jars from Maven Central into $DIR (once, 1-2 min)" >&2
 TMP="$DIR.tmp.$$"
 rm -rf "$TMP"
 mkdir -p "$TMP/libs"
 trap 'rm -rf "$TMP"' EXIT
-mvn -B -q -Dstyle.color=never -f "$POM" dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$TMP/libs" 2>&1 | sed 's/\x1b\[[0-9;]*m//g' >&2
+# A local repository of its own, dropped afterwards: the Kafka install may resolve into ~/.m2 at the same time (npm test
+# installs servers in parallel lanes), and Maven does not lock its local repository. The copied jars stand alone.
+mvn -B -q -Dstyle.color=never -Dmaven.repo.local="$TMP/m2" -f "$POM" dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$TMP/libs" 2>&1 | sed 's/\x1b\[[0-9;]*m//g' >&2
 ls "$TMP/libs"/pulsar-broker-"$VERSION".jar >/dev/null
 
 rm -rf "$DIR"
