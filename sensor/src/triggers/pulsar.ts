@@ -37,7 +37,12 @@ function producers(ctx: TriggerContext) {
           ws.once("error", reject);
         });
         ws.on("message", (raw) => {
-          const r = JSON.parse(raw.toString()) as { result: string; context?: string; messageId?: string; errorMsg?: string };
+          let r: { result: string; context?: string; messageId?: string; errorMsg?: string };
+          try {
+            r = JSON.parse(raw.toString());
+          } catch {
+            return; // not an answer to a send: nothing waits for it
+          }
           if (r.context) waiting.get(r.context)?.(r);
         });
         ws.on("error", () => undefined);

@@ -66,6 +66,31 @@ describe("pulsar trigger", () => {
     }
   });
 
+  it("retries a broker that cannot be reached, then hands the events to the dlqTrigger", async () => {
+    const reader = await pulsarRead(p.webUrl, "dead-letters");
+    try {
+      const dead = await freePort();
+      const hook = await startWebhook(bus.url, "pulsar-dlq", "src");
+      started.push(hook);
+      const s = await startSensor(bus.url, "pulsar-dlq", sensor("pulsar-dlq", {
+        dependencies: [dep],
+        triggers: [{
+          template: { name: "unreachable", pulsar: { url: `pulsar://127.0.0.1:${dead}`, webServiceURL: `http://127.0.0.1:${dead}`, topic: "never" } },
+          retryStrategy: { steps: 2, duration: "20ms" },
+          dlqTrigger: { template: { name: "dead", pulsar: { url: p.url, webServiceURL: p.webUrl, topic: "dead-letters", payload: [{ src: { dependencyName: "d", dataKey: "body.id" }, dest: "id" }] } }, retryStrategy: { steps: 1 } },
+        }],
+      }));
+      started.push(s);
+      await hook.send({ id: "o-9" });
+      await waitFor("dead-lettered", async () => (await metricValue(s.registry, "impulse_sensor_events_dead_lettered_total")) === 1, 60_000);
+      assert.equal(await metricValue(s.registry, "impulse_sensor_trigger_retries_total", { trigger: "unreachable" }), 1);
+      const [m] = await waitFor("dead letter on its topic", () => reader.messages.length === 1 && reader.messages);
+      assert.deepEqual(JSON.parse(m!.payload), { id: "o-9" });
+    } finally {
+      reader.close();
+    }
+  });
+
   describe("executor", () => {
     const def = triggerDefinitions.get("pulsar")!;
     const ac = new AbortController();
