@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds a minimal OpenTelemetry Collector (OTLP receiver, otlphttp and debug exporters) from the Go module proxy; prints the binary.
-# test-server: 60 the OTLP receiver of the tracing suite (OpenTelemetry Collector v0.165.0 core components from the Go module proxy: 15 min cold measured with load average ~30 on 2 cores; 20 s with warm Go caches)
+# test-server: 60 the OTLP receiver of the tracing suite (OpenTelemetry Collector v0.165.0 core components from the Go module proxy: about 3 min cold on an empty cache, 172 s measured beside the MinIO build at load ~5; 20 s with warm Go caches)
 # Reused when present; safe to run on every `npm test`. test/kit/otelcol.ts runs it on free loopback ports for
 # test/suites/tracing/. Jaeger v2 (queryable by trace id) was measured first: its cold build was still running after 30 min
 # under the same load, so the suite reads the spans this collector re-exports as OTLP/JSON instead (docs/tracing.md).
