@@ -3,7 +3,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, extname, join } from "node:path";
 import { MESSAGE_TEMPLATES_CONFIGMAP, TEMPLATE_KEY_PREFIX, type Finding } from "@impulse/api";
-import { mergeCatalogs, parseCatalog, type MessageCatalog } from "@impulse/sensor";
+// The catalog subpath only: lint reads templates and must not load the Sensor runtime (NATS, metrics).
+import { mergeCatalogs, parseCatalog, type MessageCatalog } from "@impulse/sensor/catalog";
 import { parseAllDocuments } from "yaml";
 
 export interface LoadedTemplates {

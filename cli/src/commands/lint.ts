@@ -5,7 +5,7 @@ import { lintSensor } from "@impulse/sensor/lint";
 import { crossCheck } from "../crosscheck.js";
 import { formatFindings, loadDocuments, type LoadedDoc } from "../load.js";
 import { MESSAGE_TEMPLATES_CONFIGMAP } from "@impulse/api";
-import type { MessageCatalog } from "@impulse/sensor";
+import type { MessageCatalog } from "@impulse/sensor/catalog";
 import { loadTemplates } from "../templates.js";
 
 /** A finding at or under a path the schema already refused is a consequence of that error, not news. */
