@@ -1,13 +1,10 @@
 // Kafka → bus events/s: the kafka EventSource against a raw kafkajs → JetStream loop with the same guarantees, on one broker.
-import { parseResource, type EventSource } from "@impulse/api";
-import { findNatsServer, JetStreamBus, startNatsServer } from "@impulse/bus";
-import { createEventSourceMetrics, runEventSource } from "@impulse/eventsource";
+import { findNatsServer, startNatsServer } from "@impulse/bus";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
 import { Kafka, logLevel } from "kafkajs";
-import { pino } from "pino";
-import { Registry } from "prom-client";
 import { startKafka, type KafkaBroker } from "../test/kit/kafka.js";
+import { impulseSourceRate, storedRate } from "./source-rate.js";
 
 const RECORDS = Number(process.env["BENCH_KAFKA_RECORDS"] ?? 20000);
 const PARTITIONS = 4;
@@ -33,38 +30,10 @@ async function fill(broker: KafkaBroker): Promise<void> {
   await producer.disconnect();
 }
 
-/** Polls a counter until it reaches RECORDS; the rate counts from the first stored record. */
-async function rate(pipeline: string, count: () => number | Promise<number>): Promise<KafkaBenchResult> {
-  let first = 0;
-  for (;;) {
-    const n = await count();
-    if (n > 0 && !first) first = performance.now();
-    if (n >= RECORDS) return { pipeline, perSec: Math.round(RECORDS / ((performance.now() - first) / 1000)) };
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const rate = (pipeline: string, count: () => number | Promise<number>) => storedRate(pipeline, RECORDS, count);
 
 async function impulse(broker: KafkaBroker, natsUrl: string, group: string): Promise<KafkaBenchResult> {
-  const logger = pino({ level: "silent" });
-  const bus = await JetStreamBus.connect({ url: natsUrl, namespace: "bench", busName: "default", logger });
-  const parsed = parseResource({
-    apiVersion: "impulse.dev/v1alpha1",
-    kind: "EventSource",
-    metadata: { name: "bench" },
-    spec: { kafka: { records: { url: broker.url, topic: TOPIC, jsonBody: true, consumerGroup: { groupName: group, oldest: true } } } },
-  });
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
-  const registry = new Registry();
-  const metrics = createEventSourceMetrics(registry);
-  const ac = new AbortController();
-  const es = runEventSource({ resource: parsed.resource as EventSource, bus, logger, metrics, secrets: async () => "", signal: ac.signal });
-  try {
-    return await rate("impulse kafka source", async () => (await metrics.published.get()).values.reduce((s, v) => s + v.value, 0));
-  } finally {
-    ac.abort();
-    await es.done;
-    await bus.close();
-  }
+  return impulseSourceRate(natsUrl, { kafka: { records: { url: broker.url, topic: TOPIC, jsonBody: true, consumerGroup: { groupName: group, oldest: true } } } }, RECORDS, "impulse kafka source");
 }
 
 /** The least work with the same guarantees: per partition in order, publish with a msg id, await the PubAck, then commit. */

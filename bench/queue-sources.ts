@@ -1,17 +1,14 @@
 // AMQP → bus and MQTT → bus events/s: each Impulse source against a raw client → JetStream loop with the same guarantees
 // (one message at a time: publish with a msg id, await the PubAck, then ack upstream), on the same broker and messages.
-import { parseResource, type EventSource } from "@impulse/api";
-import { findNatsServer, JetStreamBus, startNatsServer } from "@impulse/bus";
-import { createEventSourceMetrics, runEventSource } from "@impulse/eventsource";
+import { findNatsServer, startNatsServer } from "@impulse/bus";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connect as natsConnect } from "@nats-io/transport-node";
 import { connect as amqpConnect } from "amqplib";
 import { connect as mqttConnect, connectAsync, type IPublishPacket } from "mqtt";
-import { pino } from "pino";
-import { Registry } from "prom-client";
 import { amqpPublish } from "../test/kit/amqp-io.js";
 import { startMosquitto } from "../test/kit/mosquitto.js";
 import { rabbitMqMissing, startRabbitMq } from "../test/kit/rabbitmq.js";
+import { impulseSourceRate, storedRate } from "./source-rate.js";
 
 const MESSAGES = Number(process.env["BENCH_QUEUE_MESSAGES"] ?? 5000);
 const PAD = "x".repeat(1024 - 40);
@@ -32,15 +29,7 @@ interface Broker {
   stop(): Promise<void>;
 }
 
-async function rate(pipeline: string, count: () => number | Promise<number>): Promise<QueueBenchResult> {
-  let first = 0;
-  for (;;) {
-    const n = await count();
-    if (n > 0 && !first) first = performance.now();
-    if (n >= MESSAGES) return { pipeline, perSec: Math.round(MESSAGES / ((performance.now() - first) / 1000)) };
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const rate = (pipeline: string, count: () => number | Promise<number>) => storedRate(pipeline, MESSAGES, count);
 
 async function rabbit(): Promise<Broker> {
   const r = await startRabbitMq();
@@ -103,20 +92,7 @@ async function mosquitto(): Promise<Broker> {
 }
 
 async function impulse(broker: Broker, natsUrl: string, channel: string): Promise<QueueBenchResult> {
-  const logger = pino({ level: "silent" });
-  const bus = await JetStreamBus.connect({ url: natsUrl, namespace: "bench", busName: "default", logger });
-  const parsed = parseResource({ apiVersion: "impulse.dev/v1alpha1", kind: "EventSource", metadata: { name: "bench" }, spec: { [broker.name]: { msgs: broker.config(channel) } } });
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
-  const metrics = createEventSourceMetrics(new Registry());
-  const ac = new AbortController();
-  const es = runEventSource({ resource: parsed.resource as EventSource, bus, logger, metrics, secrets: async () => "", signal: ac.signal });
-  try {
-    return await rate(`impulse ${broker.name} source`, async () => (await metrics.published.get()).values.reduce((s, v) => s + v.value, 0));
-  } finally {
-    ac.abort();
-    await es.done;
-    await bus.close();
-  }
+  return impulseSourceRate(natsUrl, { [broker.name]: { msgs: broker.config(channel) } }, MESSAGES, `impulse ${broker.name} source`);
 }
 
 async function floor(broker: Broker, natsUrl: string, channel: string): Promise<QueueBenchResult> {

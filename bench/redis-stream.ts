@@ -1,13 +1,10 @@
 // Redis stream → bus events/s: the redisStream EventSource against a raw ioredis → JetStream loop with the same guarantees.
-import { parseResource, type EventSource } from "@impulse/api";
-import { findNatsServer, JetStreamBus, startNatsServer } from "@impulse/bus";
-import { createEventSourceMetrics, runEventSource } from "@impulse/eventsource";
+import { findNatsServer, startNatsServer } from "@impulse/bus";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
 import type { Redis } from "ioredis";
-import { pino } from "pino";
-import { Registry } from "prom-client";
 import { startRedis, type RedisServer } from "../test/kit/redis.js";
+import { impulseSourceRate, storedRate } from "./source-rate.js";
 
 const ENTRIES = Number(process.env["BENCH_REDIS_ENTRIES"] ?? 20000);
 const STREAM = "bench";
@@ -29,36 +26,10 @@ async function fill(c: Redis): Promise<void> {
   }
 }
 
-async function rate(pipeline: string, count: () => number | Promise<number>): Promise<RedisStreamBenchResult> {
-  let first = 0;
-  for (;;) {
-    const n = await count();
-    if (n > 0 && !first) first = performance.now();
-    if (n >= ENTRIES) return { pipeline, perSec: Math.round(ENTRIES / ((performance.now() - first) / 1000)) };
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const rate = (pipeline: string, count: () => number | Promise<number>) => storedRate(pipeline, ENTRIES, count);
 
 async function impulse(redis: RedisServer, natsUrl: string, group: string): Promise<RedisStreamBenchResult> {
-  const logger = pino({ level: "silent" });
-  const bus = await JetStreamBus.connect({ url: natsUrl, namespace: "bench", busName: "default", logger });
-  const parsed = parseResource({
-    apiVersion: "impulse.dev/v1alpha1",
-    kind: "EventSource",
-    metadata: { name: "bench" },
-    spec: { redisStream: { entries: { hostAddress: redis.address, streams: [STREAM], consumerGroup: group, maxMsgCountPerRead: COUNT } } },
-  });
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
-  const metrics = createEventSourceMetrics(new Registry());
-  const ac = new AbortController();
-  const es = runEventSource({ resource: parsed.resource as EventSource, bus, logger, metrics, secrets: async () => "", signal: ac.signal });
-  try {
-    return await rate("impulse redisStream source", async () => (await metrics.published.get()).values.reduce((s, v) => s + v.value, 0));
-  } finally {
-    ac.abort();
-    await es.done;
-    await bus.close();
-  }
+  return impulseSourceRate(natsUrl, { redisStream: { entries: { hostAddress: redis.address, streams: [STREAM], consumerGroup: group, maxMsgCountPerRead: COUNT } } }, ENTRIES, "impulse redisStream source");
 }
 
 /** The least work with the same guarantees: read a batch through the group, publish each with a msg id, await the PubAck, XACK. */

@@ -1,13 +1,10 @@
 // SQS → bus events/s: the sqs EventSource against a raw SQS client → JetStream loop with the same guarantees, on moto_server.
 import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand, SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { parseResource, type EventSource } from "@impulse/api";
-import { findNatsServer, JetStreamBus, startNatsServer } from "@impulse/bus";
-import { createEventSourceMetrics, runEventSource } from "@impulse/eventsource";
+import { findNatsServer, startNatsServer } from "@impulse/bus";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
-import { pino } from "pino";
-import { Registry } from "prom-client";
 import { MOTO_CREDENTIALS, MOTO_REGION, startMoto, type MotoServer } from "../test/kit/moto.js";
+import { impulseSourceRate, storedRate } from "./source-rate.js";
 
 // moto_server answers ~10 receive+delete round trips per second on this machine, so both pipelines are bound by it.
 const MESSAGES = Number(process.env["BENCH_SQS_MESSAGES"] ?? 300);
@@ -26,36 +23,10 @@ async function fill(c: SQSClient, queueUrl: string): Promise<void> {
   }
 }
 
-async function rate(pipeline: string, count: () => number | Promise<number>): Promise<SqsBenchResult> {
-  let first = 0;
-  for (;;) {
-    const n = await count();
-    if (n > 0 && !first) first = performance.now();
-    if (n >= MESSAGES) return { pipeline, perSec: Math.round(MESSAGES / ((performance.now() - first) / 1000)) };
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const rate = (pipeline: string, count: () => number | Promise<number>) => storedRate(pipeline, MESSAGES, count);
 
 async function impulse(moto: MotoServer, natsUrl: string, queue: string): Promise<SqsBenchResult> {
-  const logger = pino({ level: "silent" });
-  const bus = await JetStreamBus.connect({ url: natsUrl, namespace: "bench", busName: "default", logger });
-  const parsed = parseResource({
-    apiVersion: "impulse.dev/v1alpha1",
-    kind: "EventSource",
-    metadata: { name: "bench" },
-    spec: { sqs: { messages: { region: MOTO_REGION, queue, endpoint: moto.endpoint, jsonBody: true, waitTimeSeconds: 1 } } },
-  });
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
-  const metrics = createEventSourceMetrics(new Registry());
-  const ac = new AbortController();
-  const es = runEventSource({ resource: parsed.resource as EventSource, bus, logger, metrics, secrets: async () => "", signal: ac.signal });
-  try {
-    return await rate("impulse sqs source", async () => (await metrics.published.get()).values.reduce((s, v) => s + v.value, 0));
-  } finally {
-    ac.abort();
-    await es.done;
-    await bus.close();
-  }
+  return impulseSourceRate(natsUrl, { sqs: { messages: { region: MOTO_REGION, queue, endpoint: moto.endpoint, jsonBody: true, waitTimeSeconds: 1 } } }, MESSAGES, "impulse sqs source");
 }
 
 /** The least work with the same guarantees: receive a batch, publish each with a msg id, await the PubAck, delete it. */
