@@ -4,18 +4,12 @@ import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
 import { Kafka, logLevel } from "kafkajs";
 import { startKafka, type KafkaBroker } from "../test/kit/kafka.js";
-import { impulseSourceRate, storedRate } from "./source-rate.js";
+import { impulseSourceRate, medianRate as median, storedRate, type SourceBenchResult } from "./source-rate.js";
 
 const RECORDS = Number(process.env["BENCH_KAFKA_RECORDS"] ?? 20000);
 const PARTITIONS = 4;
 const TOPIC = "bench";
 const PAD = "x".repeat(1024 - 40);
-
-export interface KafkaBenchResult {
-  pipeline: string;
-  /** Records stored on the bus per second, from the first stored to the last (the group join is not counted). */
-  perSec: number;
-}
 
 async function fill(broker: KafkaBroker): Promise<void> {
   const kafka = new Kafka({ clientId: "bench", brokers: broker.brokers, logLevel: logLevel.NOTHING });
@@ -32,12 +26,12 @@ async function fill(broker: KafkaBroker): Promise<void> {
 
 const rate = (pipeline: string, count: () => number | Promise<number>) => storedRate(pipeline, RECORDS, count);
 
-async function impulse(broker: KafkaBroker, natsUrl: string, group: string): Promise<KafkaBenchResult> {
+async function impulse(broker: KafkaBroker, natsUrl: string, group: string): Promise<SourceBenchResult> {
   return impulseSourceRate(natsUrl, { kafka: { records: { url: broker.url, topic: TOPIC, jsonBody: true, consumerGroup: { groupName: group, oldest: true } } } }, RECORDS, "impulse kafka source");
 }
 
 /** The least work with the same guarantees: per partition in order, publish with a msg id, await the PubAck, then commit. */
-async function floor(broker: KafkaBroker, natsUrl: string, group: string): Promise<KafkaBenchResult> {
+async function floor(broker: KafkaBroker, natsUrl: string, group: string): Promise<SourceBenchResult> {
   const nc = await connect({ servers: natsUrl });
   const jsm = await jetstreamManager(nc);
   await jsm.streams.add({ name: "floor", subjects: ["floor.>"] });
@@ -72,14 +66,13 @@ async function floor(broker: KafkaBroker, natsUrl: string, group: string): Promi
   }
 }
 
-const median = (xs: KafkaBenchResult[]) => [...xs].sort((a, b) => a.perSec - b.perSec)[Math.floor(xs.length / 2)]!;
 
 /** Alternates the two pipelines `rounds` times, each on a fresh nats-server and a fresh consumer group. */
-export async function benchKafka(rounds: number): Promise<{ floor: KafkaBenchResult; impulse: KafkaBenchResult; rounds: { floor: KafkaBenchResult[]; impulse: KafkaBenchResult[] } }> {
+export async function benchKafka(rounds: number): Promise<{ floor: SourceBenchResult; impulse: SourceBenchResult; rounds: { floor: SourceBenchResult[]; impulse: SourceBenchResult[] } }> {
   const binary = findNatsServer(process.env["NATS_SERVER_BIN"], process.env["PATH"]);
   if (!binary) throw new Error("nats-server not found: run bash tools/nats/install.sh");
   const broker = await startKafka();
-  const runs = { floor: [] as KafkaBenchResult[], impulse: [] as KafkaBenchResult[] };
+  const runs = { floor: [] as SourceBenchResult[], impulse: [] as SourceBenchResult[] };
   try {
     await fill(broker);
     for (let i = 0; i < rounds; i++) {

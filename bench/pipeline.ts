@@ -1,7 +1,7 @@
 // The pipeline part of npm run bench: the sink, the closed-loop and paced load, and the Impulse and raw floor
 // pipelines it drives (webhook → bus → sensor with a data filter → HTTP trigger, and the same written on the libraries).
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -28,7 +28,26 @@ export interface Result {
   p50Ms: number;
   p99Ms: number;
   rejected: number;
+  /**
+   * CPU time (user + system) of the pipeline's own processes and nats-server per event of the batch, in µs. Unlike
+   * the rates it hardly moves with the machine's load, so a small cost (the journal's) is visible in it.
+   */
+  cpuUsPerEvent: number;
+  /** The part of cpuUsPerEvent that nats-server used (storing events, the journal, KV records). */
+  natsCpuUsPerEvent: number;
 }
+
+/** User + system CPU milliseconds a process has used so far (Linux /proc; 0 when it is gone or unreadable). */
+function cpuMs(pid: number): number {
+  try {
+    // The fields after the parenthesised command name: utime and stime are the 12th and 13th, in clock ticks (1/100 s).
+    const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch {
+    return 0;
+  }
+}
+const totalCpuMs = (pids: number[]) => pids.reduce((s, p) => s + cpuMs(p), 0);
 
 export const BATCH = Number(process.env["BENCH_EVENTS"] ?? 20000);
 export const WARMUP = Number(process.env["BENCH_WARMUP_EVENTS"] ?? 3000);
@@ -113,7 +132,8 @@ async function sendBatch(pool: Pool, path: string, count: number): Promise<{ acc
   return { accepted, rejected };
 }
 
-async function drive(pipeline: string, ingestUrl: string, sink: Sink): Promise<Result> {
+async function drive(pipeline: string, ingestUrl: string, sink: Sink, pid: number, natsPid: number | undefined): Promise<Result> {
+  const pids = natsPid ? [pid, natsPid] : [pid];
   const url = new URL(ingestUrl);
   const pool = new Pool(url.origin, { connections: CONNECTIONS, pipelining: 1 });
   // Warm-up: JIT, connections, consumers.
@@ -123,9 +143,13 @@ async function drive(pipeline: string, ingestUrl: string, sink: Sink): Promise<R
   sink.take();
 
   const t0 = now();
+  const cpu0 = totalCpuMs(pids);
+  const natsCpu0 = natsPid ? cpuMs(natsPid) : 0;
   const batch = await sendBatch(pool, url.pathname, BATCH);
   const ingestDone = now();
   await sink.until(batch.accepted);
+  const cpu = totalCpuMs(pids) - cpu0;
+  const natsCpu = natsPid ? cpuMs(natsPid) - natsCpu0 : 0;
   const delivered = sink.take();
   const lastAt = Math.max(...delivered.map((d) => d.at));
   const at99 = percentile(delivered.map((d) => d.at).sort((a, b) => a - b), 99);
@@ -154,6 +178,8 @@ async function drive(pipeline: string, ingestUrl: string, sink: Sink): Promise<R
     p50Ms: +percentile(lat, 50).toFixed(2),
     p99Ms: +percentile(lat, 99).toFixed(2),
     rejected: batch.rejected + warm.rejected,
+    cpuUsPerEvent: Math.round((cpu * 1000) / batch.accepted),
+    natsCpuUsPerEvent: Math.round((natsCpu * 1000) / batch.accepted),
   };
 }
 
@@ -166,7 +192,14 @@ export async function stop(proc: ChildProcess): Promise<void> {
   });
 }
 
-export async function benchImpulse(natsUrl: string, sink: Awaited<ReturnType<typeof startSink>>, journal = true, cliRoot = root): Promise<Result> {
+/** The nats-server a pipeline runs on: its pid counts into the pipeline's CPU time. */
+export interface BenchNats {
+  url: string;
+  pid: number | undefined;
+}
+
+export async function benchImpulse(nats: BenchNats, sink: Awaited<ReturnType<typeof startSink>>, journal = true, cliRoot = root): Promise<Result> {
+  const natsUrl = nats.url;
   const port = await freePort();
   // The same pipeline with the event journal turned off on its EventBus: the journal's cost is the difference.
   const busDoc = journal ? "" : `---
@@ -216,18 +249,19 @@ ${busDoc}`,
   await waitLine(proc, /Impulse is running/, "impulse dev");
   try {
     const name = cliRoot !== root ? "impulse, baseline build" : journal ? "impulse" : "impulse, journal off";
-    return await drive(name, `http://127.0.0.1:${port}/example`, sink);
+    return await drive(name, `http://127.0.0.1:${port}/example`, sink, proc.pid!, nats.pid);
   } finally {
     await stop(proc);
   }
 }
 
-export async function benchFloor(natsUrl: string, sink: Awaited<ReturnType<typeof startSink>>): Promise<Result> {
+export async function benchFloor(nats: BenchNats, sink: Awaited<ReturnType<typeof startSink>>): Promise<Result> {
+  const natsUrl = nats.url;
   const port = await freePort();
   const proc = spawn(process.execPath, ["--import", "tsx", join(root, "bench/floor.ts"), natsUrl, String(port), sink.url], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
   await waitLine(proc, /ready/, "floor pipeline");
   try {
-    return await drive("raw floor", `http://127.0.0.1:${port}/example`, sink);
+    return await drive("raw floor", `http://127.0.0.1:${port}/example`, sink, proc.pid!, nats.pid);
   } finally {
     await stop(proc);
   }

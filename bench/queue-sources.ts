@@ -8,17 +8,11 @@ import { connect as mqttConnect, connectAsync, type IPublishPacket } from "mqtt"
 import { amqpPublish } from "../test/kit/amqp-io.js";
 import { startMosquitto } from "../test/kit/mosquitto.js";
 import { rabbitMqMissing, startRabbitMq } from "../test/kit/rabbitmq.js";
-import { impulseSourceRate, storedRate } from "./source-rate.js";
+import { impulseSourceRate, medianRate as median, storedRate, type SourceBenchResult } from "./source-rate.js";
 
 const MESSAGES = Number(process.env["BENCH_QUEUE_MESSAGES"] ?? 5000);
 const PAD = "x".repeat(1024 - 40);
 const payload = (n: number) => JSON.stringify({ n, pad: PAD });
-
-export interface QueueBenchResult {
-  pipeline: string;
-  /** Messages stored on the bus per second, from the first stored to the last. */
-  perSec: number;
-}
 
 /** One broker: `fill` puts MESSAGES where `channel` will read them; `config` is the Impulse event; `floor` the raw loop. */
 interface Broker {
@@ -91,11 +85,11 @@ async function mosquitto(): Promise<Broker> {
   };
 }
 
-async function impulse(broker: Broker, natsUrl: string, channel: string): Promise<QueueBenchResult> {
+async function impulse(broker: Broker, natsUrl: string, channel: string): Promise<SourceBenchResult> {
   return impulseSourceRate(natsUrl, { [broker.name]: { msgs: broker.config(channel) } }, MESSAGES, `impulse ${broker.name} source`);
 }
 
-async function floor(broker: Broker, natsUrl: string, channel: string): Promise<QueueBenchResult> {
+async function floor(broker: Broker, natsUrl: string, channel: string): Promise<SourceBenchResult> {
   const nc = await natsConnect({ servers: natsUrl });
   await (await jetstreamManager(nc)).streams.add({ name: "floor", subjects: ["floor.>"] });
   const js = jetstream(nc);
@@ -113,9 +107,8 @@ async function floor(broker: Broker, natsUrl: string, channel: string): Promise<
   }
 }
 
-const median = (xs: QueueBenchResult[]) => [...xs].sort((a, b) => a.perSec - b.perSec)[Math.floor(xs.length / 2)]!;
 
-export type QueueBench = Record<string, { floor: QueueBenchResult; impulse: QueueBenchResult; rounds: { floor: QueueBenchResult[]; impulse: QueueBenchResult[] } } | { skipped: string }>;
+export type QueueBench = Record<string, { floor: SourceBenchResult; impulse: SourceBenchResult; rounds: { floor: SourceBenchResult[]; impulse: SourceBenchResult[] } } | { skipped: string }>;
 
 /** Alternates floor and Impulse `rounds` times per broker, each on a fresh nats-server and freshly filled channel. */
 export async function benchQueueSources(rounds: number, which: string[]): Promise<QueueBench> {
@@ -129,7 +122,7 @@ export async function benchQueueSources(rounds: number, which: string[]): Promis
       continue;
     }
     const broker = await start();
-    const runs = { floor: [] as QueueBenchResult[], impulse: [] as QueueBenchResult[] };
+    const runs = { floor: [] as SourceBenchResult[], impulse: [] as SourceBenchResult[] };
     try {
       for (let i = 0; i < rounds; i++) {
         for (const [kind, run] of [["floor", floor], ["impulse", impulse]] as const) {
@@ -142,7 +135,9 @@ export async function benchQueueSources(rounds: number, which: string[]): Promis
             await nats.stop();
           }
         }
-        console.error(`${name} round ${i + 1}: floor ${runs.floor[i]!.perSec} ev/s, impulse ${runs.impulse[i]!.perSec} ev/s`);
+        console.error(
+          `${name} round ${i + 1}: floor ${runs.floor[i]!.perSec} ev/s (${runs.floor[i]!.cpuUsPerEvent} µs CPU/event), impulse ${runs.impulse[i]!.perSec} ev/s (${runs.impulse[i]!.cpuUsPerEvent} µs CPU/event)`,
+        );
       }
     } finally {
       await broker.stop();

@@ -4,19 +4,13 @@ import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
 import type { Redis } from "ioredis";
 import { startRedis, type RedisServer } from "../test/kit/redis.js";
-import { impulseSourceRate, storedRate } from "./source-rate.js";
+import { impulseSourceRate, medianRate as median, storedRate, type SourceBenchResult } from "./source-rate.js";
 
 const ENTRIES = Number(process.env["BENCH_REDIS_ENTRIES"] ?? 20000);
 const STREAM = "bench";
 /** Entries per XREADGROUP, the same for both pipelines (the source's maxMsgCountPerRead). */
 const COUNT = 50;
 const PAD = "x".repeat(1024 - 40);
-
-export interface RedisStreamBenchResult {
-  pipeline: string;
-  /** Entries stored on the bus per second, from the first stored to the last. */
-  perSec: number;
-}
 
 async function fill(c: Redis): Promise<void> {
   for (let i = 0; i < ENTRIES; i += 1000) {
@@ -28,12 +22,12 @@ async function fill(c: Redis): Promise<void> {
 
 const rate = (pipeline: string, count: () => number | Promise<number>) => storedRate(pipeline, ENTRIES, count);
 
-async function impulse(redis: RedisServer, natsUrl: string, group: string): Promise<RedisStreamBenchResult> {
+async function impulse(redis: RedisServer, natsUrl: string, group: string): Promise<SourceBenchResult> {
   return impulseSourceRate(natsUrl, { redisStream: { entries: { hostAddress: redis.address, streams: [STREAM], consumerGroup: group, maxMsgCountPerRead: COUNT } } }, ENTRIES, "impulse redisStream source");
 }
 
 /** The least work with the same guarantees: read a batch through the group, publish each with a msg id, await the PubAck, XACK. */
-async function floor(redis: RedisServer, natsUrl: string, group: string): Promise<RedisStreamBenchResult> {
+async function floor(redis: RedisServer, natsUrl: string, group: string): Promise<SourceBenchResult> {
   const nc = await connect({ servers: natsUrl });
   const jsm = await jetstreamManager(nc);
   await jsm.streams.add({ name: "floor", subjects: ["floor.>"] });
@@ -62,14 +56,13 @@ async function floor(redis: RedisServer, natsUrl: string, group: string): Promis
   }
 }
 
-const median = (xs: RedisStreamBenchResult[]) => [...xs].sort((a, b) => a.perSec - b.perSec)[Math.floor(xs.length / 2)]!;
 
 /** Alternates the two pipelines `rounds` times, each on a fresh nats-server and a fresh consumer group (created at the start). */
-export async function benchRedisStream(rounds: number): Promise<{ floor: RedisStreamBenchResult; impulse: RedisStreamBenchResult; rounds: { floor: RedisStreamBenchResult[]; impulse: RedisStreamBenchResult[] } }> {
+export async function benchRedisStream(rounds: number): Promise<{ floor: SourceBenchResult; impulse: SourceBenchResult; rounds: { floor: SourceBenchResult[]; impulse: SourceBenchResult[] } }> {
   const binary = findNatsServer(process.env["NATS_SERVER_BIN"], process.env["PATH"]);
   if (!binary) throw new Error("nats-server not found: run bash tools/nats/install.sh");
   const redis = await startRedis();
-  const runs = { floor: [] as RedisStreamBenchResult[], impulse: [] as RedisStreamBenchResult[] };
+  const runs = { floor: [] as SourceBenchResult[], impulse: [] as SourceBenchResult[] };
   try {
     const admin = redis.client();
     await fill(admin);

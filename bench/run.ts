@@ -10,7 +10,7 @@ import { benchSqs } from "./sqs.js";
 import { benchResourceMemory } from "./resource-memory.js";
 import { benchSoak, printSoak } from "./soak.js";
 import { benchNotifyTriggers, type NotifyRound } from "./notify-triggers.js";
-import { BATCH, CONNECTIONS, PACED_MS, PACED_RATE, type Result, type Sink, WARMUP, benchFloor, benchImpulse, root, startSink, stop } from "./pipeline.js";
+import { BATCH, CONNECTIONS, PACED_MS, PACED_RATE, type BenchNats, type Result, type Sink, WARMUP, benchFloor, benchImpulse, root, startSink, stop } from "./pipeline.js";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -27,10 +27,10 @@ console.error(
 );
 
 /** One pipeline run on its own fresh nats-server, so neither inherits the other's stream files. */
-async function round(run: (natsUrl: string, s: Sink) => Promise<Result>): Promise<Result> {
+async function round(run: (nats: BenchNats, s: Sink) => Promise<Result>): Promise<Result> {
   const nats = await startNatsServer({ binary: binary! });
   try {
-    return await run(nats.url, sink);
+    return await run(nats, sink);
   } finally {
     await nats.stop();
   }
@@ -70,12 +70,12 @@ for (const c of cliStartup) console.log(`| ${c.command} | ${c.medianMs} | ${c.go
 try {
   const runs: { floor: Result[]; impulse: Result[]; journalOff: Result[]; baseline: Result[] } = { floor: [], impulse: [], journalOff: [], baseline: [] };
   for (let i = 0; i < (PARTS.has("pipeline") ? ROUNDS : 0); i++) {
-    if (BASELINE && i % 2 === 1) runs.baseline.push(await round((url, s) => benchImpulse(url, s, true, BASELINE)));
+    if (BASELINE && i % 2 === 1) runs.baseline.push(await round((n, s) => benchImpulse(n, s, true, BASELINE)));
     runs.floor.push(await round(benchFloor));
     // Journal on and off back to back, the order swapped every round, so a drift in the machine's load (it is
     // shared) falls on each side alike; the cost is read per round, from the two adjacent runs.
     const on = () => round(benchImpulse);
-    const off = () => round((url, s) => benchImpulse(url, s, false));
+    const off = () => round((n, s) => benchImpulse(n, s, false));
     if (i % 2 === 0) {
       runs.impulse.push(await on());
       runs.journalOff.push(await off());
@@ -86,7 +86,7 @@ try {
     // BENCH_BASELINE=<dir>: another build of Impulse (its */dist, e.g. of the commit before a hot-path change),
     // run right after this one in every round, for a before/after in the same machine state.
     // Every other round it runs first instead, so neither build always gets the later machine state.
-    if (BASELINE && i % 2 === 0) runs.baseline.push(await round((url, s) => benchImpulse(url, s, true, BASELINE)));
+    if (BASELINE && i % 2 === 0) runs.baseline.push(await round((n, s) => benchImpulse(n, s, true, BASELINE)));
     console.error(
       `round ${i + 1}: floor ${runs.floor[i]!.sustainedPerSec} ev/s, impulse ${runs.impulse[i]!.sustainedPerSec} ev/s, journal off ${runs.journalOff[i]!.sustainedPerSec} ev/s` +
         (BASELINE ? `, baseline build ${runs.baseline[i]!.sustainedPerSec} ev/s` : ""),
@@ -105,27 +105,29 @@ try {
   const impulse = median(runs.impulse);
   const journalOff = median(runs.journalOff);
   const ratio = impulse ? impulse.sustainedPerSec / floor.sustainedPerSec : NaN;
-  if (impulse) console.log(`\n| pipeline (median of ${ROUNDS}) | sustained ev/s (end to end) | ingest ev/s | p50 ms @${PACED_RATE}/s | p99 ms @${PACED_RATE}/s | rejected |`);
-  if (impulse) console.log("|---|---|---|---|---|---|");
-  if (impulse) for (const r of [floor, impulse, journalOff]) console.log(`| ${r.pipeline} | ${r.sustainedPerSec} | ${r.ingestPerSec} | ${r.p50Ms} | ${r.p99Ms} | ${r.rejected} |`);
+  if (impulse) console.log(`\n| pipeline (median of ${ROUNDS}) | sustained ev/s (end to end) | ingest ev/s | p50 ms @${PACED_RATE}/s | p99 ms @${PACED_RATE}/s | rejected | CPU µs/event (pipeline + nats-server) | of it nats-server |`);
+  if (impulse) console.log("|---|---|---|---|---|---|---|---|");
+  if (impulse) for (const r of [floor, impulse, journalOff]) console.log(`| ${r.pipeline} | ${r.sustainedPerSec} | ${r.ingestPerSec} | ${r.p50Ms} | ${r.p99Ms} | ${r.rejected} | ${r.cpuUsPerEvent} | ${r.natsCpuUsPerEvent} |`);
   if (impulse) console.log(`\nImpulse / floor (sustained): ${(ratio * 100).toFixed(1)} %  (goal >= 80 %)`);
   const journalCost = impulse ? 1 - impulse.sustainedPerSec / journalOff.sustainedPerSec : NaN;
   if (impulse)
     console.log(`Event journal cost (sustained, on vs off): ${(journalCost * 100).toFixed(1)} %  (goal <= 10 %); p99 @${PACED_RATE}/s ${impulse.p99Ms} ms on, ${journalOff.p99Ms} ms off`);
   const journalRounds = runs.impulse.map((on, i) => ({ on, off: runs.journalOff[i]!, floor: runs.floor[i]! }));
   if (journalRounds.length) {
-    console.log(`\n| round | journal on ev/s | journal off ev/s | cost | on / off ev/s to the 99th % delivery | cost (99th %) | p99 on ms | p99 off ms | Impulse / floor |`);
-    console.log("|---|---|---|---|---|---|---|---|---|");
+    console.log(`\n| round | journal on ev/s | journal off ev/s | cost | on / off ev/s to the 99th % delivery | cost (99th %) | p99 on ms | p99 off ms | CPU µs/event on / off | CPU cost | Impulse / floor |`);
+    console.log("|---|---|---|---|---|---|---|---|---|---|---|");
     journalRounds.forEach((r, i) =>
       console.log(
         `| ${i + 1} | ${r.on.sustainedPerSec} | ${r.off.sustainedPerSec} | ${((1 - r.on.sustainedPerSec / r.off.sustainedPerSec) * 100).toFixed(1)} % | ${r.on.sustained99PerSec} / ${r.off.sustained99PerSec} | ` +
-          `${((1 - r.on.sustained99PerSec / r.off.sustained99PerSec) * 100).toFixed(1)} % | ${r.on.p99Ms} | ${r.off.p99Ms} | ${((r.on.sustainedPerSec / r.floor.sustainedPerSec) * 100).toFixed(1)} % |`,
+          `${((1 - r.on.sustained99PerSec / r.off.sustained99PerSec) * 100).toFixed(1)} % | ${r.on.p99Ms} | ${r.off.p99Ms} | ` +
+          `${r.on.cpuUsPerEvent} / ${r.off.cpuUsPerEvent} | ${((r.on.cpuUsPerEvent / r.off.cpuUsPerEvent - 1) * 100).toFixed(1)} % | ${((r.on.sustainedPerSec / r.floor.sustainedPerSec) * 100).toFixed(1)} % |`,
       ),
     );
     const costs = journalRounds.map((r) => (1 - r.on.sustainedPerSec / r.off.sustainedPerSec) * 100);
     const costs99 = journalRounds.map((r) => (1 - r.on.sustained99PerSec / r.off.sustained99PerSec) * 100);
+    const cpuCosts = journalRounds.map((r) => (r.on.cpuUsPerEvent / r.off.cpuUsPerEvent - 1) * 100);
     console.log(
-      `Journal cost per round: ${range(costs, " %")} (to the 99th % delivery: ${range(costs99, " %")}); p99 @${PACED_RATE}/s on ${range(journalRounds.map((r) => r.on.p99Ms), " ms")}, off ${range(journalRounds.map((r) => r.off.p99Ms), " ms")}`,
+      `Journal cost per round: ${range(costs, " %")} (to the 99th % delivery: ${range(costs99, " %")}; in CPU per event: ${range(cpuCosts, " %")}); p99 @${PACED_RATE}/s on ${range(journalRounds.map((r) => r.on.p99Ms), " ms")}, off ${range(journalRounds.map((r) => r.off.p99Ms), " ms")}`,
     );
   }
   // Slack, email and NATS triggers against raw client loops to the same servers.

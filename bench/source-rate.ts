@@ -10,15 +10,29 @@ export interface SourceBenchResult {
   pipeline: string;
   /** Events stored on the bus per second, from the first stored to the last. */
   perSec: number;
+  /** CPU time (user + system) of this process per stored event: the client side of the pipeline, not the servers. */
+  cpuUsPerEvent: number;
 }
+
+/** The middle result of a part's rounds, by rate. */
+export const medianRate = (xs: SourceBenchResult[]): SourceBenchResult => [...xs].sort((a, b) => a.perSec - b.perSec)[Math.floor(xs.length / 2)]!;
 
 /** Polls a counter until it reaches `total`; the rate counts from the first stored event (a group join is left out). */
 export async function storedRate(pipeline: string, total: number, count: () => number | Promise<number>): Promise<SourceBenchResult> {
   let first = 0;
+  let cpu0 = process.cpuUsage();
+  let n0 = 0;
   for (;;) {
     const n = await count();
-    if (n > 0 && !first) first = performance.now();
-    if (n >= total) return { pipeline, perSec: Math.round(total / ((performance.now() - first) / 1000)) };
+    if (n > 0 && !first) {
+      first = performance.now();
+      cpu0 = process.cpuUsage();
+      n0 = n;
+    }
+    if (n >= total) {
+      const cpu = process.cpuUsage(cpu0);
+      return { pipeline, perSec: Math.round(total / ((performance.now() - first) / 1000)), cpuUsPerEvent: Math.round((cpu.user + cpu.system) / Math.max(1, n - n0)) };
+    }
     await new Promise((r) => setTimeout(r, 20));
   }
 }

@@ -4,17 +4,11 @@ import { findNatsServer, startNatsServer } from "@impulse/bus";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
 import { MOTO_CREDENTIALS, MOTO_REGION, startMoto, type MotoServer } from "../test/kit/moto.js";
-import { impulseSourceRate, storedRate } from "./source-rate.js";
+import { impulseSourceRate, medianRate as median, storedRate, type SourceBenchResult } from "./source-rate.js";
 
 // moto_server answers ~10 receive+delete round trips per second on this machine, so both pipelines are bound by it.
 const MESSAGES = Number(process.env["BENCH_SQS_MESSAGES"] ?? 300);
 const PAD = "x".repeat(1024 - 40);
-
-export interface SqsBenchResult {
-  pipeline: string;
-  /** Messages stored on the bus per second, from the first stored to the last. */
-  perSec: number;
-}
 
 async function fill(c: SQSClient, queueUrl: string): Promise<void> {
   for (let i = 0; i < MESSAGES; i += 10) {
@@ -25,12 +19,12 @@ async function fill(c: SQSClient, queueUrl: string): Promise<void> {
 
 const rate = (pipeline: string, count: () => number | Promise<number>) => storedRate(pipeline, MESSAGES, count);
 
-async function impulse(moto: MotoServer, natsUrl: string, queue: string): Promise<SqsBenchResult> {
+async function impulse(moto: MotoServer, natsUrl: string, queue: string): Promise<SourceBenchResult> {
   return impulseSourceRate(natsUrl, { sqs: { messages: { region: MOTO_REGION, queue, endpoint: moto.endpoint, jsonBody: true, waitTimeSeconds: 1 } } }, MESSAGES, "impulse sqs source");
 }
 
 /** The least work with the same guarantees: receive a batch, publish each with a msg id, await the PubAck, delete it. */
-async function floor(c: SQSClient, queueUrl: string, natsUrl: string): Promise<SqsBenchResult> {
+async function floor(c: SQSClient, queueUrl: string, natsUrl: string): Promise<SourceBenchResult> {
   const nc = await connect({ servers: natsUrl });
   const jsm = await jetstreamManager(nc);
   await jsm.streams.add({ name: "floor", subjects: ["floor.>"] });
@@ -56,10 +50,9 @@ async function floor(c: SQSClient, queueUrl: string, natsUrl: string): Promise<S
   }
 }
 
-const median = (xs: SqsBenchResult[]) => [...xs].sort((a, b) => a.perSec - b.perSec)[Math.floor(xs.length / 2)]!;
 
 /** Alternates the two pipelines `rounds` times, each on a fresh nats-server and a freshly filled queue. */
-export async function benchSqs(rounds: number): Promise<{ floor: SqsBenchResult; impulse: SqsBenchResult; rounds: { floor: SqsBenchResult[]; impulse: SqsBenchResult[] } }> {
+export async function benchSqs(rounds: number): Promise<{ floor: SourceBenchResult; impulse: SourceBenchResult; rounds: { floor: SourceBenchResult[]; impulse: SourceBenchResult[] } }> {
   const binary = findNatsServer(process.env["NATS_SERVER_BIN"], process.env["PATH"]);
   if (!binary) throw new Error("nats-server not found: run bash tools/nats/install.sh");
   // The source uses the SDK's default credential chain here; moto accepts any keys.
@@ -67,7 +60,7 @@ export async function benchSqs(rounds: number): Promise<{ floor: SqsBenchResult;
   process.env["AWS_SECRET_ACCESS_KEY"] ??= MOTO_CREDENTIALS.secretAccessKey;
   const moto = await startMoto();
   const c = new SQSClient({ endpoint: moto.endpoint, region: MOTO_REGION, credentials: MOTO_CREDENTIALS });
-  const runs = { floor: [] as SqsBenchResult[], impulse: [] as SqsBenchResult[] };
+  const runs = { floor: [] as SourceBenchResult[], impulse: [] as SourceBenchResult[] };
   try {
     for (let i = 0; i < rounds; i++) {
       for (const name of ["floor", "impulse"] as const) {

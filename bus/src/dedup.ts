@@ -1,5 +1,5 @@
 // The bus's deduplication key (Nats-Msg-Id): CloudEvents identity (sender's source + id) scoped to where the event is stored.
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { BusEvent } from "./types.js";
 
 /**
@@ -11,5 +11,6 @@ import type { BusEvent } from "./types.js";
  */
 export function dedupKey(event: BusEvent): string {
   const sender = typeof event["cesource"] === "string" ? event["cesource"] : "";
-  return createHash("sha256").update(JSON.stringify([event.source, event.subject, sender, event.id])).digest("base64url");
+  // The one-shot hash: about a third of createHash's cost, on every event.
+  return hash("sha256", JSON.stringify([event.source, event.subject, sender, event.id]), "base64url");
 }

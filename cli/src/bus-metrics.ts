@@ -2,7 +2,7 @@
 import { Counter, type Registry } from "prom-client";
 
 export interface BusMetrics {
-  /** Journal records given up (queue full while the bus was slow or away): the journal is best-effort, so this shows how much. */
+  /** Journal records given up (written while the bus was away): the journal is best-effort, so this shows how much. */
   journalDropped: Counter<"eventbus">;
 }
 
@@ -10,7 +10,7 @@ export function createBusMetrics(registry: Registry): BusMetrics {
   return {
     journalDropped: new Counter({
       name: "impulse_journal_records_dropped_total",
-      help: "Event journal records dropped because the journal's queue was full or a record could not be encoded (delivery never waits for the journal).",
+      help: "Event journal records dropped because the bus was unreachable when they were written, or a record could not be encoded (delivery never waits for the journal).",
       labelNames: ["eventbus"],
       registers: [registry],
     }),

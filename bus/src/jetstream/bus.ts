@@ -26,7 +26,7 @@ export interface JetStreamBusOptions extends BusScope {
   journal?: JournalSpec;
   /** How long a publish waits for the PubAck (default 5 s). */
   publishTimeoutMs?: number;
-  /** Told how many journal records were dropped (queue full or unencodable), e.g. to count them in a metric. */
+  /** Told how many journal records were dropped (the bus was unreachable, or a record unencodable), e.g. to count them in a metric. */
   onJournalDrop?: (count: number) => void;
   logger: BusLogger;
   signal?: AbortSignal;
@@ -62,11 +62,11 @@ function tooLarge(size: number, limit: number): ImpulseError {
 }
 
 /** Creates or updates the journal's stream; a journal that cannot be set up is reported and left off, never fatal. */
-async function ensureJournal(jsm: JetStreamManager, opts: JetStreamBusOptions, log: BusLogger): Promise<boolean> {
+async function ensureJournal(jsm: JetStreamManager, opts: JetStreamBusOptions, log: BusLogger, serverVersion: string | undefined): Promise<boolean> {
   if (!journalEnabled(opts.journal)) return false;
   const replicas = opts.stream?.replicas ?? DEFAULT_STREAM.replicas;
   try {
-    await ensureStream(jsm, journalStreamConfig(opts, opts.journal, replicas));
+    await ensureStream(jsm, journalStreamConfig(opts, opts.journal, replicas, serverVersion));
     return true;
   } catch (e) {
     log.warn({ err: errorMessage(e) }, "event journal could not be set up; running without it");
@@ -89,10 +89,11 @@ export class JetStreamBus implements EventBus {
     private readonly stream: string,
     journalOn: boolean,
   ) {
-    this.journal = journalOn ? new NatsJournalWriter(nc, opts, (n) => {
-          opts.logger.warn({ dropped: n }, "journal records dropped (queue full)");
-          opts.onJournalDrop?.(n);
-        }) : disabledJournal;
+    const dropped = (n: number) => {
+      opts.logger.warn({ dropped: n }, "journal records dropped while the bus was unreachable (events were not)");
+      opts.onJournalDrop?.(n);
+    };
+    this.journal = journalOn ? new NatsJournalWriter(nc, opts, dropped, () => this.connected()) : disabledJournal;
     void this.watchStatus();
   }
 
@@ -120,7 +121,7 @@ export class JetStreamBus implements EventBus {
         const js = jetstream(nc, { timeout: opts.publishTimeoutMs ?? 5000 });
         const name = streamName(opts);
         await ensureStream(jsm, streamConfig(name, [`${subjectPrefix(opts)}.>`], opts.stream));
-        const journalOn = await ensureJournal(jsm, opts, log);
+        const journalOn = await ensureJournal(jsm, opts, log, nc.info?.version);
         // Aborted while connecting (a stop signal during start-up): close instead of reporting a connection nobody uses.
         if (opts.signal?.aborted) {
           await nc.close().catch(() => undefined);
@@ -247,6 +248,8 @@ export class JetStreamBus implements EventBus {
   async close(): Promise<void> {
     await Promise.allSettled([...this.responders].map((s) => s()));
     await Promise.allSettled([...this.subscriptions].map((s) => s.stop()));
+    // The last records (of the deliveries that just finished) go out before the connection drains.
+    if (this.journal instanceof NatsJournalWriter) this.journal.flush();
     if (!this.nc.isClosed()) await this.nc.drain().catch(() => this.nc.close());
   }
 }

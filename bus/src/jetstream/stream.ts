@@ -32,23 +32,27 @@ export function streamConfig(name: string, subjects: string[], spec: StreamSpec 
 }
 
 export async function ensureStream(jsm: JetStreamManager, config: Partial<StreamConfig> & { name: string }): Promise<void> {
-  let exists = true;
+  let existing: StreamConfig | undefined;
   try {
-    await jsm.streams.info(config.name);
+    existing = (await jsm.streams.info(config.name)).config;
   } catch (e) {
     if (!isNotFound(e)) throw e;
-    exists = false;
   }
-  if (!exists) {
+  if (!existing) {
     try {
       await jsm.streams.add(config);
       return;
     } catch (e) {
       // Another process created it between info and add: fall through to update.
       if (!/already in use|exists/i.test(String((e as Error).message))) throw e;
+      existing = (await jsm.streams.info(config.name)).config;
     }
   }
   const { name, ...rest } = config;
+  // nats-server cannot change a stream's persist mode: one made before (e.g. a journal from an earlier Impulse, written
+  // synchronously) keeps its own, rather than failing the update.
+  if (existing?.persist_mode !== undefined) rest.persist_mode = existing.persist_mode;
+  else delete rest.persist_mode;
   await jsm.streams.update(name, rest);
 }
 

@@ -11,6 +11,7 @@ import { redactUrl } from "../nats-url.js";
 import { buildJourney, RowBuilder, type EventJourney } from "./journey.js";
 import { queryFilter, type EventPage, type EventQuery, type ScanFrom } from "./query.js";
 import { filterSubjects, journalStreamName, recordSubject, type JournalFilter } from "./subjects.js";
+import { JOURNAL_FLUSH_MS } from "./writer.js";
 
 export { queryFilter, type EventPage, type EventQuery, type ScanFrom } from "./query.js";
 
@@ -213,8 +214,18 @@ export class JournalClient {
 
   /** Every record of one event and the event itself; NOT_FOUND when the journal has nothing for the id. */
   async get(eventId: string): Promise<EventJourney & { data?: ImpulseEvent }> {
-    const records: StoredJournalRecord[] = [];
-    await this.scan({ eventId }, {}, (r) => (records.push(r), true));
+    let records: StoredJournalRecord[] = [];
+    const read = async () => {
+      records = [];
+      await this.scan({ eventId }, {}, (r) => (records.push(r), true));
+    };
+    await read();
+    // Writers send records in batches, up to JOURNAL_FLUSH_MS late: an event stored a moment ago (send, then get)
+    // may not have its ingest record yet. One more look after that delay, before calling the id unknown.
+    if (!records.some((r) => r.kind === "ingest")) {
+      await new Promise((r) => setTimeout(r, 3 * JOURNAL_FLUSH_MS));
+      await read();
+    }
     if (records.length === 0)
       throw new ImpulseError(ErrorCodes.NotFound, `no event ${eventId} in the journal of EventBus ${this.scope.busName} (namespace ${this.scope.namespace}): a wrong id, another bus, or older than the journal keeps`);
     const journey = buildJourney(eventId, records);

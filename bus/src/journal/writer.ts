@@ -1,4 +1,4 @@
-// Appends journal records without ever making delivery wait: queued, batched per tick, published without an ack.
+// Appends journal records without ever making delivery wait: queued, sent in batches, published without an ack.
 import type { JournalRecord } from "@impulse/api";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { BusScope } from "../names.js";
@@ -15,11 +15,17 @@ export interface JournalWriter {
 
 export const disabledJournal: JournalWriter = { enabled: false, append() {}, reject() {} };
 
-/** Records waiting for the next flush; past this the newest are dropped (the journal is best-effort). */
-const MAX_QUEUE = 10_000;
 /** Per EventSource/event: this many rejections are written per window, the rest are counted into the next. */
 const REJECT_SAMPLES = 5;
 const REJECT_WINDOW_MS = 10_000;
+/**
+ * Records are sent this long after the first one queued: under load one socket write carries dozens of records, where
+ * a flush per event-loop turn cost a write (and a wake-up of nats-server) per few records. Tail readers see them late
+ * by at most this much.
+ */
+export const JOURNAL_FLUSH_MS = 10;
+/** A batch this large is sent at once, so a burst does not pile up until the timer (it also bounds the queue). */
+const FLUSH_AT = 512;
 /** Long texts (an error body) are cut: a record is a summary, not a log. */
 const MAX_TEXT = 1000;
 
@@ -37,26 +43,24 @@ function clip(r: JournalRecord): JournalRecord {
 export class NatsJournalWriter implements JournalWriter {
   readonly enabled = true;
   private queue: JournalRecord[] = [];
-  private scheduled = false;
+  private timer: NodeJS.Timeout | undefined;
   private dropped = 0;
   private readonly rejects = new Map<string, { windowStart: number; written: number; suppressed: number }>();
 
   constructor(
     private readonly nc: NatsConnection,
     private readonly scope: BusScope,
+    /** Told how many records were dropped since the last report (sent while the bus was away, or unencodable). */
     private readonly onDrop: (count: number) => void = () => undefined,
+    /** Whether the bus is reachable now; the bus's own view, which notices a lost connection first. */
+    private readonly connected: () => boolean = () => !nc.isClosed() && !nc.isDraining(),
   ) {}
 
   append(record: JournalRecord): void {
-    if (this.queue.length >= MAX_QUEUE) {
-      this.dropped++;
-      return;
-    }
     this.queue.push(record);
-    if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(() => this.flush());
-    }
+    if (this.queue.length >= FLUSH_AT) this.flush();
+    // Unref'd: a pending batch never keeps a process alive; the bus flushes it when it closes.
+    else if (!this.timer) this.timer = setTimeout(() => this.flush(), JOURNAL_FLUSH_MS).unref();
   }
 
   reject(source: string, event: string, reason: string): void {
@@ -77,16 +81,18 @@ export class NatsJournalWriter implements JournalWriter {
     this.append({ kind: "reject", time: new Date(now).toISOString(), eventId: "", source, event, reason, count: 1 + carried });
   }
 
-  private flush(): void {
-    this.scheduled = false;
+  /** Sends what is queued now (the bus calls it before it closes its connection). */
+  flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
     const batch = this.queue;
     this.queue = [];
-    if (this.dropped) {
-      this.onDrop(this.dropped);
-      this.dropped = 0;
+    // Away from the bus the client would buffer these next to the events' publishes: the journal gives way instead,
+    // and says how many it dropped once the bus is back (one line, not one per batch while it is away).
+    if (!this.connected()) {
+      this.dropped += batch.length;
+      return;
     }
-    // Disconnected: the client would buffer these next to the events' publishes; the journal gives way instead.
-    if (this.nc.isClosed() || this.nc.isDraining()) return;
     for (const r of batch) {
       try {
         const data = encoder.encode(JSON.stringify(clip(r)));
@@ -96,6 +102,10 @@ export class NatsJournalWriter implements JournalWriter {
       } catch {
         this.dropped++;
       }
+    }
+    if (this.dropped) {
+      this.onDrop(this.dropped);
+      this.dropped = 0;
     }
   }
 }

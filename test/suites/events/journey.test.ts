@@ -4,7 +4,9 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { ErrorCodes, toImpulseEvent, type Sensor } from "@impulse/api";
-import { JournalClient, type EventJourney, type NatsServer } from "@impulse/bus";
+import { JournalClient, journalStreamName, type EventJourney, type NatsServer } from "@impulse/bus";
+import { jetstreamManager } from "@nats-io/jetstream";
+import { connect } from "@nats-io/transport-node";
 import { compileSensor, dryRun } from "@impulse/sensor";
 import { startNats } from "../../kit/nats.js";
 import { sensor } from "../../kit/resources.js";
@@ -178,6 +180,28 @@ describe("event journal", () => {
     const info = await client.info();
     assert.ok(info.bytes <= 4096, `${info.bytes} bytes kept`);
     await assert.rejects(client.get(ids[0]!), (e: { code?: string }) => e.code === ErrorCodes.NotFound);
+  });
+
+  it("stores its records with nats-server's async persist mode; a journal stream made before keeps its mode and works", async () => {
+    const nc = await connect({ servers: nats.url });
+    try {
+      const jsm = await jetstreamManager(nc);
+      const mode = async (ns: string) => (await jsm.streams.info(journalStreamName({ namespace: ns, busName: "default" }))).config.persist_mode;
+      const fresh = await setup("persist-new", [{ template: { name: "post", log: {} } }]);
+      assert.equal(await mode("persist-new"), "async");
+      // A journal stream as an earlier Impulse made it (each record written at once): nats-server cannot change a
+      // stream's persist mode, so it stays, and the journal must not fail over it.
+      await jsm.streams.add({ name: journalStreamName({ namespace: "persist-old", busName: "default" }), subjects: ["impulse-journal.persist-old.default.>"] });
+      const old = await setup("persist-old", [{ template: { name: "post", log: {} } }]);
+      assert.equal(await mode("persist-old"), undefined);
+      for (const { send, client } of [fresh, old]) {
+        const id = await send({ amount: 500 });
+        const j = await journeyWhen(client, id, (x) => x.sensors[0]?.firing !== undefined);
+        assert.equal(j.sensors[0]!.firing!.outcome, "succeeded");
+      }
+    } finally {
+      await nc.close();
+    }
   });
 
   it("samples a flood of rejections: a few records per EventSource/event, not one per request", async () => {

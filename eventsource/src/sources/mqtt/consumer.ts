@@ -65,8 +65,8 @@ export function startMqttReader(o: MqttReaderOptions): { ready: Promise<void>; d
         log.warn({ packetId: packet.messageId, err: e.message }, "poison message skipped");
         return done();
       }
-      const key = packet.messageId !== undefined ? UnackedIds.key(packet.topic, packet.messageId, payload) : undefined;
-      const id = key ? unacked.take(key, packet.dup) : undefined;
+      const keyOf = () => UnackedIds.key(packet.topic, packet.messageId!, payload);
+      const id = packet.messageId !== undefined && !unacked.empty ? unacked.take(keyOf(), packet.dup) : undefined;
       let storedId: string | undefined;
       const emit: Emit = async (e) => {
         const r = await o.emit(e);
@@ -79,7 +79,7 @@ export function startMqttReader(o: MqttReaderOptions): { ready: Promise<void>; d
       );
       if (outcome === "stopped" || connection !== mine) {
         // Not PUBACKed: the broker sends it again on the resumed session; a stored one keeps its id for that.
-        if (key && storedId) unacked.remember(key, storedId);
+        if (packet.messageId !== undefined && storedId) unacked.remember(keyOf(), storedId);
         return done(new Error("not acknowledged: connection lost or source stopping"));
       }
       if (outcome === "stored") publishDuration.observe((performance.now() - started) / 1000);

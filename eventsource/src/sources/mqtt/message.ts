@@ -28,6 +28,11 @@ export class UnackedIds {
     return createHash("sha256").update(topic).update("\0").update(String(packetId)).update("\0").update(payload).digest("base64url");
   }
 
+  /** Nothing remembered (the usual case): a message then needs no key, and hashing its payload is skipped. */
+  get empty(): boolean {
+    return this.#ids.size === 0;
+  }
+
   /** The event of this message was stored but its PUBACK could not be sent. */
   remember(key: string, id: string): void {
     this.#ids.set(key, id);
