@@ -1,4 +1,7 @@
 // @impulse/bus: the EventBus seam and its JetStream driver.
+// Two measured changes to nats.js internals (each file says why); both skip themselves if nats.js changed shape.
+import "./jetstream/request-patch.js";
+import "./jetstream/write-coalescing.js";
 export * from "./types.js";
 export * from "./names.js";
 export { dedupKey } from "./dedup.js";

@@ -1,5 +1,5 @@
 // One firing of a trigger: parameters → typed template → payload → execute with retries → policy.
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { ErrorCodes, errorMessage, ImpulseError, logFields, type Span, type TraceCarrier, type Tracing } from "@impulse/api";
 import type { Logger } from "pino";
 import type { CompiledTrigger } from "./compile.js";
@@ -20,7 +20,7 @@ export function idempotencyKey(sensor: string, trigger: string, events: FiredEve
     // An ingested CloudEvent's identity is its sender's source + id: another sender's id 42 is another event.
     .map(([dep, e]) => (typeof e["cesource"] === "string" ? `${dep}=${e.id}@${JSON.stringify(e["cesource"])}` : `${dep}=${e.id}`))
     .sort();
-  return createHash("sha256").update([sensor, trigger, ...ids].join("\n")).digest("hex").slice(0, 32);
+  return hash("sha256", [sensor, trigger, ...ids].join("\n"), "hex").slice(0, 32);
 }
 
 /** A compiled trigger with what it needs at run time: its executor, its rate limiter, its dead-letter trigger. */
@@ -57,7 +57,7 @@ export interface FireOptions {
 
 /** A replay's own key: targets that deduplicate on Idempotency-Key act again, and a second replay is another key again. */
 export function replayKey(key: string, replayId: string): string {
-  return createHash("sha256").update(`${key}\nreplay ${replayId}`).digest("hex").slice(0, 32);
+  return hash("sha256", `${key}\nreplay ${replayId}`, "hex").slice(0, 32);
 }
 
 export type FireOutcome = "fired" | "failed" | "dead-lettered" | "duplicate";

@@ -59,7 +59,15 @@ interface DeliveryTrace {
   span: Span;
 }
 
-async function matchDependencies(t: CompiledTrigger, event: FiredEvents[string], log: Logger, journal: TriggerJournal, tr?: DeliveryTrace): Promise<{ events: FiredEvents; reasons: string[] }> {
+/**
+ * A firing that follows its match at once records the matched dependencies in its own record (`events`): the verdict
+ * gets a record of its own only when the firing is still running after this long, so a slow target still shows
+ * "matched" meanwhile. One journal record less per event on the usual path.
+ */
+const MATCHED_RECORD_DELAY_MS = 1000;
+
+/** `journalMatched: false` leaves the matched verdicts to the caller (see MATCHED_RECORD_DELAY_MS); misses are always journaled. */
+async function matchDependencies(t: CompiledTrigger, event: FiredEvents[string], log: Logger, journal: TriggerJournal, tr?: DeliveryTrace, journalMatched = true): Promise<{ events: FiredEvents; reasons: string[] }> {
   const events: Record<string, FiredEvents[string]> = {};
   const reasons: string[] = [];
   for (const dep of t.dependencies) {
@@ -74,7 +82,7 @@ async function matchDependencies(t: CompiledTrigger, event: FiredEvents[string],
     const r = await dep.filter(seen.event);
     if (r.pass) {
       events[dep.name] = seen.event;
-      journal.dependency(event, dep.name, true);
+      if (journalMatched) journal.dependency(event, dep.name, true);
       if (tr) filterSpan(tr.tracing, tr.span, event, dep.name, true);
       log.info({ eventId: event.id, dependency: dep.name, ...logFields(tr?.span) }, `dependency ${dep.name} matched`);
     } else {
@@ -194,7 +202,8 @@ export async function runSensor(o: SensorRunOptions): Promise<RunningSensor> {
       const ordered = t.spec.orderingKey ? new KeyedMutex() : undefined;
       const orderingKey = t.spec.orderingKey;
       onMatch = async (events, d, tr) => {
-        const firing = ordered ? ordered.run(orderingValue(d.event.data, orderingKey!), () => fireWith(events, d.deliveryCount, tr)) : fireWith(events, d.deliveryCount, tr);
+        const late = journal.enabled ? setTimeout(() => Object.keys(events).forEach((dep) => journal.dependency(d.event, dep, true)), MATCHED_RECORD_DELAY_MS) : undefined;
+        const firing = (ordered ? ordered.run(orderingValue(d.event.data, orderingKey!), () => fireWith(events, d.deliveryCount, tr)) : fireWith(events, d.deliveryCount, tr)).finally(() => clearTimeout(late));
         if (t.atLeastOnce) {
           await firing;
         } else {
@@ -215,7 +224,7 @@ export async function runSensor(o: SensorRunOptions): Promise<RunningSensor> {
       async (d) => {
         meters.received.inc();
         if (!o.tracing) {
-          const { events } = await matchDependencies(t, d.event, tlog, journal);
+          const { events } = await matchDependencies(t, d.event, tlog, journal, undefined, t.stateful);
           if (Object.keys(events).length === 0) {
             meters.filtered.inc();
             return;
@@ -224,7 +233,7 @@ export async function runSensor(o: SensorRunOptions): Promise<RunningSensor> {
         }
         const tr = { tracing: o.tracing, span: processSpan(o.tracing, d.event, { sensor: sensor.name, trigger: t.name, durable, deliveryCount: d.deliveryCount, sequence: d.sequence }) };
         try {
-          const { events } = await matchDependencies(t, d.event, tlog, journal, tr);
+          const { events } = await matchDependencies(t, d.event, tlog, journal, tr, t.stateful);
           const matched = Object.keys(events).length > 0;
           tr.span.setAttributes({ "impulse.matched": matched });
           if (!matched) {

@@ -32,3 +32,11 @@ test("journey: records grouped per trigger in order, attempts and outcome kept",
   assert.equal(j.sensors[1]!.firing!.outcome, "succeeded");
   assert.equal(j.sensors[0]!.firing, undefined);
 });
+
+test("journey: a firing without verdict records of its own (it followed its match at once) shows its dependencies as matched", () => {
+  const firing = records[5] as Extract<StoredJournalRecord, { kind: "firing" }>;
+  const j = buildJourney("e1", [records[0]!, { ...firing, events: { d: "e1", other: "e0" } }]);
+  assert.deepEqual(j.sensors[0]!.dependencies, [{ name: "d", matched: true, time: at }]);
+  // With its own verdict record, that one is kept and nothing is added.
+  assert.deepEqual(buildJourney("e1", records).sensors[1]!.dependencies.map((d) => d.name), ["d"]);
+});

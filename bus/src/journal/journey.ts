@@ -121,5 +121,12 @@ export function buildJourney(eventId: string, records: StoredJournalRecord[]): E
       else t.firing = rest as TriggerJourney["firing"];
     }
   }
+  // A firing that followed its match at once carries the matched dependencies itself (no verdict records of their own).
+  for (const t of j.sensors) {
+    if (!t.firing) continue;
+    for (const [dep, id] of Object.entries(t.firing.events)) {
+      if (id === eventId && !t.dependencies.some((d) => d.name === dep)) t.dependencies.push({ name: dep, matched: true, time: t.firing.time });
+    }
+  }
   return j;
 }

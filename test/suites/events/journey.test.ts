@@ -82,6 +82,25 @@ describe("event journal", () => {
     assert.deepEqual((j.data!.data as { body: unknown }).body, { amount: 250 });
   });
 
+  it("shows a match while its firing still runs (a slow target), then the firing, with one verdict record", async () => {
+    const slow = createServer((_req, res) => void setTimeout(() => res.writeHead(200).end("{}"), 2500));
+    await new Promise<void>((r) => slow.listen(0, "127.0.0.1", r));
+    try {
+      const url = `http://127.0.0.1:${(slow.address() as AddressInfo).port}`;
+      const { send, client } = await setup("slow", [{ template: { name: "post", http: { url } } }]);
+      const id = await send({ amount: 250 });
+      const during = await journeyWhen(client, id, (j) => j.sensors[0]?.dependencies.length === 1);
+      assert.equal(during.sensors[0]!.firing, undefined, "seen while the call runs");
+      assert.deepEqual(during.sensors[0]!.dependencies.map((d) => [d.name, d.matched]), [["order", true]]);
+      const j = await journeyWhen(client, id, (x) => x.sensors[0]?.firing !== undefined);
+      assert.equal(j.sensors[0]!.firing!.outcome, "succeeded");
+      assert.deepEqual(j.sensors[0]!.dependencies.map((d) => d.name), ["order"], "the firing adds no second verdict");
+    } finally {
+      slow.closeAllConnections();
+      await new Promise((r) => slow.close(r));
+    }
+  });
+
   it("records a filtered event with the reason `impulse sensor test` gives", async () => {
     const { send, client, resource } = await setup("filtered", [{ template: { name: "post", http: { url: `${sink.url}/filtered` } } }]);
     const id = await send({ amount: 5 });
