@@ -1,11 +1,11 @@
-// Stop signals: SIGINT/SIGTERM abort one AbortSignal that every start-up step and runtime listens to.
+// Stop signals: SIGINT/SIGTERM/SIGHUP abort one AbortSignal that every start-up step and runtime listens to.
 import type { Logger } from "pino";
 
 /** A shutdown that has not finished by then is stuck (a hung connection): exit anyway, killing child processes. */
 const FORCED_EXIT_MS = 20_000;
 
 /**
- * Aborts on SIGINT/SIGTERM; a second signal exits at once. Install it before starting anything, so a signal at any
+ * Aborts on SIGINT/SIGTERM, and SIGHUP (the terminal closed); a second signal exits at once. Install it before starting anything, so a signal at any
  * moment of start-up reaches code that stops what was started (Node's default action would exit on the spot and
  * orphan a child nats-server).
  */
@@ -22,6 +22,7 @@ export function shutdownSignal(log: Logger): AbortSignal {
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
+  process.on("SIGHUP", onSignal);
   return ac.signal;
 }
 

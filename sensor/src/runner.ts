@@ -16,7 +16,7 @@ import { bindTriggerMeters, type SensorMetrics } from "./metrics.js";
 import type { FiredEvents } from "./params/resolve.js";
 import type { KubeConfigLoader, SecretResolver } from "./triggers/define.js";
 import { sensorLogger } from "./logging-fields.js";
-import { TriggerJournal } from "./delivery/journal.js";
+import { SlowFiringVerdicts, TriggerJournal } from "./delivery/journal.js";
 import { handleReplay, type ReplayTarget } from "./replay.js";
 import { conditionSpan, filterSpan, processSpan } from "./trace.js";
 import { ONCE_PER_MAX_MS } from "@impulse/api";
@@ -200,10 +200,12 @@ export async function runSensor(o: SensorRunOptions): Promise<RunningSensor> {
     } else {
       // orderingKey: same key → one after another, in delivery order; different keys run concurrently.
       const ordered = t.spec.orderingKey ? new KeyedMutex() : undefined;
+      const slowVerdicts = new SlowFiringVerdicts(MATCHED_RECORD_DELAY_MS);
       const orderingKey = t.spec.orderingKey;
       onMatch = async (events, d, tr) => {
-        const late = journal.enabled ? setTimeout(() => Object.keys(events).forEach((dep) => journal.dependency(d.event, dep, true)), MATCHED_RECORD_DELAY_MS) : undefined;
-        const firing = (ordered ? ordered.run(orderingValue(d.event.data, orderingKey!), () => fireWith(events, d.deliveryCount, tr)) : fireWith(events, d.deliveryCount, tr)).finally(() => clearTimeout(late));
+        const end = journal.enabled ? slowVerdicts.start(() => Object.keys(events).forEach((dep) => journal.dependency(d.event, dep, true))) : undefined;
+        const firing = ordered ? ordered.run(orderingValue(d.event.data, orderingKey!), () => fireWith(events, d.deliveryCount, tr)) : fireWith(events, d.deliveryCount, tr);
+        if (end) void firing.then(end, end);
         if (t.atLeastOnce) {
           await firing;
         } else {

@@ -40,7 +40,7 @@ export function recordOutcome(r: JournalRecord): string {
 export function recordSubject(scope: BusScope, r: JournalRecord, eventId = r.eventId): string {
   const sensor = "sensor" in r ? r.sensor : undefined;
   const trigger = "trigger" in r ? r.trigger : undefined;
-  return [journalPrefix(scope), r.kind, eventId ? encodeToken(eventId) : NONE, tok(r.source), tok(r.event), tok(sensor), tok(trigger), recordOutcome(r)].join(".");
+  return `${journalPrefix(scope)}.${r.kind}.${eventId ? encodeToken(eventId) : NONE}.${tok(r.source)}.${tok(r.event)}.${tok(sensor)}.${tok(trigger)}.${recordOutcome(r)}`;
 }
 
 export interface JournalFilter {

@@ -86,3 +86,39 @@ export class TriggerJournal {
     });
   }
 }
+
+/**
+ * Firings that follow their match at once leave the matched verdicts to the firing record; one still running after
+ * `afterMs` gets them recorded, so a slow target shows "matched" meanwhile. One sweep timer for all firings, not a
+ * timer per event (this runs on every delivery).
+ */
+export class SlowFiringVerdicts {
+  /** In start order, so a sweep stops at the first one that is not late yet. */
+  private readonly running = new Map<object, { at: number; write: () => void }>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly afterMs: number) {}
+
+  /** A firing starts; `write` records its verdicts if it is still running after afterMs. Returns its `end`. */
+  start(write: () => void): () => void {
+    const token = {};
+    this.running.set(token, { at: Date.now(), write });
+    this.timer ??= setInterval(() => this.sweep(), Math.max(10, this.afterMs / 4)).unref();
+    return () => {
+      this.running.delete(token);
+      if (this.running.size === 0 && this.timer) {
+        clearInterval(this.timer);
+        this.timer = undefined;
+      }
+    };
+  }
+
+  private sweep(): void {
+    const now = Date.now();
+    for (const [token, f] of this.running) {
+      if (now - f.at < this.afterMs) return;
+      this.running.delete(token);
+      f.write();
+    }
+  }
+}

@@ -8,7 +8,7 @@ import { freePort } from "@impulse/bus";
 import { request } from "undici";
 import { spawn } from "node:child_process";
 import { cliMain, repoRoot, runCli, spawnCli, type CliProcess } from "../../kit/cli.js";
-import { childPids, processName } from "../../kit/procs.js";
+import { childPids, processAlive, processName } from "../../kit/procs.js";
 import { waitFor } from "../../kit/wait.js";
 
 const quickstart = join(repoRoot, "manifests/examples/quickstart");
@@ -119,8 +119,13 @@ it("in a terminal, `impulse dev` prints coloured pretty lines by default", async
     assert.ok(!line.includes('{"level"'), line);
   } finally {
     const pid = dev();
+    const below = descendants(term.pid!);
     if (pid) process.kill(pid, "SIGINT");
     else term.kill("SIGKILL");
     await exited;
+    // Nothing `impulse dev` started may outlive it (a CI run once found this test's nats-server still running).
+    const left = below.filter((p) => p !== pid && processAlive(p));
+    for (const p of left) process.kill(p, "SIGKILL");
+    assert.deepEqual(left.map(processName), [], "processes left running after impulse dev stopped");
   }
 });
