@@ -10,7 +10,7 @@ import { controlSubject, encodeToken, eventSubject, streamName, subjectPrefix, t
 import { redactUrl } from "../nats-url.js";
 import { buildJourney, RowBuilder, type EventJourney } from "./journey.js";
 import { queryFilter, type EventPage, type EventQuery, type ScanFrom } from "./query.js";
-import { filterSubjects, journalStreamName, recordSubject, type JournalFilter } from "./subjects.js";
+import { filterSubjects, journalStreamName, recordFromSubject, recordOfEvent, recordSubject, type JournalFilter } from "./subjects.js";
 import { JOURNAL_FLUSH_MS } from "./writer.js";
 
 export { queryFilter, type EventPage, type EventQuery, type ScanFrom } from "./query.js";
@@ -30,7 +30,9 @@ const decoder = new TextDecoder();
 
 function parse(m: JsMsg): StoredJournalRecord | undefined {
   try {
-    return { ...(JSON.parse(decoder.decode(m.data)) as object), seq: m.seq } as StoredJournalRecord;
+    // The subject and the stored time fill in what writers leave out of the payload (see compactRecord); a payload
+    // that has them (written before, or by `send`) keeps its own.
+    return { ...recordFromSubject(m.subject), time: new Date(m.info.timestampNanos / 1e6).toISOString(), ...(JSON.parse(decoder.decode(m.data)) as object), seq: m.seq } as StoredJournalRecord;
   } catch {
     return undefined; // not ours: skipped rather than failing a whole list
   }
@@ -109,7 +111,7 @@ export class JournalClient {
     await this.info();
     return this.scanStream(this.journalStream, filterSubjects(this.scope, f), from, (m) => {
       const r = parse(m);
-      return r ? each(r) : true;
+      return r && (f.eventId === undefined || recordOfEvent(r, f.eventId)) ? each(r) : true;
     });
   }
 
@@ -256,7 +258,7 @@ export class JournalClient {
     try {
       for await (const m of messages) {
         const r = parse(m);
-        if (r) yield r;
+        if (r && (f.eventId === undefined || recordOfEvent(r, f.eventId))) yield r;
       }
     } finally {
       signal.removeEventListener("abort", stop);

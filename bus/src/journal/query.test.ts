@@ -8,6 +8,8 @@ test("a plain list reads ingest records; a Sensor or an outcome reads that Senso
   assert.deepEqual(queryFilter({ outcome: "failed" }), { kinds: ["firing"], outcomes: ["dead-lettered", "given-up", "dlq-failed"] });
   assert.deepEqual(queryFilter({ outcome: "waiting", trigger: "t" }), { trigger: "t", kinds: ["condition"], outcomes: ["waiting"] });
   assert.deepEqual(queryFilter({ outcome: "filtered" }), { kinds: ["dependency"], outcomes: ["filtered"] });
+  // A match that fired at once is told by its firing record alone.
+  assert.deepEqual(queryFilter({ outcome: "matched" }), { kinds: ["dependency", "firing"], outcomes: ["matched", "succeeded", "dead-lettered", "given-up", "dlq-failed", "duplicate"] });
 });
 
 test("firings only (the API's /firings): every outcome, or the one asked for", () => {

@@ -1,5 +1,5 @@
 // What `impulse events ls/tail` (and later the console's API) ask the journal: filters, pages, scan bounds. Pure.
-import { OUTCOME_ALIASES, type JournalKind } from "@impulse/api";
+import { FIRING_OUTCOMES, OUTCOME_ALIASES, type JournalKind } from "@impulse/api";
 import type { EventRow } from "./journey.js";
 import type { JournalFilter } from "./subjects.js";
 
@@ -41,6 +41,9 @@ export function queryFilter(q: EventQuery): JournalFilter {
   const base = { ...(q.source ? { source: q.source } : {}), ...(q.event ? { event: q.event } : {}), ...(q.sensor ? { sensor: q.sensor } : {}), ...(q.trigger ? { trigger: q.trigger } : {}) };
   if (q.firings && (!q.outcome || !VERDICTS.has(q.outcome))) return { ...base, kinds: ["firing"], ...(q.outcome ? { outcomes: [...(OUTCOME_ALIASES[q.outcome] ?? [q.outcome])] } : {}) };
   if (q.outcome) {
+    // A match that fired at once has no verdict record of its own: its firing tells it (any outcome). The product
+    // also asks for dependency records with firing outcomes and the reverse, which never exist.
+    if (q.outcome === "matched") return { ...base, kinds: ["dependency", "firing"], outcomes: ["matched", ...FIRING_OUTCOMES] };
     if (VERDICTS.has(q.outcome)) return { ...base, kinds: [q.outcome === "waiting" ? "condition" : "dependency"], outcomes: [q.outcome] };
     return { ...base, kinds: ["firing"], outcomes: [...(OUTCOME_ALIASES[q.outcome] ?? [q.outcome])] };
   }

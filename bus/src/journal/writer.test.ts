@@ -3,6 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { test } from "node:test";
 import type { JournalRecord } from "@impulse/api";
 import type { NatsConnection } from "@nats-io/transport-node";
+import { idBucket } from "./subjects.js";
 import { JOURNAL_FLUSH_MS, NatsJournalWriter } from "./writer.js";
 
 const scope = { namespace: "local", busName: "default" };
@@ -29,7 +30,7 @@ test("records go out together, one batch after the first is queued, never while 
   assert.equal(sent.length, 0, "appending sends nothing by itself");
   await sleep(JOURNAL_FLUSH_MS * 3);
   assert.deepEqual(sent.map((s) => s.record.eventId), ["a", "b"]);
-  assert.equal(sent[0]!.subject, "impulse-journal.local.default.ingest.a.hook.e.-.-.stored");
+  assert.equal(sent[0]!.subject, `impulse-journal.local.default.ingest.${idBucket("a")}.hook.e.-.-.stored`);
 });
 
 test("a large batch is sent at once, and flush() sends what is queued (the bus calls it before closing)", () => {
@@ -59,4 +60,15 @@ test("while the bus is away a batch is dropped, not buffered next to events, and
   w.flush();
   assert.deepEqual(sent.map((s) => s.record.eventId), ["back"]);
   assert.deepEqual(drops, [3]);
+});
+
+test("a firing of events in several buckets is written once per bucket, so each event's id finds it", () => {
+  const { nc, sent } = connection();
+  const w = new NatsJournalWriter(nc, scope);
+  const ids = ["e1", "e2", "e3"];
+  w.append({ kind: "firing", time: "t", eventId: "e1", source: "hook", event: "e", sensor: "s", trigger: "t", outcome: "succeeded", triggerKind: "http", idempotencyKey: "k", events: { a: "e1", b: "e2", c: "e3" }, attempts: 1, durationMs: 1, deliveryCount: 1 });
+  w.flush();
+  const buckets = new Set(ids.map(idBucket));
+  assert.equal(sent.length, buckets.size);
+  assert.deepEqual(new Set(sent.map((s) => s.subject.split(".")[4])), buckets);
 });

@@ -2,7 +2,7 @@
 import type { JournalRecord } from "@impulse/api";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { BusScope } from "../names.js";
-import { recordSubject } from "./subjects.js";
+import { compactRecord, idBucket, recordSubject } from "./subjects.js";
 
 export interface JournalWriter {
   /** False when the EventBus turned the journal off: callers may skip building records. */
@@ -38,6 +38,20 @@ function clip(r: JournalRecord): JournalRecord {
     if (typeof v === "string" && v.length > MAX_TEXT) c[k] = v.slice(0, MAX_TEXT) + "…";
   }
   return r;
+}
+
+/** One event id per bucket that the firing's own (its first event's) bucket does not cover; usually none. */
+function otherBuckets(r: Extract<JournalRecord, { kind: "firing" }>): string[] {
+  const seen = new Set([idBucket(r.eventId)]);
+  const out: string[] = [];
+  for (const id of Object.values(r.events)) {
+    const b = idBucket(id);
+    if (!seen.has(b)) {
+      seen.add(b);
+      out.push(id);
+    }
+  }
+  return out;
 }
 
 export class NatsJournalWriter implements JournalWriter {
@@ -95,10 +109,10 @@ export class NatsJournalWriter implements JournalWriter {
     }
     for (const r of batch) {
       try {
-        const data = encoder.encode(JSON.stringify(clip(r)));
-        // A firing satisfied by several events is findable from each of them.
-        const ids = r.kind === "firing" ? [...new Set(Object.values(r.events))] : [r.eventId];
-        for (const id of ids) this.nc.publish(recordSubject(this.scope, r, id), data);
+        const data = encoder.encode(JSON.stringify(compactRecord(clip(r))));
+        this.nc.publish(recordSubject(this.scope, r), data);
+        // A firing satisfied by several events is findable from each of them: once more per other bucket.
+        if (r.kind === "firing") for (const id of otherBuckets(r)) this.nc.publish(recordSubject(this.scope, r, id), data);
       } catch {
         this.dropped++;
       }

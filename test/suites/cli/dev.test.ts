@@ -1,6 +1,6 @@
 // `impulse dev` on the quickstart example (what `npm start` runs): the printed curl produces a logged event.
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { it } from "node:test";
@@ -95,6 +95,15 @@ it("--log-format pretty prints one readable line per decision, without colour co
   }
 });
 
+/** A process's arguments, joined by spaces ("" once it is gone). */
+function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ");
+  } catch {
+    return "";
+  }
+}
+
 /** Every process below `pid`. */
 function descendants(pid: number): number[] {
   return childPids(pid).flatMap((c) => [c, ...descendants(c)]);
@@ -109,7 +118,8 @@ it("in a terminal, `impulse dev` prints coloured pretty lines by default", async
   let out = "";
   term.stdout.on("data", (c: Buffer) => (out += c.toString()));
   const exited = new Promise<number | null>((r) => term.once("exit", (code) => r(code)));
-  const dev = () => descendants(term.pid!).find((c) => processName(c) === "node");
+  // By its command line: the main thread's name is "node" on Node 20 but "MainThread" on Node 24.
+  const dev = () => descendants(term.pid!).find((c) => commandLine(c).includes(cliMain));
   try {
     await waitFor("the banner", () => out.includes("Press Ctrl-C to stop."), 30_000);
     await post(`http://127.0.0.1:${port}/example`, '{"message":"coloured"}');
