@@ -66,35 +66,55 @@ async function waitReady(monitorPort: number, proc: ChildProcess, signal: AbortS
   throw new Error("nats-server did not become ready in time");
 }
 
+/** Times a start is tried again when a port it was given was taken meanwhile (free ports are only free when looked at). */
+const PORT_RETRIES = 3;
+
 export async function startNatsServer(opts: NatsServerOptions): Promise<NatsServer> {
-  const port = opts.port ?? (await freePort());
+  let port = opts.port ?? (await freePort());
   const storeDir = opts.storeDir ?? mkdtempSync(join(tmpdir(), "impulse-nats-"));
   mkdirSync(storeDir, { recursive: true });
   let proc: ChildProcess;
 
-  const launch = async () => {
-    const monitorPort = await freePort();
-    if (opts.signal?.aborted) throw opts.signal.reason;
-    proc = spawn(opts.binary, ["-a", "127.0.0.1", "-p", String(port), "-m", String(monitorPort), "-js", "-sd", storeDir, ...(opts.extraArgs ?? [])], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    const forward = (chunk: Buffer) => chunk.toString().split("\n").filter(Boolean).forEach((l) => opts.onLog?.(l));
-    proc.stdout?.on("data", forward);
-    proc.stderr?.on("data", forward);
-    // If our process exits without stopping the server (an error path), do not leave it running.
-    const child = proc;
-    const killOnExit = () => child.kill("SIGKILL");
-    process.once("exit", killOnExit);
-    child.once("exit", () => process.removeListener("exit", killOnExit));
-    try {
-      await waitReady(monitorPort, proc, opts.signal);
-    } catch (e) {
-      // Never leave a half-started server behind (a stop signal during start-up, or it never became ready).
-      await stopProcess(proc);
-      throw e;
+  /** `moveClientPort`: a first start on a port we picked may pick another; a restart keeps its port (its URL is out). */
+  const launch = async (moveClientPort: boolean) => {
+    for (let attempt = 0; ; attempt++) {
+      const monitorPort = await freePort();
+      if (opts.signal?.aborted) throw opts.signal.reason;
+      proc = spawn(opts.binary, ["-a", "127.0.0.1", "-p", String(port), "-m", String(monitorPort), "-js", "-sd", storeDir, ...(opts.extraArgs ?? [])], {
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      // The last lines, to say why a server that exits at start did (its error goes to its own log).
+      const last: string[] = [];
+      const forward = (chunk: Buffer) =>
+        chunk.toString().split("\n").filter(Boolean).forEach((l) => {
+          last.push(l);
+          if (last.length > 5) last.shift();
+          opts.onLog?.(l);
+        });
+      proc.stdout?.on("data", forward);
+      proc.stderr?.on("data", forward);
+      // If our process exits without stopping the server (an error path), do not leave it running.
+      const child = proc;
+      const killOnExit = () => child.kill("SIGKILL");
+      process.once("exit", killOnExit);
+      child.once("exit", () => process.removeListener("exit", killOnExit));
+      try {
+        await waitReady(monitorPort, proc, opts.signal);
+        return;
+      } catch (e) {
+        // Never leave a half-started server behind (a stop signal during start-up, or it never became ready).
+        await stopProcess(proc);
+        if (opts.signal?.aborted) throw e;
+        // Another process took one of the ports between freePort() and the server's bind: try fresh ones.
+        if (attempt < PORT_RETRIES && last.some((l) => /address already in use/i.test(l))) {
+          if (moveClientPort) port = await freePort();
+          continue;
+        }
+        throw new Error(`${(e as Error).message}${last.length ? `: ${last.at(-1)}` : ""}`, { cause: e });
+      }
     }
   };
-  await launch();
+  await launch(opts.port === undefined);
 
   return {
     url: `nats://127.0.0.1:${port}`,
@@ -106,7 +126,7 @@ export async function startNatsServer(opts: NatsServerOptions): Promise<NatsServ
     stop: () => stopProcess(proc),
     restart: async () => {
       await stopProcess(proc);
-      await launch();
+      await launch(false);
     },
   };
 }
