@@ -9,7 +9,7 @@ import { request } from "undici";
 import { spawn } from "node:child_process";
 import { cliMain, repoRoot, runCli, spawnCli, type CliProcess } from "../../kit/cli.js";
 import { childPids, processAlive, processName } from "../../kit/procs.js";
-import { waitFor } from "../../kit/wait.js";
+import { sleep, waitFor } from "../../kit/wait.js";
 
 const quickstart = join(repoRoot, "manifests/examples/quickstart");
 
@@ -113,13 +113,16 @@ it("in a terminal, `impulse dev` prints coloured pretty lines by default", async
   const port = await freePort();
   const dataDir = join(mkdtempSync(join(tmpdir(), "impulse-tty-")), "nats");
   const cmd = [process.execPath, cliMain, "dev", "-f", quickstart, "--data-dir", dataDir, "--metrics-port", "0", "--webhook-port", String(port)].map((a) => `'${a}'`).join(" ");
-  // util-linux script(1) gives the command a pseudo-terminal, as a person's shell would.
-  const term = spawn("script", ["-qefc", cmd, "/dev/null"], { cwd: repoRoot, stdio: ["pipe", "pipe", "pipe"] });
+  // util-linux script(1) gives the command a pseudo-terminal, as a person's shell would. It runs the command with
+  // `$SHELL -c`: pinned to dash, which (unlike bash) stays in between, so the test behaves the same whatever SHELL
+  // the caller has (CI has none; a SIGINT meant for impulse dev once went to that shell and the test hung).
+  const term = spawn("script", ["-qefc", cmd, "/dev/null"], { cwd: repoRoot, stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, SHELL: "/bin/sh" } });
   let out = "";
   term.stdout.on("data", (c: Buffer) => (out += c.toString()));
   const exited = new Promise<number | null>((r) => term.once("exit", (code) => r(code)));
-  // By its command line: the main thread's name is "node" on Node 20 but "MainThread" on Node 24.
-  const dev = () => descendants(term.pid!).find((c) => commandLine(c).includes(cliMain));
+  // The process whose program is node and whose script is the CLI (the shell's command line names both too). Not by
+  // its name: the main thread is "node" on Node 20 but "MainThread" on Node 24.
+  const dev = () => descendants(term.pid!).find((c) => { const argv = commandLine(c).split(" "); return argv[0] === process.execPath && argv[1] === cliMain; });
   try {
     await waitFor("the banner", () => out.includes("Press Ctrl-C to stop."), 30_000);
     await post(`http://127.0.0.1:${port}/example`, '{"message":"coloured"}');
@@ -132,7 +135,10 @@ it("in a terminal, `impulse dev` prints coloured pretty lines by default", async
     const below = descendants(term.pid!);
     if (pid) process.kill(pid, "SIGINT");
     else term.kill("SIGKILL");
-    await exited;
+    // Bounded: impulse dev's own forced exit is at 20 s; past that, kill everything rather than hang the suite.
+    const stopped = await Promise.race([exited.then(() => true), sleep(30_000).then(() => false)]);
+    if (!stopped) for (const p of [term.pid!, ...below]) if (processAlive(p)) process.kill(p, "SIGKILL");
+    assert.ok(stopped, `impulse dev did not stop within 30 s of SIGINT (pid ${pid}):\n${out.slice(-2000)}`);
     // Nothing `impulse dev` started may outlive it (a CI run once found this test's nats-server still running).
     const left = below.filter((p) => p !== pid && processAlive(p));
     for (const p of left) process.kill(p, "SIGKILL");
