@@ -35,9 +35,9 @@ console.error(`[impulse] running ${files.length} test files`);
 const res = spawnSync(
   process.execPath,
   // TAP when not on a terminal (CI): the same closing lines ("# pass N", "# fail N") on Node 20 and 24.
-  // --test-force-exit: a file whose tests are over exits even if a timed-out test left a child process or socket
-  // behind; one such test once held CI until its 90-minute limit instead of failing in 3 minutes.
-  ["--conditions=source", "--import", "tsx", "--test", `--test-reporter=${process.stdout.isTTY ? "spec" : "tap"}`, "--test-concurrency=2", "--test-timeout=180000", "--test-force-exit", ...files],
+  // The watchdog ends a file still running after 20 minutes: a timed-out test that left a child process behind
+  // once held CI until its 90-minute limit instead of failing on its own.
+  ["--conditions=source", "--import", "tsx", "--import", "./test/kit/file-watchdog.mjs", "--test", `--test-reporter=${process.stdout.isTTY ? "spec" : "tap"}`, "--test-concurrency=2", "--test-timeout=180000", ...files],
   { cwd: root, stdio: "inherit", env: { ...process.env, IMPULSE_REPO_ROOT: root } },
 );
 process.exit(res.status ?? 1);
