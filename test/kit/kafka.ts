@@ -1,5 +1,5 @@
 // Starts a real single-node Apache Kafka 4.x broker (KRaft) for one test file, from the jars tools/kafka/install.sh caches.
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -8,6 +8,7 @@ import { freePort } from "@impulse/bus";
 import { Kafka, logLevel } from "kafkajs";
 import { repoRoot } from "./cli.js";
 import { stopServersOnKill } from "./reaper.js";
+import { OutputTail, spawnServer, untilReady } from "./server-process.js";
 import { stopProcess } from "@impulse/bus";
 
 export interface KafkaBroker {
@@ -60,24 +61,14 @@ group.initial.rebalance.delay.ms=0
 /** Small heap, serial GC and C1 only: several brokers may share 2 cores with the tests. */
 const JVM_FLAGS = ["-Xms128m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-Djava.awt.headless=true"];
 
-/** Ready when a client can fetch cluster metadata (the log line alone does not mean the listener answers). */
-async function waitForMetadata(brokers: string[], proc: ChildProcess, output: () => string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  const kafka = new Kafka({ clientId: "impulse-test-kit", brokers, logLevel: logLevel.NOTHING, retry: { retries: 0 }, connectionTimeout: 1000 });
-  for (;;) {
-    if (proc.exitCode !== null) throw new Error(`kafka exited with code ${proc.exitCode}:\n${output().slice(-4000)}`);
-    const admin = kafka.admin();
-    try {
-      await admin.connect();
-      const cluster = await admin.describeCluster();
-      if (cluster.brokers.length > 0 && cluster.controller !== null) return;
-    } catch {
-      /* not ready yet */
-    } finally {
-      await admin.disconnect().catch(() => undefined);
-    }
-    if (Date.now() > deadline) throw new Error(`kafka did not answer metadata requests within ${timeoutMs} ms:\n${output().slice(-4000)}`);
-    await new Promise((r) => setTimeout(r, 250));
+async function answersMetadata(kafka: Kafka): Promise<boolean> {
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    const cluster = await admin.describeCluster();
+    return cluster.brokers.length > 0 && cluster.controller !== null;
+  } finally {
+    await admin.disconnect().catch(() => undefined);
   }
 }
 
@@ -98,22 +89,15 @@ export async function startKafka(): Promise<KafkaBroker> {
   });
 
   const brokers = [`127.0.0.1:${port}`];
-  let out = "";
+  // One tail for all runs of the broker: a test that restarts it reads why it went wrong across restarts.
+  const tail = new OutputTail(200_000);
   let proc: ChildProcess | undefined;
+  const probe = new Kafka({ clientId: "impulse-test-kit", brokers, logLevel: logLevel.NOTHING, retry: { retries: 0 }, connectionTimeout: 1000 });
   const launch = async () => {
-    const child = spawn("java", [...JVM_FLAGS, "-cp", cp, "kafka.Kafka", props], { stdio: ["ignore", "pipe", "pipe"] });
-    proc = child;
-    const keep = (c: Buffer) => {
-      out += c.toString();
-      if (out.length > 200_000) out = out.slice(-100_000);
-    };
-    child.stdout!.on("data", keep);
-    child.stderr!.on("data", keep);
-    // If the test process dies without stopping the broker (an error path), do not leave a JVM behind.
-    const killOnExit = () => child.kill("SIGKILL");
-    process.once("exit", killOnExit);
-    child.once("exit", () => process.removeListener("exit", killOnExit));
-    await waitForMetadata(brokers, child, () => out);
+    const server = spawnServer("java", [...JVM_FLAGS, "-cp", cp, "kafka.Kafka", props], { tail });
+    proc = server.proc;
+    // Ready when a client can fetch cluster metadata (the log line alone does not mean the listener answers).
+    await untilReady("kafka", server, () => answersMetadata(probe), { timeoutMs: 60_000, intervalMs: 250 });
   };
   await launch();
 
@@ -123,7 +107,7 @@ export async function startKafka(): Promise<KafkaBroker> {
     get pid() {
       return proc?.pid;
     },
-    log: () => out,
+    log: () => tail.toString(),
     stop: async () => {
       if (proc) await stopProcess(proc);
       rmSync(dir, { recursive: true, force: true });

@@ -1,12 +1,12 @@
 // Starts a real SMTP server (Mailpit, from tools/mailpit/install.sh) on free loopback ports, with its HTTP API to read what it received.
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort } from "@impulse/bus";
+import { freePort, stopProcess } from "@impulse/bus";
 import { request } from "undici";
 import { serverCerts } from "./certs.js";
 import { stopServersOnKill } from "./reaper.js";
+import { spawnServer, untilReady } from "./server-process.js";
 
 export const MAILPIT_VERSION = "v1.33.1";
 
@@ -67,40 +67,24 @@ export async function startMailpit(o: { tls: "starttls" | "implicit" | "none"; u
     args.push("--smtp-auth-file", join(dir, "users"));
     if (o.tls === "none") args.push("--smtp-auth-allow-insecure");
   }
-  const proc = spawn(binary, args, { stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  proc.stdout!.on("data", (c: Buffer) => (output += c.toString()));
-  proc.stderr!.on("data", (c: Buffer) => (output += c.toString()));
-  const killOnExit = () => proc.kill("SIGKILL");
-  process.once("exit", killOnExit);
-  proc.once("exit", () => process.removeListener("exit", killOnExit));
+  const server = spawnServer(binary, args);
+  const proc = server.proc;
   const api = `http://127.0.0.1:${httpPort}/api/v1`;
   const stop = async () => {
-    if (proc.exitCode === null && proc.signalCode === null) {
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(() => proc.kill("SIGKILL"), 10_000);
-        proc.once("exit", () => (clearTimeout(t), resolve()));
-        proc.kill("SIGTERM");
-      });
-    }
+    await stopProcess(proc);
     rmSync(dir, { recursive: true, force: true });
     rmSync(cert.dir, { recursive: true, force: true });
   };
-  const deadline = Date.now() + 60_000; // generous: several suites start servers at once on a loaded 2-core machine
-  for (;;) {
-    if (proc.exitCode !== null) throw new Error(`mailpit exited with code ${proc.exitCode}:\n${output}`);
-    try {
+  try {
+    // Generous: several suites start servers at once on a loaded 2-core machine.
+    await untilReady("mailpit", server, async () => {
       const r = await request(`${api}/info`);
       await r.body.dump();
-      if (r.statusCode === 200) break;
-    } catch {
-      /* not listening yet */
-    }
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`mailpit did not start within 60 s:\n${output}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
+      return r.statusCode === 200;
+    }, { timeoutMs: 60_000 });
+  } catch (e) {
+    await stop();
+    throw e;
   }
   const getJson = async <T>(path: string): Promise<T> => {
     const r = await request(`${api}${path}`);

@@ -1,5 +1,5 @@
 // Starts a real MinIO server (built by tools/minio/install.sh) for one test file: free loopback port, own data dir, root keys, stop by PID.
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { Agent as HttpsAgent } from "node:https";
 import { homedir, tmpdir } from "node:os";
@@ -9,6 +9,7 @@ import { Client } from "minio";
 import { request } from "undici";
 import type { ServerCerts } from "./certs.js";
 import { stopServersOnKill } from "./reaper.js";
+import { spawnServer, untilReady, type ServerProcess } from "./server-process.js";
 
 export const MINIO_VERSION = "v0.0.0-20260212201848-7aac2a2c5b7c";
 
@@ -33,23 +34,16 @@ export interface MinioServer {
   stop(): Promise<void>;
 }
 
-async function waitLive(base: string, proc: ChildProcess, output: () => string, ca: string | undefined, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+/** Polls its readiness endpoint (over HTTPS trusting `ca` when it serves TLS) until it answers 200. */
+async function untilLive(base: string, server: ServerProcess, ca: string | undefined): Promise<void> {
   const { Agent } = await import("undici");
   const dispatcher = ca ? new Agent({ connect: { ca } }) : undefined;
   try {
-    for (;;) {
-      if (proc.exitCode !== null) throw new Error(`minio exited with code ${proc.exitCode}:\n${output()}`);
-      try {
-        const r = await request(`${base}/minio/health/ready`, { ...(dispatcher ? { dispatcher } : {}), headersTimeout: 2000, bodyTimeout: 2000 });
-        await r.body.dump();
-        if (r.statusCode === 200) return;
-      } catch {
-        /* not listening yet */
-      }
-      if (Date.now() > deadline) throw new Error(`minio did not get ready within ${timeoutMs} ms:\n${output()}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await untilReady("minio", server, async () => {
+      const r = await request(`${base}/minio/health/ready`, { ...(dispatcher ? { dispatcher } : {}), headersTimeout: 2000, bodyTimeout: 2000 });
+      await r.body.dump();
+      return r.statusCode === 200;
+    }, { timeoutMs: 60_000, intervalMs: 200 });
   } finally {
     await dispatcher?.close();
   }
@@ -75,10 +69,8 @@ export async function startMinio(opts: { tls?: ServerCerts } = {}): Promise<Mini
   const secretKey = `secret-${Math.random().toString(36).slice(2)}`;
   const base = `${opts.tls ? "https" : "http"}://127.0.0.1:${port}`;
   let proc: ChildProcess | undefined;
-  let out = "";
   const launch = async () => {
-    const child = spawn(binary, ["server", data, "--address", `127.0.0.1:${port}`, "--console-address", `127.0.0.1:${consolePort}`, "--certs-dir", certsDir, "--quiet"], {
-      stdio: ["ignore", "pipe", "pipe"],
+    const server = spawnServer(binary, ["server", data, "--address", `127.0.0.1:${port}`, "--console-address", `127.0.0.1:${consolePort}`, "--certs-dir", certsDir, "--quiet"], {
       env: {
         ...process.env,
         MINIO_ROOT_USER: accessKey,
@@ -89,18 +81,8 @@ export async function startMinio(opts: { tls?: ServerCerts } = {}): Promise<Mini
         MINIO_CALLHOME_ENABLE: "off",
       },
     });
-    proc = child;
-    const keep = (c: Buffer) => {
-      out += c.toString();
-      if (out.length > 50_000) out = out.slice(-20_000);
-    };
-    child.stdout!.on("data", keep);
-    child.stderr!.on("data", keep);
-    child.once("error", (e) => (out += `\n${e.message}`));
-    const killOnExit = () => child.kill("SIGKILL");
-    process.once("exit", killOnExit);
-    child.once("exit", () => process.removeListener("exit", killOnExit));
-    await waitLive(base, child, () => out, opts.tls?.ca);
+    proc = server.proc;
+    await untilLive(base, server, opts.tls?.ca);
   };
   await launch();
   const clients: Client[] = [];

@@ -1,6 +1,6 @@
 // Starts a real MQTT broker (Debian's mosquitto, from tools/mosquitto/install.sh) for one test file: a child process on
 // a free port with its own config, persistence file (sessions survive a restart) and, optionally, users and TLS.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir, userInfo } from "node:os";
@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { freePort, stopProcess } from "@impulse/bus";
 import { connectAsync, type IClientOptions } from "mqtt";
 import { stopServersOnKill } from "./reaper.js";
+import { OutputTail, spawnServer, untilReady } from "./server-process.js";
 import { makeTestCerts, type TestCerts } from "./tls-certs.js";
 
 const SERVER = "/usr/sbin/mosquitto";
@@ -76,32 +77,16 @@ export async function startMosquitto(opts: { auth?: boolean; tls?: boolean } = {
 
   const url = `mqtt://127.0.0.1:${port}`;
   const clientOptions: IClientOptions = user && password ? { username: user, password } : {};
-  let out = "";
+  const tail = new OutputTail(200_000);
   let proc: ChildProcess | undefined;
-  const killOnExit = () => proc?.kill("SIGKILL");
-  process.once("exit", killOnExit);
   const launch = async () => {
-    const child = spawn(SERVER, ["-c", join(dir, "mosquitto.conf")], { stdio: ["ignore", "pipe", "pipe"] });
-    proc = child;
-    const keep = (c: Buffer) => {
-      out += c.toString();
-      if (out.length > 200_000) out = out.slice(-100_000);
-    };
-    child.stdout!.on("data", keep);
-    child.stderr!.on("data", keep);
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      if (child.exitCode !== null) throw new Error(`mosquitto exited with code ${child.exitCode}:\n${out.slice(-4000)}`);
-      try {
-        const c = await connectAsync(url, { ...clientOptions, reconnectPeriod: 0, connectTimeout: 1000 });
-        await c.endAsync();
-        return;
-      } catch {
-        /* not ready yet */
-      }
-      if (Date.now() > deadline) throw new Error(`mosquitto did not accept connections within 30 s:\n${out.slice(-4000)}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    const server = spawnServer(SERVER, ["-c", join(dir, "mosquitto.conf")], { tail });
+    proc = server.proc;
+    await untilReady("mosquitto", server, async () => {
+      const c = await connectAsync(url, { ...clientOptions, reconnectPeriod: 0, connectTimeout: 1000 });
+      await c.endAsync();
+      return true;
+    });
   };
   const halt = async () => {
     if (proc) await stopProcess(proc);
@@ -113,12 +98,11 @@ export async function startMosquitto(opts: { auth?: boolean; tls?: boolean } = {
     ...(user && password ? { user, password } : {}),
     ...(tls ? { tlsUrl: `ssl://localhost:${tls.port}`, certs: tls.certs } : {}),
     clientOptions,
-    log: () => out,
+    log: () => tail.toString(),
     pause: halt,
     start: launch,
     stop: async () => {
       await halt();
-      process.removeListener("exit", killOnExit);
       rmSync(dir, { recursive: true, force: true });
       if (tls) rmSync(tls.certs.dir, { recursive: true, force: true });
     },

@@ -1,9 +1,10 @@
 // Starts moto_server (AWS API emulator, installed by tools/moto/install.sh) for one test file on a free loopback port.
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { freePort, stopProcess } from "@impulse/bus";
 import { stopServersOnKill } from "./reaper.js";
+import { spawnServer, untilReady } from "./server-process.js";
 
 export const MOTO_VERSION = "5.2.5";
 /** Any keys work against moto; clients still need some to sign requests. */
@@ -23,20 +24,11 @@ export interface MotoServer {
 
 const binary = () => join(homedir(), ".cache", "impulse-infra", `moto-${MOTO_VERSION}`, "bin", "moto_server");
 
-async function waitReady(endpoint: string, proc: ChildProcess, output: () => string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (proc.exitCode !== null) throw new Error(`moto_server exited with code ${proc.exitCode}:\n${output()}`);
-    try {
-      const r = await fetch(`${endpoint}/moto-api/`, { signal: AbortSignal.timeout(2000) });
-      await r.body?.cancel();
-      if (r.status < 500) return;
-    } catch {
-      /* not listening yet */
-    }
-    if (Date.now() > deadline) throw new Error(`moto_server did not answer within ${timeoutMs} ms:\n${output()}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+/** Ready when its management API answers (anything below 500: it is up). */
+async function answers(endpoint: string): Promise<boolean> {
+  const r = await fetch(`${endpoint}/moto-api/`, { signal: AbortSignal.timeout(2000) });
+  await r.body?.cancel();
+  return r.status < 500;
 }
 
 export async function startMoto(): Promise<MotoServer> {
@@ -44,26 +36,10 @@ export async function startMoto(): Promise<MotoServer> {
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
   let proc: ChildProcess | undefined;
-  let out = "";
   const launch = async () => {
-    let child: ChildProcess;
-    try {
-      child = spawn(binary(), ["-H", "127.0.0.1", "-p", String(port)], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...{ AWS_DEFAULT_REGION: MOTO_REGION } } });
-    } catch (e) {
-      throw new Error(`moto_server could not start (run \`bash tools/moto/install.sh\`; npm test does): ${(e as Error).message}`);
-    }
-    proc = child;
-    const keep = (c: Buffer) => {
-      out += c.toString();
-      if (out.length > 50_000) out = out.slice(-20_000);
-    };
-    child.stdout!.on("data", keep);
-    child.stderr!.on("data", keep);
-    child.once("error", (e) => (out += `\n${e.message}`));
-    const killOnExit = () => child.kill("SIGKILL");
-    process.once("exit", killOnExit);
-    child.once("exit", () => process.removeListener("exit", killOnExit));
-    await waitReady(endpoint, child, () => out);
+    const server = spawnServer(binary(), ["-H", "127.0.0.1", "-p", String(port)], { env: { ...process.env, AWS_DEFAULT_REGION: MOTO_REGION } });
+    proc = server.proc;
+    await untilReady("moto_server", server, () => answers(endpoint), { intervalMs: 200 });
   };
   await launch();
   return {

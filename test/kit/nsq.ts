@@ -1,6 +1,6 @@
 // Starts real NSQ daemons (nsqlookupd + nsqd, built by tools/nsq/install.sh) for one test file, on free loopback ports
 // with their own data dir; nsqd registers its topics with the nsqlookupd, as in a real cluster.
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,6 +9,7 @@ import { request } from "undici";
 import { repoRoot } from "./cli.js";
 import type { TestCerts } from "./tls-certs.js";
 import { stopServersOnKill } from "./reaper.js";
+import { spawnServer, untilReady, type ServerProcess } from "./server-process.js";
 
 export interface NsqServers {
   /** nsqlookupd's HTTP address (host:port): Argo's hostAddress. */
@@ -41,35 +42,13 @@ function nsqBin(): string {
   return process.env["IMPULSE_NSQ_BIN"] ?? execFileSync("bash", [join(repoRoot, "tools/nsq/install.sh")], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim();
 }
 
-async function waitPing(url: string, proc: ChildProcess, name: string, output: () => string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (proc.exitCode !== null) throw new Error(`${name} exited with code ${proc.exitCode}:\n${output()}`);
-    try {
-      const r = await request(`${url}/ping`);
-      await r.body.dump();
-      if (r.statusCode === 200) return;
-    } catch {
-      /* not listening yet */
-    }
-    if (Date.now() > deadline) throw new Error(`${name} did not answer within 30 s:\n${output()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-function launch(bin: string, args: string[]): { proc: ChildProcess; output: () => string } {
-  const proc = spawn(bin, args, { stdio: ["ignore", "pipe", "pipe"] });
-  let out = "";
-  const keep = (c: Buffer) => {
-    out += c.toString();
-    if (out.length > 50_000) out = out.slice(-20_000);
-  };
-  proc.stdout!.on("data", keep);
-  proc.stderr!.on("data", keep);
-  const killOnExit = () => proc.kill("SIGKILL");
-  process.once("exit", killOnExit);
-  proc.once("exit", () => process.removeListener("exit", killOnExit));
-  return { proc, output: () => out };
+/** Ready when its HTTP /ping answers 200. */
+async function untilPings(url: string, server: ServerProcess, name: string): Promise<void> {
+  await untilReady(name, server, async () => {
+    const r = await request(`${url}/ping`);
+    await r.body.dump();
+    return r.statusCode === 200;
+  });
 }
 
 async function post(url: string, body?: string): Promise<void> {
@@ -97,17 +76,17 @@ export async function startNsq(o: { tls?: TestCerts } = {}): Promise<NsqServers>
       ]
     : [];
   const lookupdHttp = `127.0.0.1:${lHttp}`;
-  const lookupd = launch(join(bin, "nsqlookupd"), [
+  const lookupd = spawnServer(join(bin, "nsqlookupd"), [
     `--tcp-address=127.0.0.1:${lTcp}`,
     `--http-address=${lookupdHttp}`,
     "--broadcast-address=127.0.0.1",
     "--log-level=warn",
   ]);
-  await waitPing(`http://${lookupdHttp}`, lookupd.proc, "nsqlookupd", lookupd.output);
-  let nsqd: ReturnType<typeof launch> | undefined;
+  await untilPings(`http://${lookupdHttp}`, lookupd, "nsqlookupd");
+  let nsqd: ServerProcess | undefined;
   const nsqdHttp = `http://127.0.0.1:${dHttp}`;
   const startNsqd = async () => {
-    nsqd = launch(join(bin, "nsqd"), [
+    nsqd = spawnServer(join(bin, "nsqd"), [
       `--tcp-address=127.0.0.1:${dTcp}`,
       `--http-address=127.0.0.1:${dHttp}`,
       "--broadcast-address=127.0.0.1",
@@ -116,7 +95,7 @@ export async function startNsq(o: { tls?: TestCerts } = {}): Promise<NsqServers>
       "--log-level=warn",
       ...tlsArgs,
     ]);
-    await waitPing(nsqdHttp, nsqd.proc, "nsqd", nsqd.output);
+    await untilPings(nsqdHttp, nsqd, "nsqd");
   };
   try {
     await startNsqd();

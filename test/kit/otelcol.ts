@@ -1,13 +1,13 @@
 // Starts a real OpenTelemetry Collector (tools/otelcol/install.sh) on a free loopback port: OTLP/HTTP in, re-exported as OTLP/JSON to a receiver here.
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AddressInfo } from "node:net";
-import { freePort } from "@impulse/bus";
+import { freePort, stopProcess } from "@impulse/bus";
 import { request } from "undici";
 import { stopServersOnKill } from "./reaper.js";
+import { spawnServer, untilReady } from "./server-process.js";
 
 export const OTELCOL_VERSION = "v0.165.0";
 
@@ -141,44 +141,24 @@ export async function startOtelCollector(): Promise<OtelCollector> {
       "",
     ].join("\n"),
   );
-  const proc = spawn(binary, ["--config", config], { stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  proc.stdout!.on("data", (c: Buffer) => (output += c.toString()));
-  proc.stderr!.on("data", (c: Buffer) => (output += c.toString()));
-  const killOnExit = () => proc.kill("SIGKILL");
-  process.once("exit", killOnExit);
-  proc.once("exit", () => process.removeListener("exit", killOnExit));
+  const server = spawnServer(binary, ["--config", config]);
+  const proc = server.proc;
   const stop = async () => {
-    if (proc.exitCode === null && proc.signalCode === null) {
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(() => proc.kill("SIGKILL"), 10_000);
-        proc.once("exit", () => (clearTimeout(t), resolve()));
-        proc.kill("SIGTERM");
-      });
-    }
+    await stopProcess(proc);
     await new Promise((r) => (sink.closeAllConnections(), sink.close(r)));
     rmSync(dir, { recursive: true, force: true });
   };
   const endpoint = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (proc.exitCode !== null) {
-      await stop();
-      throw new Error(`otelcol exited with code ${proc.exitCode}:\n${output}`);
-    }
-    try {
+  try {
+    await untilReady("otelcol", server, async () => {
       // An empty export is a valid request: 200 once the receiver listens.
       const r = await request(`${endpoint}/v1/traces`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
       await r.body.dump();
-      if (r.statusCode === 200) break;
-    } catch {
-      /* not listening yet */
-    }
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`otelcol did not start within 60 s:\n${output}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
+      return r.statusCode === 200;
+    }, { timeoutMs: 60_000 });
+  } catch (e) {
+    await stop();
+    throw e;
   }
   return {
     endpoint,

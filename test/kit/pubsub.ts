@@ -1,13 +1,14 @@
 // Starts Google's Pub/Sub fake (pstest, wrapped by tools/pubsub/main.go and built by tools/pubsub/install.sh) for one
 // test file on a free loopback port. Clients find it through PUBSUB_EMULATOR_HOST, which the Google client library
 // reads (as Argo's source does): startPubSub sets it for this process and the processes it spawns.
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { freePort, stopProcess } from "@impulse/bus";
 import { PubSub } from "@google-cloud/pubsub";
 import { request } from "undici";
 import { repoRoot } from "./cli.js";
 import { stopServersOnKill } from "./reaper.js";
+import { spawnServer, untilReady } from "./server-process.js";
 
 export const PUBSUB_PROJECT = "impulse-test";
 
@@ -42,24 +43,10 @@ export async function startPubSub(): Promise<PubSubFake> {
   process.env["PUBSUB_EMULATOR_HOST"] = host;
   let proc: ChildProcess | undefined;
   const launch = async () => {
-    const child = spawn(bin, ["-addr", host, "-stats-addr", `127.0.0.1:${statsPort}`], { stdio: ["ignore", "pipe", "pipe"] });
-    proc = child;
-    let out = "";
-    const keep = (c: Buffer) => {
-      out += c.toString();
-      if (out.length > 50_000) out = out.slice(-20_000);
-    };
-    child.stdout!.on("data", keep);
-    child.stderr!.on("data", keep);
-    const killOnExit = () => child.kill("SIGKILL");
-    process.once("exit", killOnExit);
-    child.once("exit", () => process.removeListener("exit", killOnExit));
-    const deadline = Date.now() + 30_000;
-    while (!out.includes("listening")) {
-      if (child.exitCode !== null) throw new Error(`pstest-server exited with code ${child.exitCode}:\n${out}`);
-      if (Date.now() > deadline) throw new Error(`pstest-server did not start within 30 s:\n${out}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    const server = spawnServer(bin, ["-addr", host, "-stats-addr", `127.0.0.1:${statsPort}`]);
+    proc = server.proc;
+    // The wrapper prints "listening" once its gRPC port is bound.
+    await untilReady("pstest-server", server, () => server.output().includes("listening"), { intervalMs: 50 });
   };
   await launch();
   const client = new PubSub({ projectId: PUBSUB_PROJECT, apiEndpoint: host, emulatorMode: true });

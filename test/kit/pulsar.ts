@@ -1,11 +1,12 @@
 // Starts a real Apache Pulsar standalone (broker, bookie, RocksDB metadata, WebSocket API) for one test file, from the jars tools/pulsar/install.sh caches.
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, stopProcess } from "@impulse/bus";
 import { repoRoot } from "./cli.js";
 import { stopServersOnKill } from "./reaper.js";
+import { OutputTail, spawnServer, untilReady } from "./server-process.js";
 
 export interface PulsarServer {
   /** pulsar://127.0.0.1:<port>: the binary protocol port (Argo's `url`). */
@@ -53,19 +54,9 @@ listeningInterface=lo
 }
 
 /** Ready when the standalone created its default namespace: before that, producers and consumers are refused. */
-async function waitReady(webUrl: string, proc: ChildProcess, output: () => string, timeoutMs = 180_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (proc.exitCode !== null) throw new Error(`pulsar exited with code ${proc.exitCode}:\n${output().slice(-4000)}`);
-    try {
-      const r = await fetch(`${webUrl}/admin/v2/namespaces/public`, { signal: AbortSignal.timeout(2000) });
-      if (r.ok && ((await r.json()) as string[]).includes("public/default")) return;
-    } catch {
-      /* not ready yet */
-    }
-    if (Date.now() > deadline) throw new Error(`pulsar did not become ready within ${timeoutMs} ms:\n${output().slice(-4000)}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
+async function hasDefaultNamespace(webUrl: string): Promise<boolean> {
+  const r = await fetch(`${webUrl}/admin/v2/namespaces/public`, { signal: AbortSignal.timeout(2000) });
+  return r.ok && ((await r.json()) as string[]).includes("public/default");
 }
 
 export async function startPulsar(): Promise<PulsarServer> {
@@ -80,21 +71,12 @@ export async function startPulsar(): Promise<PulsarServer> {
     ...JVM_FLAGS, "-cp", cp, "org.apache.pulsar.PulsarStandaloneStarter", "-c", conf, "--no-stream-storage", "--no-functions-worker",
     "--bookkeeper-port", String(bookiePort), "--bookkeeper-dir", join(dir, "bookkeeper"), "--metadata-dir", join(dir, "metadata"),
   ];
-  let out = "";
+  const tail = new OutputTail(200_000);
   let proc: ChildProcess | undefined;
   const launch = async () => {
-    const child = spawn("java", args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
-    proc = child;
-    const keep = (c: Buffer) => {
-      out += c.toString();
-      if (out.length > 200_000) out = out.slice(-100_000);
-    };
-    child.stdout!.on("data", keep);
-    child.stderr!.on("data", keep);
-    const killOnExit = () => child.kill("SIGKILL");
-    process.once("exit", killOnExit);
-    child.once("exit", () => process.removeListener("exit", killOnExit));
-    await waitReady(webUrl, child, () => out);
+    const server = spawnServer("java", args, { cwd: dir, tail });
+    proc = server.proc;
+    await untilReady("pulsar", server, () => hasDefaultNamespace(webUrl), { timeoutMs: 180_000, intervalMs: 500 });
   };
   await launch();
   return {
@@ -103,7 +85,7 @@ export async function startPulsar(): Promise<PulsarServer> {
     get pid() {
       return proc?.pid;
     },
-    log: () => out,
+    log: () => tail.toString(),
     pause: async () => {
       if (proc) await stopProcess(proc);
     },

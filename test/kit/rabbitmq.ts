@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { freePort, stopProcess } from "@impulse/bus";
 import { connect } from "amqplib";
 import { stopServersOnKill } from "./reaper.js";
+import { OutputTail, spawnServer, untilReady } from "./server-process.js";
 import { makeTestCerts, type TestCerts } from "./tls-certs.js";
 
 const SERVER = "/usr/lib/rabbitmq/bin/rabbitmq-server";
@@ -56,20 +57,10 @@ function config(port: number, user: string, password: string, tls: { port: numbe
   return lines.join("\n") + "\n";
 }
 
-async function waitForAmqp(url: string, proc: ChildProcess, output: () => string, timeoutMs = 90_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (proc.exitCode !== null) throw new Error(`rabbitmq-server exited with code ${proc.exitCode}:\n${output().slice(-4000)}`);
-    try {
-      const c = await connect(url, { timeout: 1000 });
-      await c.close();
-      return;
-    } catch {
-      /* not ready yet */
-    }
-    if (Date.now() > deadline) throw new Error(`rabbitmq did not accept AMQP connections within ${timeoutMs} ms:\n${output().slice(-4000)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
+async function acceptsAmqp(url: string): Promise<boolean> {
+  const c = await connect(url, { timeout: 1000 });
+  await c.close();
+  return true;
 }
 
 /** Kills a process group we started (the server script and the Erlang VM it runs), ignoring one that is gone. */
@@ -117,7 +108,7 @@ export async function startRabbitMq(opts: { tls?: boolean } = {}): Promise<Rabbi
   // epmd as our own child on a free port (not the machine's on 4369), so the broker never starts a daemon we cannot stop.
   const epmd = spawn("epmd", ["-port", String(epmdPort), "-address", "127.0.0.1"], { stdio: "ignore", env });
   const url = `amqp://${user}:${password}@127.0.0.1:${port}`;
-  let out = "";
+  const tail = new OutputTail(200_000);
   let proc: ChildProcess | undefined;
   const killAll = () => {
     killGroup(proc?.pid, "SIGKILL");
@@ -127,15 +118,9 @@ export async function startRabbitMq(opts: { tls?: boolean } = {}): Promise<Rabbi
 
   const launch = async () => {
     // Its own process group: the script forwards SIGTERM to the Erlang VM; a SIGKILL must reach both.
-    const child = spawn(SERVER, [], { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
-    proc = child;
-    const keep = (c: Buffer) => {
-      out += c.toString();
-      if (out.length > 200_000) out = out.slice(-100_000);
-    };
-    child.stdout!.on("data", keep);
-    child.stderr!.on("data", keep);
-    await waitForAmqp(url, child, () => out);
+    const server = spawnServer(SERVER, [], { env, detached: true, tail });
+    proc = server.proc;
+    await untilReady("rabbitmq-server", server, () => acceptsAmqp(url), { timeoutMs: 90_000, intervalMs: 250 });
   };
   const halt = async () => {
     const p = proc;
@@ -151,7 +136,7 @@ export async function startRabbitMq(opts: { tls?: boolean } = {}): Promise<Rabbi
     user,
     password,
     ...(tls ? { tlsUrl: `amqps://localhost:${tls.port}`, certs: tls.certs } : {}),
-    log: () => out,
+    log: () => tail.toString(),
     pause: halt,
     start: launch,
     stop: async () => {

@@ -1,11 +1,12 @@
 // Starts a real redis-server for one test file (Debian's package, installed by tools/redis/install.sh) on a free port with its own dir.
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, stopProcess } from "@impulse/bus";
 import { Redis, type RedisOptions } from "ioredis";
 import { stopServersOnKill } from "./reaper.js";
+import { spawnServer, untilReady } from "./server-process.js";
 
 export interface RedisServer {
   /** host:port, as Argo's hostAddress. */
@@ -28,22 +29,15 @@ export interface RedisTls {
   ca: string;
 }
 
-async function waitReady(port: number, tls: RedisOptions["tls"], proc: ChildProcess, output: () => string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (proc.exitCode !== null) throw new Error(`redis-server exited with code ${proc.exitCode}:\n${output()}`);
-    const c = new Redis({ port, host: "127.0.0.1", lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, ...(tls ? { tls } : {}) });
-    c.on("error", () => undefined); // refused while it starts: expected
-    try {
-      await c.connect();
-      if ((await c.ping()) === "PONG") return;
-    } catch {
-      /* not ready yet */
-    } finally {
-      c.disconnect();
-    }
-    if (Date.now() > deadline) throw new Error(`redis-server did not answer within ${timeoutMs} ms:\n${output()}`);
-    await new Promise((r) => setTimeout(r, 100));
+/** Ready when it answers PING (on TLS, with a verified handshake). */
+async function answersPing(port: number, tls: RedisOptions["tls"]): Promise<boolean> {
+  const c = new Redis({ port, host: "127.0.0.1", lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, ...(tls ? { tls } : {}) });
+  c.on("error", () => undefined); // refused while it starts: expected
+  try {
+    await c.connect();
+    return (await c.ping()) === "PONG";
+  } finally {
+    c.disconnect();
   }
 }
 
@@ -54,7 +48,6 @@ export async function startRedis(opts: { extraArgs?: string[]; tls?: RedisTls } 
   const port = await freePort();
   const clients: Redis[] = [];
   let proc: ChildProcess | undefined;
-  let out = "";
   const t = opts.tls;
   const clientTls = t ? { ca: t.ca } : undefined;
   const listen = t
@@ -63,24 +56,9 @@ export async function startRedis(opts: { extraArgs?: string[]; tls?: RedisTls } 
   const launch = async () => {
     // Loopback only, no RDB snapshots, an append-only file so that a pause keeps the streams.
     const args = [...listen, "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "yes", "--daemonize", "no", "--protected-mode", "yes", ...(opts.extraArgs ?? [])];
-    let child: ChildProcess;
-    try {
-      child = spawn("redis-server", args, { stdio: ["ignore", "pipe", "pipe"] });
-    } catch (e) {
-      throw new Error(`redis-server could not start (run \`bash tools/redis/install.sh\`; npm test does): ${(e as Error).message}`);
-    }
-    proc = child;
-    const keep = (c: Buffer) => {
-      out += c.toString();
-      if (out.length > 50_000) out = out.slice(-20_000);
-    };
-    child.stdout!.on("data", keep);
-    child.stderr!.on("data", keep);
-    child.once("error", (e) => (out += `\n${e.message}`));
-    const killOnExit = () => child.kill("SIGKILL");
-    process.once("exit", killOnExit);
-    child.once("exit", () => process.removeListener("exit", killOnExit));
-    await waitReady(port, clientTls, child, () => out);
+    const server = spawnServer("redis-server", args);
+    proc = server.proc;
+    await untilReady("redis-server", server, () => answersPing(port, clientTls), { timeoutMs: 20_000 });
   };
   await launch();
   return {

@@ -1,12 +1,13 @@
 // A real SSH server for the git-over-ssh suites: Debian's sshd (tools/openssh/install.sh) as a child process on a free
 // loopback port, with its own host key, authorized_keys and config. The system's sshd and /etc/ssh are never used.
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { freePort, stopProcess } from "@impulse/bus";
 import { stopServersOnKill } from "./reaper.js";
+import { spawnServer, untilReady } from "./server-process.js";
 
 const SERVER = "/usr/sbin/sshd";
 
@@ -64,28 +65,14 @@ export async function startSshd(): Promise<Sshd> {
   );
   // Run as root, sshd needs its privilege separation directory (the packaged service creates it at start).
   if (process.getuid?.() === 0) mkdirSync("/run/sshd", { recursive: true, mode: 0o755 });
-  let out = "";
-  const child: ChildProcess = spawn(SERVER, ["-D", "-e", "-f", join(dir, "sshd_config")], { stdio: ["ignore", "pipe", "pipe"] });
-  const keep = (c: Buffer) => {
-    out += c.toString();
-    if (out.length > 200_000) out = out.slice(-100_000);
-  };
-  child.stdout!.on("data", keep);
-  child.stderr!.on("data", keep);
-  const killOnExit = () => child.kill("SIGKILL");
-  process.once("exit", killOnExit);
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`sshd exited with code ${child.exitCode}:\n${out.slice(-4000)}`);
-    const banner = await new Promise<boolean>((resolve) => {
-      const s = connect(port, "127.0.0.1");
-      s.once("data", (d) => (s.destroy(), resolve(d.toString().startsWith("SSH-"))));
-      s.once("error", () => resolve(false));
-    });
-    if (banner) break;
-    if (Date.now() > deadline) throw new Error(`sshd did not answer within 20 s:\n${out.slice(-4000)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const server = spawnServer(SERVER, ["-D", "-e", "-f", join(dir, "sshd_config")]);
+  const child = server.proc;
+  // Ready when it sends its identification line.
+  await untilReady("sshd", server, () => new Promise<boolean>((resolve) => {
+    const s = connect(port, "127.0.0.1");
+    s.once("data", (d) => (s.destroy(), resolve(d.toString().startsWith("SSH-"))));
+    s.once("error", () => resolve(false));
+  }), { timeoutMs: 20_000 });
   const [type, key] = host.pub.split(" ");
   return {
     port,
@@ -94,10 +81,9 @@ export async function startSshd(): Promise<Sshd> {
     clientKey: client.priv,
     strangerKey: stranger.priv,
     url: (path) => `ssh://${user}@127.0.0.1:${port}${path}`,
-    log: () => out,
+    log: () => server.output(),
     stop: async () => {
       await stopProcess(child);
-      process.removeListener("exit", killOnExit);
       rmSync(dir, { recursive: true, force: true });
     },
   };
