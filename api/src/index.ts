@@ -44,6 +44,7 @@ export * from "./eventsource/sources/resource.js";
 export * from "./eventsource/sources/calendar.js";
 export * from "./eventsource/sources/calendar-schedule.js";
 export * from "./eventsource/sources/file.js";
+export * from "./eventsource/sources/hdfs.js";
 export * from "./eventsource/sources/generic.js";
 export * from "./eventsource/sources/slack.js";
 export * from "./eventsource/sources/stripe.js";

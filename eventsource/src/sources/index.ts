@@ -10,6 +10,7 @@ import { generic } from "./generic/index.js";
 import { gerrit } from "./gerrit/index.js";
 import { github } from "./github/index.js";
 import { gitlab } from "./gitlab/index.js";
+import { hdfs } from "./hdfs/index.js";
 import { amqp } from "./amqp/index.js";
 import { kafka } from "./kafka/index.js";
 import { minio } from "./minio/index.js";
@@ -38,6 +39,7 @@ export const sourceDefinitions: ReadonlyMap<string, EventSourceDefinition> = new
     azureQueueStorage,
     pulsar,
     file,
+    hdfs,
     sqs,
     sns,
     minio,

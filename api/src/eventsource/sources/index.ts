@@ -6,6 +6,7 @@ import { GenericConfig } from "./generic.js";
 import { GerritConfig } from "./gerrit.js";
 import { GithubConfig } from "./github.js";
 import { GitlabConfig } from "./gitlab.js";
+import { HdfsConfig } from "./hdfs.js";
 import { BitbucketServerConfig } from "./bitbucketserver.js";
 import { BitbucketConfig } from "./bitbucket.js";
 import { AMQPConfig } from "./amqp.js";
@@ -34,6 +35,7 @@ export const sourceConfigSchemas = {
   calendar: CalendarConfig,
   azureQueueStorage: AzureQueueStorageConfig,
   file: FileConfig,
+  hdfs: HdfsConfig,
   sqs: SQSConfig,
   sns: SNSConfig,
   minio: MinioConfig,
