@@ -7,6 +7,25 @@ import { EventSourceFilter } from "./filter.js";
 export const FILE_OPS = ["CREATE", "WRITE", "REMOVE", "RENAME", "CHMOD"] as const;
 export type FileOp = (typeof FILE_OPS)[number];
 
+/** `path` of a watch: a name relative to the watched directory (file and hdfs sources). */
+export const relativePath = (description: string) =>
+  z
+    .string()
+    .optional()
+    .refine((p) => !p?.startsWith("/"), "must be relative to directory")
+    .describe(description);
+
+/** `pathRegexp` of a watch: RE2, so a user's pattern runs in linear time (file and hdfs sources). */
+export const pathRegexp = (description: string) =>
+  z
+    .string()
+    .optional()
+    .superRefine((p, ctx) => {
+      const why = p ? regexProblem(p) : undefined;
+      if (why) ctx.addIssue({ code: "custom", message: why });
+    })
+    .describe(description);
+
 export const WatchPathConfig = z
   .strictObject({
     directory: z
@@ -14,19 +33,8 @@ export const WatchPathConfig = z
       .min(1)
       .refine((d) => d.startsWith("/"), "must be an absolute path")
       .describe("Directory to watch (not its subdirectories), as an absolute path."),
-    path: z
-      .string()
-      .optional()
-      .refine((p) => !p?.startsWith("/"), "must be relative to directory")
-      .describe("Name of the file to watch, relative to directory."),
-    pathRegexp: z
-      .string()
-      .optional()
-      .superRefine((p, ctx) => {
-        const why = p ? regexProblem(p) : undefined;
-        if (why) ctx.addIssue({ code: "custom", message: why });
-      })
-      .describe("RE2 pattern (Go syntax, unanchored) matched against the name relative to directory."),
+    path: relativePath("Name of the file to watch, relative to directory."),
+    pathRegexp: pathRegexp("RE2 pattern (Go syntax, unanchored) matched against the name relative to directory."),
   })
   .refine((c) => !!c.path || !!c.pathRegexp, { message: "set path or pathRegexp", path: ["path"] })
   .refine((c) => !(c.path && c.pathRegexp), { message: "path and pathRegexp cannot be set together", path: ["pathRegexp"] })

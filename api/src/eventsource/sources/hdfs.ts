@@ -2,8 +2,7 @@
 // through the NameNode's WebHDFS REST API, so `addresses` are NameNode HTTP addresses, not the RPC ones Argo dials.
 import { z } from "zod";
 import { durationToMs } from "../../common/duration.js";
-import { regexProblem } from "../../regex.js";
-import { FILE_OPS } from "./file.js";
+import { FILE_OPS, pathRegexp, relativePath } from "./file.js";
 import { EventSourceFilter } from "./filter.js";
 
 /** Ports HDFS NameNodes serve RPC on by default (Hadoop 3 and 2, and a common HA choice): never WebHDFS. */
@@ -40,19 +39,8 @@ export const HdfsConfig = z
       .min(1)
       .refine((d) => d.startsWith("/"), "must be an absolute HDFS path")
       .describe("HDFS directory to watch, with its subdirectories (as Argo walks the tree)."),
-    path: z
-      .string()
-      .optional()
-      .refine((p) => !p?.startsWith("/"), "must be relative to directory")
-      .describe("Path of the file or directory to watch, relative to directory."),
-    pathRegexp: z
-      .string()
-      .optional()
-      .superRefine((p, ctx) => {
-        const why = p ? regexProblem(p) : undefined;
-        if (why) ctx.addIssue({ code: "custom", message: why });
-      })
-      .describe("RE2 pattern (Go syntax, unanchored) matched against the path relative to directory."),
+    path: relativePath("Path of the file or directory to watch, relative to directory."),
+    pathRegexp: pathRegexp("RE2 pattern (Go syntax, unanchored) matched against the path relative to directory."),
     type: z.enum(FILE_OPS).describe("Operation that makes an event: CREATE, WRITE, REMOVE, RENAME or CHMOD."),
     checkInterval: z
       .string()

@@ -49,3 +49,15 @@ export function kvListingStore(kv: KvStore): ListingStore {
     },
   };
 }
+
+/** A listing store in memory: for unit tests of the watchers (what is kept, and when). */
+export function memoryListingStore(): ListingStore {
+  let watched: string | undefined;
+  const entries = new Map<string, EntryStat>();
+  return {
+    load: async (watching) => (watched === watching ? new Map(entries) : undefined),
+    set: async (name, stat) => void entries.set(name, stat),
+    delete: async (name) => void entries.delete(name),
+    markInitialized: async (watching) => void (watched = watching),
+  };
+}

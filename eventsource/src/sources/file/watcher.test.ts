@@ -6,20 +6,9 @@ import { join } from "node:path";
 import { it } from "node:test";
 import pino from "pino";
 import type { Emission } from "../../define.js";
-import type { EntryStat } from "./diff.js";
-import type { ListingStore } from "./listing-store.js";
+import { memoryListingStore } from "./listing-store.js";
 import { runFileWatch } from "./watcher.js";
 
-function memoryStore(): ListingStore {
-  let init: string | undefined;
-  const files = new Map<string, EntryStat>();
-  return {
-    load: async (w) => (init === w ? new Map(files) : undefined),
-    set: async (n, s) => void files.set(n, s),
-    delete: async (n) => void files.delete(n),
-    markInitialized: async (w) => void (init = w),
-  };
-}
 
 it("retries a change the bus did not store, with the same id, and reports the outage on health", async () => {
   const dir = mkdtempSync(join(tmpdir(), "impulse-file-unit-"));
@@ -32,7 +21,7 @@ it("retries a change the bus did not store, with the same id, and reports the ou
       eventSourceName: "es",
       eventName: "new",
       config: { eventType: "CREATE", watchPathConfig: { directory: dir, path: "a.txt" } },
-      store: memoryStore(),
+      store: memoryListingStore(),
       logger: pino({ level: "silent" }),
       health: (s) => health.push(s.healthy),
       emit: async (e) => {

@@ -6,21 +6,10 @@ import pino from "pino";
 import { Registry } from "prom-client";
 import type { Emission } from "../../define.js";
 import { createEventSourceMetrics } from "../../metrics.js";
-import type { EntryStat } from "../file/diff.js";
-import type { ListingStore } from "../file/listing-store.js";
+import { memoryListingStore } from "../file/listing-store.js";
 import { runHdfsWatch } from "./watcher.js";
 import type { HdfsFileStatus, WebHdfsClient } from "./webhdfs.js";
 
-function memoryStore(): ListingStore {
-  let init: string | undefined;
-  const files = new Map<string, EntryStat>();
-  return {
-    load: async (w) => (init === w ? new Map(files) : undefined),
-    set: async (n, s) => void files.set(n, s),
-    delete: async (n) => void files.delete(n),
-    markInitialized: async (w) => void (init = w),
-  };
-}
 
 const file = (pathSuffix: string, fileId: number): HdfsFileStatus => ({ pathSuffix, fileId, type: "FILE", length: 1, modificationTime: 1000, permission: "644" });
 const dir = (pathSuffix: string, fileId: number): HdfsFileStatus => ({ pathSuffix, fileId, type: "DIRECTORY", length: 0, modificationTime: 1000, permission: "755" });
@@ -49,7 +38,7 @@ it("a file missing from one listing (a move raced the walk) is a RENAME once fou
     eventName: "any",
     config: { directory: "/land", pathRegexp: "\\.csv$", type: "REMOVE", checkInterval: "1ms", addresses: ["nn:9870"] },
     client,
-    store: memoryStore(),
+    store: memoryListingStore(),
     emit: async (e) => void emitted.push(e),
     logger: pino({ level: "silent" }),
     metrics: createEventSourceMetrics(new Registry()),
