@@ -40,7 +40,8 @@ export function runHdfsWatch(o: HdfsWatchOptions): { ready: Promise<void>; done:
   // Argo matches the path relative to the directory; here with or without a trailing slash on the directory.
   const wanted = (name: string) => (cfg.path ? name === cfg.path : pattern!(name));
   // The whole tree is kept (not only wanted paths): a file renamed into a wanted path is a RENAME, as in Argo.
-  const watching = JSON.stringify(["hdfs", dir.replace(/\/+$/, "") || "/", [...cfg.addresses].sort()]);
+  // Keyed by the directory alone: adding a NameNode to `addresses` (HA) must not start over from a new baseline.
+  const watching = JSON.stringify(["hdfs", dir.replace(/\/+$/, "") || "/"]);
   let known: Map<string, EntryStat> | undefined;
   // Inode ids missing from the last listing, not yet reported: listing a tree is not atomic, so a file moved from a
   // directory not yet listed to one already listed is missing from that one listing. Missing from two, it is removed.
@@ -54,7 +55,7 @@ export function runHdfsWatch(o: HdfsWatchOptions): { ready: Promise<void>; done:
     if (!known) {
       known = await o.store.load(watching);
       if (!known) {
-        // First start of this event (or another directory or cluster): what is there already is the baseline.
+        // First start of this event (or of another directory): what is there already is the baseline.
         for (const [name, stat] of now) await o.store.set(name, stat);
         await o.store.markInitialized(watching);
         known = now;
