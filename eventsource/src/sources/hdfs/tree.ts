@@ -3,7 +3,7 @@
 import type { FileOp } from "@impulse/api";
 import type { EntryStat, Listing } from "../file/diff.js";
 import { OP_BITS } from "../file/diff.js";
-import type { WebHdfsClient } from "./webhdfs.js";
+import { HdfsNotFound, type HdfsFileStatus, type WebHdfsClient } from "./webhdfs.js";
 
 /** Lists `dir` and every directory below it (the directory itself is not an entry), breadth first. */
 export async function listTree(client: WebHdfsClient, dir: string, signal: AbortSignal): Promise<Map<string, EntryStat>> {
@@ -12,7 +12,16 @@ export async function listTree(client: WebHdfsClient, dir: string, signal: Abort
   const pending = [""];
   while (pending.length) {
     const rel = pending.shift()!;
-    for (const s of await client.listStatus(rel ? `${root}/${rel}` : root || "/", signal)) {
+    let entries: HdfsFileStatus[];
+    try {
+      entries = await client.listStatus(rel ? `${root}/${rel}` : root || "/", signal);
+    } catch (e) {
+      // A subdirectory removed while the tree was walked: it is gone, and so are its entries (the watched directory
+      // itself missing is an error the caller reports).
+      if (rel && e instanceof HdfsNotFound) continue;
+      throw e;
+    }
+    for (const s of entries) {
       const name = rel ? `${rel}/${s.pathSuffix}` : s.pathSuffix;
       listing.set(name, { ino: s.fileId, size: s.length, mtimeMs: s.modificationTime, mode: Number.parseInt(s.permission, 8) });
       if (s.type === "DIRECTORY") pending.push(name);
