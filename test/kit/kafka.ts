@@ -82,9 +82,12 @@ export async function startKafka(): Promise<KafkaBroker> {
   const controllerPort = await freePort();
   const props = join(dir, "server.properties");
   writeFileSync(props, serverProperties(port, controllerPort, dataDir));
-  // A random cluster id here avoids a JVM start for `random-uuid`.
-  const clusterId = randomBytes(16).toString("base64url");
-  execFileSync("java", [...JVM_FLAGS, "-cp", cp, "kafka.tools.StorageTool", "format", "--cluster-id", clusterId, "--config", props, "--ignore-formatted"], {
+  // A random cluster id here avoids a JVM start for `random-uuid`. Not one starting with "-" (1 in 64), as Kafka's own
+  // Uuid.randomUuid() ensures: the tool would read it as an option (a CI run failed on "--cluster-id: expected one argument").
+  let clusterId: string;
+  do clusterId = randomBytes(16).toString("base64url");
+  while (clusterId.startsWith("-"));
+  execFileSync("java", [...JVM_FLAGS, "-cp", cp, "kafka.tools.StorageTool", "format", `--cluster-id=${clusterId}`, "--config", props, "--ignore-formatted"], {
     stdio: ["ignore", "ignore", "pipe"],
   });
 

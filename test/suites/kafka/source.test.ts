@@ -23,9 +23,10 @@ before(async () => {
 });
 after(async () => {
   for (const r of running.reverse()) await r.stop();
-  await sink.close();
-  await nats.stop();
-  await kafka.stop();
+  // Each may be missing when before() failed part-way: stop what did start.
+  await sink?.close();
+  await nats?.stop();
+  await kafka?.stop();
 });
 
 async function es(ns: string, name: string, events: Record<string, unknown>): Promise<Started & { running: RunningEventSource }> {
